@@ -1,0 +1,40 @@
+package io.ddlcast.applier;
+
+import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.jdbc.PgUrl;
+import io.ddlcast.common.kafka.KafkaNames;
+
+/** The applier's validated configuration: every problem is found before any connection is opened. */
+public record ApplierConfig(
+    String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism) {
+
+  /** The settings as given, before validation. */
+  public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {}
+
+  public static ApplierConfig validate(Raw raw) {
+    Problems problems = new Problems();
+    String bootstrap = KafkaNames.checkBootstrap(raw.bootstrapServers(), problems);
+    KafkaNames.checkTopic(raw.topic(), problems);
+    if (raw.standbyName() == null || raw.standbyName().isBlank()) {
+      problems.missing("--standby-name", "name this standby; it names the applier's consumer group");
+    } else if (!KafkaNames.isLegal(raw.standbyName())) {
+      problems.invalid("--standby-name", raw.standbyName(), "use letters, digits, '.', '_' and '-'");
+    }
+    PgUrl standby = null;
+    if (raw.standbyUrl() == null || raw.standbyUrl().isBlank()) {
+      problems.missing("--standby-url", "the standby's maintenance database, e.g. "
+          + "jdbc:postgresql://HOST:5432/postgres?user=postgres");
+    } else {
+      try {
+        standby = PgUrl.parse(raw.standbyUrl());
+      } catch (IllegalArgumentException e) {
+        problems.invalid("--standby-url", raw.standbyUrl(), e.getMessage());
+      }
+    }
+    if (raw.parallelism() < 1 || raw.parallelism() > 64) {
+      problems.invalid("--parallelism", raw.parallelism(), "must be between 1 and 64");
+    }
+    problems.throwIfAny();
+    return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism());
+  }
+}

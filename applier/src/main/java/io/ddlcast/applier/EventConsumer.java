@@ -1,0 +1,217 @@
+package io.ddlcast.applier;
+
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.Topics;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the topic for one standby and hands each event to the lane of its database; commits offsets only for what
+ * was applied (see {@link OffsetLedger}).
+ *
+ * <p>The consumer group is the standby's ({@code ddlcast.applier.<standby>}), with the standby name as static
+ * member id: a second applier started for the same standby fences the first one, which stops and says so, instead
+ * of two processes applying DDL to one standby. Reads are {@code read_committed}: only events the producer
+ * committed, never auto-committed. When lanes fall behind, fetching pauses.
+ */
+final class EventConsumer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
+  private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+  private static final int MAX_QUEUED = 10_000;
+
+  private final ApplierConfig config;
+  private final BooleanSupplier running;
+  private final OffsetLedger ledger = new OffsetLedger();
+  private final Map<String, ApplyLane> lanes = new HashMap<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final ExecutorService pool;
+  private KafkaConsumer<String, byte[]> consumer;
+  private boolean paused;
+  private long lastCommit;
+  private long lastProgress = System.nanoTime();
+  private long skipped;
+
+  EventConsumer(ApplierConfig config, BooleanSupplier running) {
+    this.config = config;
+    this.running = running;
+    AtomicInteger threads = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
+      Thread t = new Thread(r, "ddlcast-apply-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  void open() {
+    Properties props = KafkaCluster.clientProperties(config.bootstrapServers(),
+        "ddlcast-applier-" + config.standbyName());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.applierGroup(config.standbyName()));
+    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.standbyName());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    consumer = new KafkaConsumer<>(props);
+    consumer.subscribe(Set.of(config.topic()), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+        for (TopicPartition tp : partitions) {
+          OffsetAndMetadata om = committed.get(tp);
+          ledger.assigned(tp, om);
+          LOG.info("standby {}: {} partition {} from {}", config.standbyName(), tp.topic(), tp.partition(),
+              om == null ? "the beginning (a new standby replays the whole history)" : "offset " + om.offset());
+        }
+      }
+
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        commit(true);
+        partitions.forEach(ledger::revoked);
+      }
+    });
+  }
+
+  /** One poll: route records to lanes, pause or resume fetching, commit what was applied. */
+  void pollOnce() {
+    ConsumerRecords<String, byte[]> records;
+    try {
+      records = consumer.poll(Duration.ofMillis(200));
+    } catch (FencedInstanceIdException e) {
+      throw new DdlcastException(ExitCode.FAILED, "another applier for standby " + config.standbyName()
+          + " took over (Kafka fenced this one); run one applier per standby", e);
+    } catch (WakeupException e) {
+      return;
+    }
+    for (ConsumerRecord<String, byte[]> record : records) {
+      route(record);
+    }
+    if (!paused && queued.get() > MAX_QUEUED) {
+      consumer.pause(consumer.assignment());
+      paused = true;
+    } else if (paused && queued.get() < MAX_QUEUED / 2) {
+      consumer.resume(consumer.assignment());
+      paused = false;
+    }
+    if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+      commit(false);
+    }
+    logProgress();
+  }
+
+  private void route(ConsumerRecord<String, byte[]> record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    String key = record.key() == null ? "(no key)" : record.key();
+    if (ledger.alreadyApplied(tp, key, record.offset())) {
+      ledger.passed(tp, record.offset());
+      skipped++;
+      return;
+    }
+    Work work;
+    try {
+      DdlEvent event = EventCodec.decode(record.value());
+      work = new Work(tp, record.offset(), event, null);
+    } catch (InvalidEventException e) {
+      work = new Work(tp, record.offset(), null, e.getMessage());
+    }
+    lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(),
+        new StatementExecutor(config.standby(), config.standbyName()), ledger, pool, running, queued))
+        .submit(work);
+  }
+
+  private void commit(boolean force) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = ledger.committable();
+    lastCommit = System.nanoTime();
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(offsets, Duration.ofSeconds(force ? 30 : 10));
+      ledger.committed(offsets);
+    } catch (FencedInstanceIdException e) {
+      throw new DdlcastException(ExitCode.FAILED, "another applier for standby " + config.standbyName()
+          + " took over (Kafka fenced this one); run one applier per standby", e);
+    } catch (KafkaException e) {
+      LOG.warn("committing offsets to Kafka failed ({}); will retry", e.toString());
+    }
+  }
+
+  private void logProgress() {
+    long now = System.nanoTime();
+    if (now - lastProgress < PROGRESS_INTERVAL.toNanos()) {
+      return;
+    }
+    lastProgress = now;
+    long applied = lanes.values().stream().mapToLong(ApplyLane::applied).sum();
+    long stopped = lanes.values().stream().filter(l -> l.state() == ApplyLane.State.STOPPED).count();
+    long retrying = lanes.values().stream().filter(l -> l.state() == ApplyLane.State.RETRYING).count();
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      lag += consumer.currentLag(tp).orElse(0);
+    }
+    LOG.info("standby {}: {} events applied in this run ({} already applied before), {} queued, {} behind in "
+            + "the topic; {} database(s): {} stopped on an error, {} retrying", config.standbyName(), applied,
+        skipped, queued.get(), lag, lanes.size(), stopped, retrying);
+  }
+
+  /** Lanes finish the statement in hand, then the final commit; the consumer leaves the group. */
+  @Override
+  public void close() {
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+        LOG.warn("standby {}: a statement is still running after 60 s; stopping without waiting for it",
+            config.standbyName());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (consumer != null) {
+      try {
+        commit(true);
+      } catch (RuntimeException e) {
+        LOG.warn("final commit failed: {}", e.toString());
+      }
+      consumer.close(Duration.ofSeconds(10));
+    }
+    lanes.values().forEach(ApplyLane::close);
+  }
+
+  void wakeup() {
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.ddlcast.applier;
+
+import io.ddlcast.common.cli.CommonOptions;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.Topics;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ddlcast-applier run}: applies the topic's DDL events to one standby until stopped (SIGTERM). */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Apply the DDL events of the topic to one standby, in order, per database, committing Kafka offsets only "
+            + "after the statement succeeded there. A new standby name replays the whole topic (rebuild). Runs "
+            + "until stopped (SIGTERM or Ctrl-C).",
+        "Every option can also be set as DDLCAST_<OPTION> in the environment (--standby-url: DDLCAST_STANDBY_URL) "
+            + "or as <option> in the --config file (standby.url=...)."})
+final class RunCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka brokers.")
+  String bootstrapServers;
+
+  @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.DEFAULT_TOPIC,
+      description = "Topic of DDL events (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(names = "--standby-name", paramLabel = "NAME",
+      description = "This standby's name: its consumer group is ddlcast.applier.NAME.")
+  String standbyName;
+
+  @Option(names = "--standby-url", paramLabel = "JDBC_URL",
+      description = "The standby's maintenance database, e.g. jdbc:postgresql://HOST:5432/postgres?user=postgres "
+          + "(password from ~/.pgpass); other databases are reached by swapping the database name.")
+  String standbyUrl;
+
+  @Option(names = "--parallelism", paramLabel = "N", defaultValue = "4",
+      description = "Databases applied at the same time (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ApplierConfig config = ApplierConfig.validate(
+        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism));
+    ApplierService service = new ApplierService(config);
+    Thread loop = service.start();
+    Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    loop.join();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // stopped by a signal: the hook is running
+    }
+    Throwable failure = service.failure().orElse(null);
+    if (failure instanceof DdlcastException e) {
+      throw e;
+    }
+    if (failure != null) {
+      throw new DdlcastException(ExitCode.INTERNAL, "the applier stopped on an unexpected error: " + failure, failure);
+    }
+    return ExitCode.OK.code();
+  }
+}

@@ -1,0 +1,91 @@
+package io.ddlcast.common.error;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+
+/**
+ * The one place that decides whether an error is worth retrying. Rules, in order:
+ *
+ * <ul>
+ *   <li>PostgreSQL, by SQLSTATE: class 08 (connection), 53 (insufficient resources, e.g. too many connections),
+ *       57P01/57P02/57P03 (admin or crash shutdown, cannot connect now), 40001/40P01 (serialization failure,
+ *       deadlock), 55P03 (lock not available), 55006 (object in use, e.g. a database with other sessions),
+ *       3D000 on connect (the database does not exist yet: an earlier event in another lane creates or renames it).
+ *       A driver error without SQLSTATE caused by an I/O error is a lost connection. Everything else is permanent:
+ *       the statement does not fit the standby.
+ *   <li>Kafka: {@link RetriableException}s and timeouts are retriable; fencing, authentication, authorization,
+ *       invalid configuration or topic, unsupported version are permanent.
+ *   <li>I/O errors are retriable; anything else is permanent.
+ * </ul>
+ */
+public final class ErrorClassifier {
+  private static final Set<String> RETRIABLE_STATES =
+      Set.of("57P01", "57P02", "57P03", "40001", "40P01", "55P03", "55006");
+
+  private ErrorClassifier() {}
+
+  public static ErrorKind classify(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return classifySql(sql);
+      }
+      if (t instanceof ProducerFencedException
+          || t instanceof AuthenticationException
+          || t instanceof AuthorizationException
+          || t instanceof InvalidConfigurationException
+          || t instanceof InvalidTopicException
+          || t instanceof UnsupportedVersionException) {
+        return ErrorKind.PERMANENT;
+      }
+      if (t instanceof RetriableException
+          || t instanceof org.apache.kafka.common.errors.TimeoutException
+          || t instanceof java.util.concurrent.TimeoutException
+          || t instanceof IOException) {
+        return ErrorKind.RETRIABLE;
+      }
+    }
+    return ErrorKind.PERMANENT;
+  }
+
+  /** SQLSTATE-based rules; see the class comment. */
+  public static ErrorKind classifySql(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null || state.isEmpty()) {
+      return hasIoCause(e) || e instanceof SQLRecoverableException || e instanceof SQLTransientException
+          ? ErrorKind.RETRIABLE
+          : ErrorKind.PERMANENT;
+    }
+    if (state.startsWith("08") || state.startsWith("53") || RETRIABLE_STATES.contains(state)) {
+      return ErrorKind.RETRIABLE;
+    }
+    if ("3D000".equals(state) && isConnectFailure(e)) {
+      return ErrorKind.RETRIABLE;
+    }
+    return ErrorKind.PERMANENT;
+  }
+
+  private static boolean hasIoCause(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof IOException || t instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isConnectFailure(SQLException e) {
+    String message = e.getMessage();
+    return message != null && message.contains("database") && message.contains("does not exist");
+  }
+}

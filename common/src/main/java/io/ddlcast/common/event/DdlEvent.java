@@ -1,0 +1,59 @@
+package io.ddlcast.common.event;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One DDL statement that took effect on the primary, as it travels through the topic.
+ *
+ * <p>Wire format (JSON, one object per Kafka record, record key = {@link #key}):
+ *
+ * <pre>{@code
+ * {"schema":1,
+ *  "id":"6742f0a1.2b4c:17",            // session_id:session_line_num of the statement's log record
+ *  "source":"7312345678901234567",     // which primary (its system identifier, or --source)
+ *  "database":"company",               // database the statement ran in on the primary
+ *  "key":"company",                    // ordering key: the database the DDL belongs to
+ *  "scope":"DATABASE",                 // DATABASE | CLUSTER (run from the maintenance database)
+ *  "user":"postgres",
+ *  "command":"CREATE FOREIGN TABLE",
+ *  "statement":"CREATE FOREIGN TABLE employee (...)",
+ *  "logTime":"2026-11-23T18:39:15.123Z",
+ *  "position":{"file":"postgresql-2026-11-23_183900.csv","offset":48213,"session":"6742f0a1.2b4c","line":17}}
+ * }</pre>
+ *
+ * <p>{@code key} differs from {@code database} for statements about a database itself: {@code CREATE DATABASE x}
+ * run while connected to {@code postgres} has database {@code postgres}, key {@code x} and scope CLUSTER, so that
+ * it is ordered with x's own DDL. Readers reject events whose schema version is newer than {@link #SCHEMA_VERSION}.
+ */
+public record DdlEvent(
+    int schema,
+    String id,
+    String source,
+    String database,
+    String key,
+    Scope scope,
+    String user,
+    String command,
+    String statement,
+    Instant logTime,
+    LogPosition position) {
+
+  /** The schema version this build writes and the newest it reads. */
+  public static final int SCHEMA_VERSION = 1;
+
+  public DdlEvent {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(statement, "statement");
+    Objects.requireNonNull(position, "position");
+  }
+
+  /** The id of the event for the log record at this position (part of nothing larger). */
+  public static String idOf(LogPosition position) {
+    return position.session() + ":" + position.line();
+  }
+}

@@ -1,0 +1,136 @@
+package io.ddlcast.common.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * The one place that turns {@link DdlEvent}s into bytes and back. Writing is strict and stable (field order as in
+ * the record); reading accepts unknown fields of the same schema version so that a producer may add optional fields
+ * without breaking appliers, and refuses a newer schema version with a message that says the reader needs upgrading.
+ */
+public final class EventCodec {
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  private EventCodec() {}
+
+  public static byte[] encode(DdlEvent event) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("schema", event.schema());
+    node.put("id", event.id());
+    node.put("source", event.source());
+    node.put("database", event.database());
+    node.put("key", event.key());
+    node.put("scope", event.scope().name());
+    node.put("user", event.user());
+    node.put("command", event.command());
+    node.put("statement", event.statement());
+    node.put("logTime", event.logTime() == null ? null : event.logTime().toString());
+    ObjectNode position = node.putObject("position");
+    position.put("file", event.position().file());
+    position.put("offset", event.position().offset());
+    position.put("session", event.position().session());
+    position.put("line", event.position().line());
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode event " + event.id(), e);
+    }
+  }
+
+  public static DdlEvent decode(byte[] bytes) throws InvalidEventException {
+    if (bytes == null) {
+      throw new InvalidEventException("record has no value", false, null);
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new InvalidEventException("not JSON: " + e.getOriginalMessage(), false, e);
+    } catch (IOException e) {
+      throw new InvalidEventException("not JSON: " + e.getMessage(), false, e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new InvalidEventException("not a JSON object", false, null);
+    }
+    JsonNode schema = node.get("schema");
+    if (schema == null || !schema.canConvertToInt()) {
+      throw new InvalidEventException("no schema version", false, null);
+    }
+    if (schema.intValue() > DdlEvent.SCHEMA_VERSION) {
+      throw new InvalidEventException(
+          "event schema version " + schema.intValue() + " is newer than the " + DdlEvent.SCHEMA_VERSION
+              + " this build reads: upgrade ddlcast",
+          true,
+          null);
+    }
+    try {
+      JsonNode position = required(node, "position");
+      return new DdlEvent(
+          schema.intValue(),
+          text(node, "id", true),
+          text(node, "source", true),
+          text(node, "database", true),
+          text(node, "key", true),
+          Scope.valueOf(text(node, "scope", true)),
+          text(node, "user", false),
+          text(node, "command", false),
+          text(node, "statement", true),
+          instant(text(node, "logTime", false)),
+          new LogPosition(
+              text(position, "file", true),
+              required(position, "offset").asLong(),
+              text(position, "session", true),
+              required(position, "line").asLong()));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new InvalidEventException("invalid event: " + e.getMessage(), false, e);
+    }
+  }
+
+  /** The event as a JSON line, for logs and command output that want the wire form. */
+  public static String toJson(DdlEvent event) {
+    return new String(encode(event), StandardCharsets.UTF_8);
+  }
+
+  /** The mapper configured as the codec uses it, for other small JSON documents of the project. */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  private static JsonNode required(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw new IllegalArgumentException("missing field '" + field + "'");
+    }
+    return value;
+  }
+
+  private static String text(JsonNode node, String field, boolean required) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw new IllegalArgumentException("missing field '" + field + "'");
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new IllegalArgumentException("field '" + field + "' is not a string");
+    }
+    return value.textValue();
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
+  }
+}

@@ -1,0 +1,86 @@
+package io.ddlcast.producer;
+
+import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.jdbc.PgUrl;
+import io.ddlcast.common.kafka.KafkaNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The producer's validated configuration: every problem is found before any connection or file is opened. */
+public record ProducerConfig(
+    String bootstrapServers,
+    String topic,
+    Path pgdata,
+    Path logDir,
+    PgUrl primary,
+    String source,
+    int partitions,
+    short replicationFactor,
+    StartFrom startFrom,
+    Duration pollInterval) {
+
+
+  /** The settings as given (strings and numbers from picocli), turned into a config or all their problems. */
+  public record Raw(
+      String bootstrapServers,
+      String topic,
+      Path pgdata,
+      Path logDir,
+      String primaryUrl,
+      String source,
+      int partitions,
+      int replicationFactor,
+      StartFrom startFrom,
+      Duration pollInterval) {}
+
+  public static ProducerConfig validate(Raw raw) {
+    Problems problems = new Problems();
+    String bootstrap = KafkaNames.checkBootstrap(raw.bootstrapServers(), problems);
+    KafkaNames.checkTopic(raw.topic(), problems);
+    if (raw.pgdata() == null && raw.logDir() == null) {
+      problems.missing("--pgdata or --log-dir", "the producer needs the primary's data directory or its log directory");
+    } else if (raw.pgdata() != null && raw.logDir() != null) {
+      problems.add("Options --pgdata and --log-dir exclude each other: give one");
+    } else if (raw.pgdata() != null) {
+      if (!Files.isDirectory(raw.pgdata())) {
+        problems.invalid("--pgdata", raw.pgdata(), "no such directory");
+      } else if (!Files.exists(raw.pgdata().resolve("PG_VERSION"))) {
+        problems.invalid("--pgdata", raw.pgdata(), "not a PostgreSQL data directory (no PG_VERSION file)");
+      }
+    } else if (!Files.isDirectory(raw.logDir())) {
+      problems.invalid("--log-dir", raw.logDir(), "no such directory");
+    }
+    PgUrl primary = null;
+    if (raw.primaryUrl() != null && !raw.primaryUrl().isBlank()) {
+      try {
+        primary = PgUrl.parse(raw.primaryUrl());
+      } catch (IllegalArgumentException e) {
+        problems.invalid("--primary-url", raw.primaryUrl(), e.getMessage());
+      }
+    }
+    String source = raw.source() == null || raw.source().isBlank() ? null : raw.source().strip();
+    if (source != null && !KafkaNames.isLegal(source)) {
+      problems.invalid("--source", source, "use letters, digits, '.', '_' and '-' (it names a Kafka transaction)");
+    }
+    if (source == null && primary == null && raw.pgdata() == null) {
+      problems.missing("--source", "with --log-dir and no --primary-url, name the primary (e.g. --source primary1)");
+    }
+    if (raw.partitions() < 1) {
+      problems.invalid("--partitions", raw.partitions(), "must be at least 1");
+    }
+    if (raw.replicationFactor() != -1 && (raw.replicationFactor() < 1 || raw.replicationFactor() > Short.MAX_VALUE)) {
+      problems.invalid("--replication-factor", raw.replicationFactor(), "must be -1 (broker default) or at least 1");
+    }
+    if (raw.pollInterval() == null || raw.pollInterval().toMillis() < 10) {
+      problems.invalid("--poll-interval", raw.pollInterval(), "must be at least 10ms");
+    }
+    problems.throwIfAny();
+    return new ProducerConfig(bootstrap, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
+        raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval());
+  }
+
+  LogSource logSource() {
+    return pgdata != null ? LogSource.ofPgdata(pgdata) : LogSource.ofLogDir(logDir);
+  }
+}

@@ -1,0 +1,423 @@
+package io.ddlcast.producer;
+
+import io.ddlcast.common.error.Backoff;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ErrorClassifier;
+import io.ddlcast.common.error.ErrorKind;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.sql.Secrets;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's loop: follow the csvlog, settle each DDL statement's outcome, publish what took effect together
+ * with the checkpoint, repeat. Any Kafka failure restarts from the last checkpoint Kafka committed, so a batch is
+ * published entirely or not at all and then read again.
+ */
+public final class ProducerService implements Runnable, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProducerService.class);
+  private static final int MAX_BATCH_BYTES = 4 << 20;
+  private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+  private static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(30);
+
+  private record Barrier(String token, Set<String> vxids, long issuedNanos) {}
+
+  private final ProducerConfig config;
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile boolean running = true;
+  private volatile boolean ready;
+
+  private String source;
+  private EventPublisher publisher;
+  private LogFollower follower;
+  private SessionTracker tracker;
+  private PrimaryMonitor primary;
+  private Barrier barrier;
+  private Set<String> openAtLastCheck = Set.of();
+  private long lastBarrierCheck;
+  private long published;
+  private long dropped;
+  private long recordsRead;
+  private LogCursor committedCursor;
+  private long lastCheckpointNanos;
+  private long lastProgressNanos = System.nanoTime();
+
+  public ProducerService(ProducerConfig config) {
+    this.config = config;
+  }
+
+  /** Starts the loop on its own thread (for in-process use such as the demo). */
+  public Thread start() {
+    Thread thread = new Thread(this, "ddlcast-producer");
+    thread.start();
+    return thread;
+  }
+
+  /** True once the producer follows the log (topics exist, checkpoint restored). */
+  public boolean isReady() {
+    return ready;
+  }
+
+  /** The error that ended the loop, if it did not end on request. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
+  }
+
+  @Override
+  public void run() {
+    try {
+      runLoop();
+    } catch (RuntimeException | Error e) {
+      failure.set(e);
+      throw e;
+    } finally {
+      closeResources();
+      finished.countDown();
+    }
+  }
+
+  private void runLoop() {
+    if (config.primary() != null) {
+      primary = new PrimaryMonitor(config.primary());
+      if (!checkPrimary()) {
+        return;
+      }
+    }
+    source = resolveSource();
+    LOG.info("producer for source {} following the {} into topic {} at {}",
+        source, config.logSource().describe(), config.topic(), config.bootstrapServers());
+    if (!createTopics()) {
+      return;
+    }
+    publisher = new EventPublisher(config.bootstrapServers(), config.topic(), source);
+    follower = new LogFollower(config.logSource(), null, MAX_BATCH_BYTES);
+    tracker = new SessionTracker(new StatementRecords(source));
+    if (!restore(true)) {
+      return;
+    }
+    ready = true;
+    while (running) {
+      boolean more = step();
+      logProgress();
+      if (!more && running) {
+        sleep(config.pollInterval());
+      }
+    }
+  }
+
+  /** One read-decide-publish round; true if more log is waiting. */
+  private boolean step() {
+    LogFollower.Batch batch;
+    try {
+      batch = follower.poll();
+    } catch (IOException e) {
+      LOG.warn("cannot read the csvlog ({}): {}; retrying", config.logSource().describe(), e.toString());
+      return false;
+    }
+    batch.problems().forEach(p -> LOG.warn("csvlog: {}", p));
+    recordsRead += batch.records().size();
+    List<DdlEvent> events = new ArrayList<>();
+    for (LogRecord record : batch.records()) {
+      if (barrier != null && isBarrier(record)) {
+        collect(tracker.transactionsEnded(barrier.vxids()), events);
+        barrier = null;
+        continue;
+      }
+      collect(tracker.accept(record), events);
+    }
+    checkQuietTransactions();
+    LogCursor cursor = follower.cursor();
+    boolean moved = cursor != null && !cursor.equals(committedCursor);
+    boolean due = System.nanoTime() - lastCheckpointNanos >= CHECKPOINT_INTERVAL.toNanos();
+    if (!events.isEmpty() || (moved && (due || !batch.more()))) {
+      commit(events, cursor);
+    }
+    return batch.more();
+  }
+
+  private void collect(List<Outcome> outcomes, List<DdlEvent> events) {
+    for (Outcome outcome : outcomes) {
+      if (outcome instanceof Outcome.Publish p) {
+        events.add(p.event());
+      } else if (outcome instanceof Outcome.Drop d) {
+        dropped++;
+        LOG.info("not published: {} in {} ({}): {}", d.event().id(), d.event().database(), d.reason(),
+            Secrets.maskAndShorten(d.event().statement(), 200));
+      }
+    }
+  }
+
+  private void commit(List<DdlEvent> events, LogCursor cursor) {
+    Checkpoint checkpoint = new Checkpoint(cursor, tracker.snapshot(), published + events.size());
+    try {
+      publisher.publish(events, checkpoint);
+    } catch (ProducerFencedException e) {
+      throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over (Kafka "
+          + "fenced this one); two producers must not follow the same primary", e);
+    } catch (KafkaException e) {
+      if (ErrorClassifier.classify(e) == ErrorKind.PERMANENT && !(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+        throw new DdlcastException(ExitCode.FAILED, "Kafka refused the events: " + e.getMessage(), e);
+      }
+      LOG.warn("publishing to Kafka at {} failed ({}); resuming from the last committed checkpoint",
+          config.bootstrapServers(), e.toString());
+      restore(false);
+      return;
+    }
+    published += events.size();
+    committedCursor = cursor;
+    lastCheckpointNanos = System.nanoTime();
+    for (DdlEvent e : events) {
+      LOG.info("published {} to {} ({}): {}", e.id(), e.key(), e.command(), Secrets.maskAndShorten(e.statement(), 200));
+    }
+  }
+
+  /**
+   * Loads the last committed checkpoint (retrying while Kafka is unreachable) and positions the follower and the
+   * tracker on it. With no checkpoint, starts as --from says.
+   */
+  private boolean restore(boolean first) {
+    Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
+    while (running) {
+      try {
+        Optional<Checkpoint> checkpoint = publisher.start();
+        barrier = null;
+        openAtLastCheck = Set.of();
+        if (checkpoint.isPresent()) {
+          follower.seek(checkpoint.get().cursor());
+          tracker.restore(checkpoint.get().pending());
+          published = checkpoint.get().published();
+          committedCursor = checkpoint.get().cursor();
+        } else {
+          tracker.restore(List.of());
+          published = 0;
+          committedCursor = null;
+          if (config.startFrom() == StartFrom.LATEST) {
+            follower.seekToEnd();
+          } else {
+            follower.seek(null);
+          }
+          if (first) {
+            LOG.info("no checkpoint for source {}: starting at the {} of the csvlog", source,
+                config.startFrom() == StartFrom.LATEST ? "end" : "beginning");
+          }
+        }
+        lastCheckpointNanos = System.nanoTime();
+        return true;
+      } catch (ProducerFencedException e) {
+        throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over", e);
+      } catch (KafkaException | IOException e) {
+        if (e instanceof KafkaException && ErrorClassifier.classify(e) == ErrorKind.PERMANENT) {
+          throw new DdlcastException(ExitCode.FAILED, "Kafka refused the producer: " + e.getMessage(), e);
+        }
+        Duration wait = backoff.next();
+        LOG.warn("cannot resume from Kafka at {} ({}); retrying in {} s", config.bootstrapServers(),
+            e.getMessage(), wait.toMillis() / 1000.0);
+        sleep(wait);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * For DDL whose transaction shows no sign of ending in the log, ask the primary; for those it reports over,
+   * write a barrier and settle them when the reader meets it.
+   */
+  private void checkQuietTransactions() {
+    if (primary == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (barrier != null) {
+      if (now - barrier.issuedNanos() > BARRIER_TIMEOUT.toNanos()) {
+        LOG.warn("the barrier written to the primary's log {} s ago has not been read: is the producer reading "
+            + "this primary's csvlog, and does log_min_messages let LOG through? Writing another one",
+            BARRIER_TIMEOUT.toSeconds());
+        barrier = null;
+      }
+      return;
+    }
+    long interval = Math.max(config.pollInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(200));
+    if (now - lastBarrierCheck < interval) {
+      return;
+    }
+    lastBarrierCheck = now;
+    Set<String> open = tracker.openTransactions();
+    Set<String> candidates = new java.util.TreeSet<>(open);
+    candidates.retainAll(openAtLastCheck);
+    openAtLastCheck = open;
+    if (candidates.isEmpty()) {
+      return;
+    }
+    try {
+      Set<String> ended = primary.ended(candidates);
+      if (!ended.isEmpty()) {
+        String token = UUID.randomUUID().toString();
+        primary.emitBarrier(token);
+        barrier = new Barrier(token, ended, now);
+      }
+    } catch (SQLException e) {
+      LOG.warn("cannot ask the primary {} whether {} transaction(s) ended ({}); their DDL waits",
+          primary.describe(), candidates.size(), e.getMessage());
+    }
+  }
+
+  private boolean isBarrier(LogRecord record) {
+    return "LOG".equals(record.severity())
+        && record.message().equals(PrimaryMonitor.BARRIER_PREFIX + barrier.token());
+  }
+
+  private boolean checkPrimary() {
+    Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
+    while (running) {
+      try {
+        Map<String, String> settings = primary.settings(List.of("log_destination", "logging_collector",
+            "log_statement", "log_duration", "log_disconnections", "update_process_title"));
+        List<String> fatal = new ArrayList<>();
+        if (!settings.getOrDefault("log_destination", "").contains("csvlog")) {
+          fatal.add("ALTER SYSTEM SET log_destination = 'csvlog';  -- now '" + settings.get("log_destination") + "'");
+        }
+        if (!"on".equals(settings.get("logging_collector"))) {
+          fatal.add("ALTER SYSTEM SET logging_collector = on;  -- needs a restart");
+        }
+        if (!Set.of("ddl", "mod", "all").contains(settings.getOrDefault("log_statement", ""))) {
+          fatal.add("ALTER SYSTEM SET log_statement = 'ddl';  -- now '" + settings.get("log_statement") + "'");
+        }
+        if (!fatal.isEmpty()) {
+          throw new DdlcastException(ExitCode.FAILED, "the primary " + primary.describe()
+              + " does not log DDL to a csvlog; run on it:\n  " + String.join("\n  ", fatal)
+              + "\n  SELECT pg_reload_conf();");
+        }
+        for (String name : List.of("log_duration", "log_disconnections", "update_process_title")) {
+          if (!"on".equals(settings.get(name))) {
+            LOG.warn("the primary has {} = {}: without it, the outcome of explicit transactions cannot be read "
+                + "from the log; set it to on (see the README)", name, settings.get(name));
+          }
+        }
+        return true;
+      } catch (SQLException e) {
+        if (ErrorClassifier.classifySql(e) == ErrorKind.PERMANENT) {
+          throw new DdlcastException(ExitCode.FAILED, "the primary " + primary.describe() + " refused ddlcast: "
+              + e.getMessage(), e);
+        }
+        Duration wait = backoff.next();
+        LOG.warn("the primary {} is unreachable ({}); retrying in {} s", primary.describe(), e.getMessage(),
+            wait.toMillis() / 1000.0);
+        sleep(wait);
+      }
+    }
+    return false;
+  }
+
+  private String resolveSource() {
+    if (config.source() != null) {
+      return config.source();
+    }
+    if (config.pgdata() != null) {
+      try {
+        return SourceIdentity.fromPgControl(config.pgdata());
+      } catch (IOException e) {
+        if (primary == null) {
+          throw new DdlcastException(ExitCode.FAILED, "cannot read the system identifier from " + config.pgdata()
+              + "/global/pg_control (" + e.getMessage() + "); give --source or --primary-url", e);
+        }
+      }
+    }
+    try {
+      return primary.systemIdentifier();
+    } catch (SQLException e) {
+      throw new DdlcastException(ExitCode.FAILED, "cannot read the primary's system identifier ("
+          + e.getMessage() + "); give --source", e);
+    }
+  }
+
+  private boolean createTopics() {
+    try (Admin admin = KafkaCluster.admin(config.bootstrapServers(), "ddlcast-producer-admin")) {
+      Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
+      while (running) {
+        if (!KafkaCluster.awaitReachable(admin, config.bootstrapServers(), () -> running)) {
+          return false;
+        }
+        try {
+          EventPublisher.ensureTopics(admin, config.topic(), config.partitions(), config.replicationFactor());
+          return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          if (ErrorClassifier.classify(cause) == ErrorKind.PERMANENT) {
+            throw new DdlcastException(ExitCode.FAILED, "cannot create topics " + config.topic() + " and "
+                + Topics.checkpointTopic(config.topic()) + ": " + cause.getMessage(), cause);
+          }
+          LOG.warn("creating topics failed ({}); retrying", cause.toString());
+          sleep(backoff.next());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void logProgress() {
+    long now = System.nanoTime();
+    if (now - lastProgressNanos >= PROGRESS_INTERVAL.toNanos()) {
+      lastProgressNanos = now;
+      LOG.info("at {}: {} records read, {} events published, {} not published, {} awaiting their transaction",
+          follower.cursor(), recordsRead, published, dropped, tracker.pendingCount());
+    }
+  }
+
+  private void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  /** Asks the loop to stop after the batch in hand and waits for it (what was published stays committed). */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      if (!finished.await(30, TimeUnit.SECONDS)) {
+        LOG.warn("the producer did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeResources() {
+    if (follower != null) {
+      follower.close();
+    }
+    if (publisher != null) {
+      publisher.close();
+    }
+    if (primary != null) {
+      primary.close();
+    }
+    LOG.info("producer stopped ({} events published in all, {} records read in this run)", published, recordsRead);
+  }
+}

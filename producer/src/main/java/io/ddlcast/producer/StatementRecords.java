@@ -1,0 +1,123 @@
+package io.ddlcast.producer;
+
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.sql.SqlCommand;
+import io.ddlcast.common.sql.SqlLexer;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Recognizes the log records that carry a statement ({@code statement: <sql>} from the simple protocol,
+ * {@code execute <name>: <sql>} from the extended protocol) and turns those holding DDL into events.
+ *
+ * <p>The event's key is the database the DDL belongs to: the connected database, except for statements about a
+ * database itself ({@code CREATE/ALTER/DROP DATABASE x}), keyed by {@code x} and run from the standby's maintenance
+ * database so that they order with x's own DDL.
+ */
+final class StatementRecords {
+  private static final Pattern EXECUTE = Pattern.compile("^execute (?:fetch from )?[^:]*: ", Pattern.DOTALL);
+  private static final String STATEMENT = "statement: ";
+  private static final DateTimeFormatter LOG_TIME =
+      new DateTimeFormatterBuilder()
+          .appendPattern("yyyy-MM-dd HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .appendLiteral(' ')
+          .appendZoneText(java.time.format.TextStyle.SHORT)
+          .toFormatter(java.util.Locale.ROOT);
+  private static final DateTimeFormatter LOG_TIME_OFFSET =
+      new DateTimeFormatterBuilder()
+          .appendPattern("yyyy-MM-dd HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .appendLiteral(' ')
+          .appendOffset("+HH:mm", "+00")
+          .toFormatter(java.util.Locale.ROOT);
+
+  private final String source;
+
+  StatementRecords(String source) {
+    this.source = source;
+  }
+
+  /** The SQL of a statement record, or null if the record is not one. */
+  static String statementText(LogRecord record) {
+    if (!"LOG".equals(record.severity())) {
+      return null;
+    }
+    String message = record.message();
+    if (message.startsWith(STATEMENT)) {
+      return message.substring(STATEMENT.length());
+    }
+    if (message.startsWith("execute ")) {
+      Matcher m = EXECUTE.matcher(message);
+      if (m.find()) {
+        return message.substring(m.end());
+      }
+    }
+    return null;
+  }
+
+  /** The event for a statement record holding DDL; null if the statement holds no DDL. */
+  DdlEvent toEvent(LogRecord record, String sql) {
+    SqlCommand command = firstDdl(sql);
+    if (command == null) {
+      return null;
+    }
+    boolean aboutDatabase = command.isDatabaseCommand();
+    return new DdlEvent(
+        DdlEvent.SCHEMA_VERSION,
+        DdlEvent.idOf(record.position()),
+        source,
+        record.database(),
+        aboutDatabase ? command.databaseName() : record.database(),
+        aboutDatabase ? Scope.CLUSTER : Scope.DATABASE,
+        record.user(),
+        command.tag(),
+        sql,
+        parseTime(record.logTime()),
+        record.position());
+  }
+
+  /**
+   * The command of the first DDL part of a (possibly multi-statement) string. PostgreSQL logs a whole string if
+   * any part is DDL, so the first part alone does not tell.
+   */
+  static SqlCommand firstDdl(String sql) {
+    SqlCommand first = SqlCommand.of(sql);
+    if (first.isDdl()) {
+      return first;
+    }
+    for (String part : SqlLexer.split(sql)) {
+      SqlCommand command = SqlCommand.of(part);
+      if (command.isDdl()) {
+        return command;
+      }
+    }
+    return null;
+  }
+
+  /** The csvlog's {@code log_time} ("2026-11-23 18:39:15.123 UTC"); null when the zone cannot be read. */
+  static Instant parseTime(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return java.time.ZonedDateTime.parse(text, LOG_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        return java.time.OffsetDateTime.parse(text, LOG_TIME_OFFSET).toInstant();
+      } catch (DateTimeParseException e2) {
+        return null;
+      }
+    }
+  }
+}

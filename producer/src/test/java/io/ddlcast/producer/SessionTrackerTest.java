@@ -1,0 +1,166 @@
+package io.ddlcast.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.Scope;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SessionTrackerTest {
+  private final SessionTracker tracker = new SessionTracker(new StatementRecords("primary1"));
+
+  private List<Outcome> feed(String csv) {
+    byte[] bytes = Csvlog.utf8(csv);
+    return feed(CsvlogParser.parse("f.csv", 0, bytes, bytes.length).records());
+  }
+
+  private List<Outcome> feed(List<LogRecord> records) {
+    List<Outcome> out = new ArrayList<>();
+    records.forEach(r -> out.addAll(tracker.accept(r)));
+    return out;
+  }
+
+  private static List<String> published(List<Outcome> outcomes) {
+    return outcomes.stream().filter(o -> o instanceof Outcome.Publish).map(o -> o.event().statement()).toList();
+  }
+
+  private static List<String> dropped(List<Outcome> outcomes) {
+    return outcomes.stream().filter(o -> o instanceof Outcome.Drop).map(o -> o.event().statement()).toList();
+  }
+
+  @Test
+  void aRealPsqlSessionLogPublishesExactlyWhatCommitted() {
+    byte[] sample = Csvlog.pg15Sample();
+    List<Outcome> outcomes = feed(CsvlogParser.parse("f.csv", 0, sample, sample.length).records());
+
+    assertThat(published(outcomes)).containsExactly(
+        "CREATE TABLE t1(a int)",
+        "CREATE FUNCTION f() RETURNS int AS $$\nSELECT 1\n$$ LANGUAGE sql",
+        "CREATE TABLE t3();");
+    assertThat(dropped(outcomes)).containsExactly(
+        "CREATE TABLE t1(a int)", // the second one: 42P07
+        "BEGIN; CREATE TABLE t2(); ROLLBACK",
+        "CREATE TABLE t4();");
+    assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Drop).extracting(o -> ((Outcome.Drop) o).reason())
+        .containsExactly("failed on the primary: ERROR 42P07 relation \"t1\" already exists",
+            "rolled back on the primary", "rolled back on the primary");
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  void aDdlFollowedByAnErrorOfTheSameTransactionIsDropped() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: CREATE TABLE t1(a int)", "")
+            + Csvlog.record("s.1", 2, "3/4", "ERROR", "42P07", "CREATE TABLE", "relation \"t1\" already exists",
+                "CREATE TABLE t1(a int)"));
+    assertThat(published(outcomes)).isEmpty();
+    assertThat(dropped(outcomes)).containsExactly("CREATE TABLE t1(a int)");
+  }
+
+  @Test
+  void anErrorOfALaterTransactionDoesNotDropAnEarlierDdl() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: CREATE TABLE a()", "")
+            + Csvlog.record("s.1", 2, "3/5", "ERROR", "42601", "SELECT", "syntax error at or near \"x\"", "x"));
+    assertThat(published(outcomes)).containsExactly("CREATE TABLE a()");
+  }
+
+  @Test
+  void anErrorOfAnotherSessionDoesNotDecideAnything() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: CREATE TABLE a()", "")
+            + Csvlog.record("s.2", 1, "4/4", "ERROR", "42P07", "CREATE TABLE", "relation \"a\" already exists", ""));
+    assertThat(outcomes).isEmpty();
+    assertThat(tracker.openTransactions()).containsExactly("3/4");
+  }
+
+  @Test
+  void aQuietSessionWaitsUntilThePrimarySaysItsTransactionEnded() {
+    // pgjdbc in auto-commit: the execute's duration carries the statement's own vxid; the commit leaves no record
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle", "execute <unnamed>: CREATE TABLE j()", "")
+            + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", ""));
+    assertThat(outcomes).isEmpty();
+    assertThat(tracker.openTransactions()).containsExactly("3/7");
+
+    assertThat(published(tracker.transactionsEnded(List.of("3/7")))).containsExactly("CREATE TABLE j()");
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  void disconnectingInsideATransactionDropsItsDdl() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/9", "LOG", "00000", "idle in transaction", "statement: CREATE TABLE x();", "")
+            + Csvlog.record("s.1", 2, "", "LOG", "00000", "idle in transaction", "disconnection: session time: 0:00:01", ""));
+    assertThat(dropped(outcomes)).containsExactly("CREATE TABLE x();");
+  }
+
+  @Test
+  void aTerminatedSessionDropsItsOpenTransaction() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/9", "LOG", "00000", "idle in transaction", "statement: CREATE TABLE x();", "")
+            + Csvlog.record("s.1", 2, "3/9", "FATAL", "57P01", "idle in transaction",
+                "terminating connection due to administrator command", ""));
+    assertThat(dropped(outcomes)).containsExactly("CREATE TABLE x();");
+  }
+
+  @Test
+  void alterSystemIsNeverPublished() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/1", "LOG", "00000", "idle", "statement: ALTER SYSTEM SET work_mem = '64MB'", ""));
+    assertThat(dropped(outcomes)).containsExactly("ALTER SYSTEM SET work_mem = '64MB'");
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  void createDatabaseIsKeyedByTheNewDatabaseAndRunsFromTheMaintenanceDatabase() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/1", "LOG", "00000", "idle", "statement: CREATE DATABASE \"Company\"", "")
+            + Csvlog.record("s.1", 2, "3/0", "LOG", "00000", "CREATE DATABASE", "duration: 20 ms", "")
+            + Csvlog.record("s.1", 3, "3/2", "LOG", "00000", "idle", "statement: DROP DATABASE IF EXISTS sales", "")
+            + Csvlog.record("s.1", 4, "3/0", "LOG", "00000", "DROP DATABASE", "duration: 20 ms", ""));
+    assertThat(outcomes).extracting(o -> o.event().key()).containsExactly("Company", "sales");
+    assertThat(outcomes).extracting(o -> o.event().scope()).containsOnly(Scope.CLUSTER);
+    assertThat(outcomes).extracting(o -> o.event().database()).containsOnly("postgres");
+  }
+
+  @Test
+  void eventsCarryTheirSourcePositionAsAStableId() {
+    List<Outcome> first = feed(
+        Csvlog.record("company", "6b048bd5.26ee", 1, "3/2", "LOG", "00000", "idle", "statement: CREATE TABLE t()", "")
+            + Csvlog.record("company", "6b048bd5.26ee", 2, "3/0", "LOG", "00000", "CREATE TABLE", "duration: 1 ms", ""));
+    DdlEvent event = first.get(0).event();
+    assertThat(event.id()).isEqualTo("6b048bd5.26ee:1");
+    assertThat(event.source()).isEqualTo("primary1");
+    assertThat(event.database()).isEqualTo("company");
+    assertThat(event.key()).isEqualTo("company");
+    assertThat(event.command()).isEqualTo("CREATE TABLE");
+    assertThat(event.position().file()).isEqualTo("f.csv");
+    assertThat(event.position().offset()).isZero();
+    assertThat(event.logTime()).hasToString("2026-11-23T18:54:13.190Z");
+  }
+
+  @Test
+  void snapshotAndRestoreKeepPendingStatements() {
+    feed(Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle", "execute S_1: CREATE TABLE j()", ""));
+    List<SessionTracker.Pending> snapshot = tracker.snapshot();
+
+    SessionTracker restored = new SessionTracker(new StatementRecords("primary1"));
+    restored.restore(snapshot);
+    byte[] next = Csvlog.utf8(Csvlog.record("s.1", 2, "3/8", "LOG", "00000", "idle", "statement: CREATE TABLE k()", ""));
+    List<Outcome> outcomes = restored.accept(CsvlogParser.parse("f.csv", 0, next, next.length).records().get(0));
+    assertThat(published(outcomes)).containsExactly("CREATE TABLE j()");
+    assertThat(restored.openTransactions()).containsExactly("3/8");
+  }
+
+  @Test
+  void statementsThatAreNotDdlAreIgnored() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/1", "LOG", "00000", "idle", "statement: SELECT 1", "")
+            + Csvlog.record("s.1", 2, "3/0", "LOG", "00000", "SELECT", "duration: 1 ms", ""));
+    assertThat(outcomes).isEmpty();
+    assertThat(tracker.pendingCount()).isZero();
+  }
+}
