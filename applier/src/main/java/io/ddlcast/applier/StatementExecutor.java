@@ -5,6 +5,7 @@ import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.jdbc.PgUrl;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.Properties;
 import org.postgresql.PGProperty;
@@ -72,7 +73,15 @@ final class StatementExecutor implements AutoCloseable {
     }
     if (database == null || database.isClosed() || !name.equals(databaseName)) {
       closeDatabase();
-      database = open(standby.withDatabase(name));
+      try {
+        database = open(standby.withDatabase(name));
+      } catch (SQLException e) {
+        if ("3D000".equals(e.getSQLState())) {
+          throw new SQLTransientConnectionException("database \"" + name + "\" does not exist on the standby (yet): "
+              + "waiting for the event that creates it", "3D000", e);
+        }
+        throw e;
+      }
       databaseName = name;
     }
     return database;

@@ -46,7 +46,8 @@ public final class Cli {
     try {
       file = load(configPath);
     } catch (IOException e) {
-      err.println("Cannot read the configuration file given by --config: " + configPath + " ("
+      err.println("Cannot read the configuration file given by " + (hasFlag(args, "--config") || hasPrefix(args,
+          "--config=") ? "--config" : "DDLCAST_CONFIG") + ": " + configPath + " ("
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
       return ExitCode.USAGE.code();
     }
@@ -148,6 +149,15 @@ public final class Cli {
       }
     }
     return props;
+  }
+
+  private static boolean hasPrefix(String[] args, String prefix) {
+    for (String arg : args) {
+      if (arg.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasFlag(String[] args, String... names) {

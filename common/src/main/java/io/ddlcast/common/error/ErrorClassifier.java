@@ -21,8 +21,8 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  *   <li>PostgreSQL, by SQLSTATE: class 08 (connection), 53 (insufficient resources, e.g. too many connections),
  *       57P01/57P02/57P03 (admin or crash shutdown, cannot connect now), 40001/40P01 (serialization failure,
  *       deadlock), 55P03 (lock not available), 55006 (object in use, e.g. a database with other sessions),
- *       3D000 on connect (the database does not exist yet: an earlier event in another lane creates or renames it).
- *       A driver error without SQLSTATE caused by an I/O error is a lost connection. Everything else is permanent:
+ *       and any {@link SQLTransientException} (the applier raises one when the database an event needs does not exist
+ *       on the standby yet: an earlier event in another lane creates or renames it). A driver error without SQLSTATE caused by an I/O error is a lost connection. Everything else is permanent:
  *       the statement does not fit the standby.
  *   <li>Kafka: {@link RetriableException}s and timeouts are retriable; fencing, authentication, authorization,
  *       invalid configuration or topic, unsupported version are permanent.
@@ -69,10 +69,7 @@ public final class ErrorClassifier {
     if (state.startsWith("08") || state.startsWith("53") || RETRIABLE_STATES.contains(state)) {
       return ErrorKind.RETRIABLE;
     }
-    if ("3D000".equals(state) && isConnectFailure(e)) {
-      return ErrorKind.RETRIABLE;
-    }
-    return ErrorKind.PERMANENT;
+    return e instanceof SQLTransientException ? ErrorKind.RETRIABLE : ErrorKind.PERMANENT;
   }
 
   private static boolean hasIoCause(Throwable e) {
@@ -82,10 +79,5 @@ public final class ErrorClassifier {
       }
     }
     return false;
-  }
-
-  private static boolean isConnectFailure(SQLException e) {
-    String message = e.getMessage();
-    return message != null && message.contains("database") && message.contains("does not exist");
   }
 }

@@ -93,7 +93,7 @@ public final class EventCodec {
               required(position, "offset").asLong(),
               text(position, "session", true),
               required(position, "line").asLong()));
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (RuntimeException e) { // IllegalArgument, DateTimeParse, NullPointer: a field of the wrong shape
       throw new InvalidEventException("invalid event: " + e.getMessage(), false, e);
     }
   }

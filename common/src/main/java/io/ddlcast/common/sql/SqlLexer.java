@@ -37,7 +37,9 @@ public final class SqlLexer {
     public String identifier() {
       return switch (kind) {
         case WORD -> asciiLower(text);
-        case QUOTED -> text.substring(1, text.length() - 1).replace("\"\"", "\"");
+        case QUOTED -> text.length() >= 2 && text.endsWith("\"")
+            ? text.substring(1, text.length() - 1).replace("\"\"", "\"")
+            : text.substring(1).replace("\"\"", "\""); // unterminated: what there is
         default -> text;
       };
     }
@@ -185,7 +187,7 @@ public final class SqlLexer {
     while (pos < sql.length()) {
       char c = sql.charAt(pos);
       if (backslashEscapes && c == '\\') {
-        pos += 2;
+        pos = Math.min(pos + 2, sql.length());
       } else if (c == '\'') {
         if (peek(1) == '\'') {
           pos += 2;

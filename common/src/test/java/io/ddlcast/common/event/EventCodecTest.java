@@ -1,0 +1,219 @@
+package io.ddlcast.common.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventCodecTest {
+  private static final LogPosition POSITION =
+      new LogPosition("postgresql-2026-11-23_183900.csv", 48213, "6742f0a1.2b4c", 17);
+
+  private static DdlEvent event(String user, String command, String statement, Instant logTime) {
+    return new DdlEvent(DdlEvent.SCHEMA_VERSION, DdlEvent.idOf(POSITION), "7312345678901234567", "company",
+        "company", Scope.DATABASE, user, command, statement, logTime, POSITION);
+  }
+
+  private static DdlEvent sample() {
+    return event("postgres", "CREATE TABLE", "CREATE TABLE t (a int)", Instant.parse("2026-11-23T18:39:15.123Z"));
+  }
+
+  private static ObjectNode json(DdlEvent event) throws Exception {
+    return (ObjectNode) EventCodec.mapper().readTree(EventCodec.encode(event));
+  }
+
+  private static ObjectNode position(ObjectNode node) {
+    return (ObjectNode) node.get("position");
+  }
+
+  private static byte[] bytes(JsonNode node) throws Exception {
+    return EventCodec.mapper().writeValueAsBytes(node);
+  }
+
+  @Test
+  void decodeOfEncodeGivesTheSameEvent() throws Exception {
+    DdlEvent event = sample();
+    assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+  }
+
+  @Test
+  void roundTripKeepsNonAsciiAndNewlines() throws Exception {
+    DdlEvent event = event("jürgen", "CREATE TABLE",
+        "CREATE TABLE \"Grüße\" (\n\t\"名前\" text -- 😀\n)", Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+  }
+
+  @Test
+  void roundTripKeepsNullUserCommandAndLogTime() throws Exception {
+    DdlEvent event = event(null, null, "DROP TABLE t", null);
+    assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+  }
+
+  @Test
+  void roundTripKeepsClusterScopeAndKeyDifferentFromDatabase() throws Exception {
+    DdlEvent event = new DdlEvent(1, "s:1", "src", "postgres", "x", Scope.CLUSTER, "u", "CREATE DATABASE",
+        "CREATE DATABASE x", null, POSITION);
+    assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+  }
+
+  @Test
+  void encodedJsonHasTheDocumentedFieldNamesInOrder() throws Exception {
+    List<String> names = new ArrayList<>();
+    json(sample()).fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactly("schema", "id", "source", "database", "key", "scope", "user", "command",
+        "statement", "logTime", "position");
+  }
+
+  @Test
+  void encodedPositionHasTheDocumentedFieldNames() throws Exception {
+    List<String> names = new ArrayList<>();
+    json(sample()).get("position").fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactly("file", "offset", "session", "line");
+  }
+
+  @Test
+  void encodedJsonHasTheDocumentedValueShapes() throws Exception {
+    ObjectNode node = json(sample());
+    assertThat(node.get("schema").isInt()).isTrue();
+    assertThat(node.get("scope").textValue()).isEqualTo("DATABASE");
+    assertThat(node.get("logTime").textValue()).isEqualTo("2026-11-23T18:39:15.123Z");
+    assertThat(node.get("position").get("offset").asLong()).isEqualTo(48213);
+    assertThat(node.get("position").get("line").asLong()).isEqualTo(17);
+  }
+
+  @Test
+  void encodingIsUtf8() {
+    DdlEvent event = event("u", "c", "COMMENT ON TABLE t IS 'ä'", null);
+    assertThat(new String(EventCodec.encode(event), StandardCharsets.UTF_8)).contains("'ä'");
+  }
+
+  @Test
+  void toJsonIsTheEncodedBytesAsText() {
+    assertThat(EventCodec.toJson(sample())).isEqualTo(new String(EventCodec.encode(sample()), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void unknownExtraFieldIsIgnored() throws Exception {
+    ObjectNode node = json(sample());
+    node.put("addedLater", "whatever");
+    position(node).put("alsoNew", 1);
+    assertThat(EventCodec.decode(bytes(node))).isEqualTo(sample());
+  }
+
+  @Test
+  void newerSchemaVersionIsRejectedAsNewerSchema() throws Exception {
+    ObjectNode node = json(sample());
+    node.put("schema", DdlEvent.SCHEMA_VERSION + 1);
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node)))
+        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isTrue());
+  }
+
+  @Test
+  void newerSchemaVersionMessageSaysToUpgrade() throws Exception {
+    ObjectNode node = json(sample());
+    node.put("schema", DdlEvent.SCHEMA_VERSION + 1);
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node))).hasMessageContaining("upgrade");
+  }
+
+  @Test
+  void newerSchemaVersionIsRejectedEvenWithFieldsThisBuildDoesNotKnow() throws Exception {
+    byte[] future = "{\"schema\":2,\"somethingElse\":true}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> EventCodec.decode(future))
+        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isTrue());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"not json at all", "{\"schema\":1,", "[1,2,3]", "\"text\"", "42", "", "null"})
+  void nonEventBytesAreInvalidButNotNewer(String text) {
+    assertThatThrownBy(() -> EventCodec.decode(text.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isFalse());
+  }
+
+  @Test
+  void binaryGarbageIsInvalidButNotNewer() {
+    byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0x00, 0x13, (byte) 0x80};
+    assertThatThrownBy(() -> EventCodec.decode(garbage))
+        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isFalse());
+  }
+
+  @Test
+  void nullBytesAreInvalidButNotNewer() {
+    assertThatThrownBy(() -> EventCodec.decode(null))
+        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isFalse());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"id", "source", "database", "key", "scope", "statement", "position"})
+  void missingRequiredFieldIsInvalidAndNamed(String field) throws Exception {
+    ObjectNode node = json(sample());
+    node.remove(field);
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node)))
+        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isFalse())
+        .hasMessageContaining(field);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "offset", "session", "line"})
+  void missingRequiredPositionFieldIsInvalidAndNamed(String field) throws Exception {
+    ObjectNode node = json(sample());
+    position(node).remove(field);
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node)))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining(field);
+  }
+
+  @Test
+  void missingSchemaVersionIsInvalidButNotNewer() throws Exception {
+    ObjectNode node = json(sample());
+    node.remove("schema");
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node)))
+        .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isFalse());
+  }
+
+  @Test
+  void requiredFieldOfTheWrongTypeIsInvalid() throws Exception {
+    ObjectNode node = json(sample());
+    node.put("statement", 42);
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node))).isInstanceOf(InvalidEventException.class);
+  }
+
+  @Test
+  void unknownScopeIsInvalid() throws Exception {
+    ObjectNode node = json(sample());
+    node.put("scope", "GALAXY");
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node))).isInstanceOf(InvalidEventException.class);
+  }
+
+  @Test
+  void negativeOffsetIsInvalid() throws Exception {
+    ObjectNode node = json(sample());
+    position(node).put("offset", -1);
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node))).isInstanceOf(InvalidEventException.class);
+  }
+
+  @Test
+  void malformedLogTimeIsInvalid() throws Exception {
+    ObjectNode node = json(sample());
+    node.put("logTime", "yesterday");
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node))).isInstanceOf(InvalidEventException.class);
+  }
+
+  @Test
+  void idIsSessionColonLine() {
+    assertThat(DdlEvent.idOf(new LogPosition("f.csv", 0, "6742f0a1.2b4c", 17))).isEqualTo("6742f0a1.2b4c:17");
+  }
+
+  @Test
+  void idDoesNotDependOnFileOrOffset() {
+    assertThat(DdlEvent.idOf(new LogPosition("a.csv", 10, "s", 3)))
+        .isEqualTo(DdlEvent.idOf(new LogPosition("b.csv", 999, "s", 3)));
+  }
+}

@@ -1,0 +1,112 @@
+package io.ddlcast.common.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PgUrlTest {
+  private static final String URL = "jdbc:postgresql://127.0.0.1:5433/postgres?user=postgres";
+
+  @Test
+  void databaseIsReadFromTheUrl() {
+    assertThat(PgUrl.parse(URL).database()).isEqualTo("postgres");
+  }
+
+  @Test
+  void hostsAreHostColonPort() {
+    assertThat(PgUrl.parse(URL).hosts()).isEqualTo("127.0.0.1:5433");
+  }
+
+  @Test
+  void userIsReadFromTheQuery() {
+    assertThat(PgUrl.parse(URL).user()).isEqualTo("postgres");
+  }
+
+  @Test
+  void hostWithoutPortGetsTheDefaultPort() {
+    assertThat(PgUrl.parse("jdbc:postgresql://db/app").hosts()).isEqualTo("db:5432");
+  }
+
+  @Test
+  void multiHostUrlListsEveryHostWithItsPort() {
+    assertThat(PgUrl.parse("jdbc:postgresql://a:5432,b:5433/app?targetServerType=primary").hosts())
+        .isEqualTo("a:5432,b:5433");
+  }
+
+  @Test
+  void rawIsTheUrlAsGiven() {
+    assertThat(PgUrl.parse(URL).raw()).isEqualTo(URL);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"münchen", "with space", "a+b", "semi;colon", "per%cent", "Mixed\"Quote", "q?x=1/y"})
+  void withDatabaseGivesExactlyThatDatabase(String name) {
+    assertThat(PgUrl.parse(URL).withDatabase(name).database()).isEqualTo(name);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"münchen", "with space", "a+b", "semi;colon", "per%cent", "Mixed\"Quote", "q?x=1/y"})
+  void withDatabaseUrlNamesExactlyThatDatabaseWhenParsedAgain(String name) {
+    String raw = PgUrl.parse(URL).withDatabase(name).raw();
+    assertThat(PgUrl.parse(raw).database()).isEqualTo(name);
+  }
+
+  @Test
+  void withDatabaseKeepsHostsAndPorts() {
+    assertThat(PgUrl.parse(URL).withDatabase("münchen").hosts()).isEqualTo("127.0.0.1:5433");
+  }
+
+  @Test
+  void withDatabaseKeepsTheUser() {
+    assertThat(PgUrl.parse(URL).withDatabase("münchen").user()).isEqualTo("postgres");
+  }
+
+  @Test
+  void withDatabaseKeepsEveryHostOfAMultiHostUrl() {
+    assertThat(PgUrl.parse("jdbc:postgresql://a:5432,b:5433/app").withDatabase("x").hosts())
+        .isEqualTo("a:5432,b:5433");
+  }
+
+  @Test
+  void withDatabaseLeavesTheOriginalUnchanged() {
+    PgUrl original = PgUrl.parse(URL);
+    original.withDatabase("other");
+    assertThat(original.database()).isEqualTo("postgres");
+  }
+
+  @Test
+  void toStringShowsUserHostsAndDatabase() {
+    assertThat(PgUrl.parse(URL).toString()).isEqualTo("postgresql://postgres@127.0.0.1:5433/postgres");
+  }
+
+  @Test
+  void toStringNeverShowsAPassword() {
+    PgUrl url = PgUrl.parse("jdbc:postgresql://h:5432/db?user=u&password=secret");
+    assertThat(url.toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void toStringOfAnotherDatabaseNeverShowsAPassword() {
+    PgUrl url = PgUrl.parse("jdbc:postgresql://h:5432/db?user=u&password=secret").withDatabase("x");
+    assertThat(url.toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void toStringWithoutUserHasNoAtSign() {
+    assertThat(PgUrl.parse("jdbc:postgresql://h:5432/db").toString()).isEqualTo("postgresql://h:5432/db");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "http://x", "jdbc:mysql://x/db", "postgresql://h/db"})
+  void parseRejectsWhatIsNotAPostgresJdbcUrl(String url) {
+    assertThatThrownBy(() -> PgUrl.parse(url)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void parseRejectsNull() {
+    assertThatThrownBy(() -> PgUrl.parse(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,195 @@
+package io.ddlcast.common.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddlcast.common.sql.SqlLexer.Kind;
+import io.ddlcast.common.sql.SqlLexer.Token;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SqlLexerTest {
+
+  @Test
+  void splitsAtTopLevelSemicolonsAndTrimsEachPart() {
+    assertThat(SqlLexer.split("  CREATE TABLE a (x int) ;\n DROP TABLE b  "))
+        .containsExactly("CREATE TABLE a (x int)", "DROP TABLE b");
+  }
+
+  @Test
+  void semicolonInsideStringWithDoubledQuoteDoesNotSplit() {
+    assertThat(SqlLexer.split("COMMENT ON TABLE t IS 'it''s; fine'; DROP TABLE u"))
+        .containsExactly("COMMENT ON TABLE t IS 'it''s; fine'", "DROP TABLE u");
+  }
+
+  @Test
+  void backslashQuoteInsideEscapeStringDoesNotEndIt() {
+    assertThat(SqlLexer.split("COMMENT ON TABLE t IS E'a\\'; b'; DROP TABLE u"))
+        .containsExactly("COMMENT ON TABLE t IS E'a\\'; b'", "DROP TABLE u");
+  }
+
+  @Test
+  void lowerCaseEscapeStringPrefixIsRecognised() {
+    assertThat(SqlLexer.split("COMMENT ON TABLE t IS e'a\\'; b'; DROP TABLE u"))
+        .containsExactly("COMMENT ON TABLE t IS e'a\\'; b'", "DROP TABLE u");
+  }
+
+  @Test
+  void backslashInStandardStringIsNotAnEscape() {
+    assertThat(SqlLexer.split("COMMENT ON TABLE t IS 'C:\\'; DROP TABLE u"))
+        .containsExactly("COMMENT ON TABLE t IS 'C:\\'", "DROP TABLE u");
+  }
+
+  @Test
+  void semicolonInsideDollarQuotedBodyDoesNotSplit() {
+    String function = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql";
+    assertThat(SqlLexer.split(function + "; DROP TABLE u")).containsExactly(function, "DROP TABLE u");
+  }
+
+  @Test
+  void taggedDollarBodyMayContainPlainDollarQuotesAndSemicolons() {
+    String block = "DO $x$ BEGIN EXECUTE $$ CREATE TABLE a(); $$; PERFORM 1; END $x$";
+    assertThat(SqlLexer.split(block + "; DROP TABLE u")).containsExactly(block, "DROP TABLE u");
+  }
+
+  @Test
+  void dollarBodyEndsOnlyAtItsOwnTag() {
+    String function = "CREATE FUNCTION f() RETURNS text AS $body$ SELECT '$x$;' $body$ LANGUAGE sql";
+    assertThat(SqlLexer.split(function + ";CREATE TABLE t()")).containsExactly(function, "CREATE TABLE t()");
+  }
+
+  @Test
+  void semicolonInsideQuotedIdentifierDoesNotSplit() {
+    assertThat(SqlLexer.split("CREATE TABLE \"a;b\" (); DROP TABLE u"))
+        .containsExactly("CREATE TABLE \"a;b\" ()", "DROP TABLE u");
+  }
+
+  @Test
+  void semicolonInsideLineCommentDoesNotSplit() {
+    assertThat(SqlLexer.split("CREATE TABLE a() -- no; split here\n; DROP TABLE u"))
+        .containsExactly("CREATE TABLE a() -- no; split here", "DROP TABLE u");
+  }
+
+  @Test
+  void nestedBlockCommentsEndAtTheOutermostClose() {
+    assertThat(SqlLexer.split("CREATE TABLE a() /* outer /* inner; */ still; */; DROP TABLE u"))
+        .containsExactly("CREATE TABLE a() /* outer /* inner; */ still; */", "DROP TABLE u");
+  }
+
+  @Test
+  void beginAtomicBodyIsOneStatementUpToItsEnd() {
+    String function = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END";
+    assertThat(SqlLexer.split(function + "; CREATE TABLE t()")).containsExactly(function, "CREATE TABLE t()");
+  }
+
+  @Test
+  void caseEndInsideBeginAtomicDoesNotCloseTheBody() {
+    String function = "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql "
+        + "BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; SELECT 2; END";
+    assertThat(SqlLexer.split(function + "; CREATE TABLE t()")).containsExactly(function, "CREATE TABLE t()");
+  }
+
+  @Test
+  void emptyPartsAndTrailingSemicolonsAreDropped() {
+    assertThat(SqlLexer.split(";; CREATE TABLE a() ;; ; CREATE TABLE b();\n;"))
+        .containsExactly("CREATE TABLE a()", "CREATE TABLE b()");
+  }
+
+  @Test
+  void commentOnlyPartAfterLastStatementIsDropped() {
+    assertThat(SqlLexer.split("CREATE TABLE a(); -- done")).containsExactly("CREATE TABLE a()");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   \n\t ", "-- only a comment", "/* block */ -- line\n", ";", " ; ; "})
+  void inputWithoutTokensGivesNoStatements(String sql) {
+    assertThat(SqlLexer.split(sql)).isEmpty();
+  }
+
+  @Test
+  void positionalParametersAreNotDollarQuotes() {
+    assertThat(SqlLexer.split("PREPARE p(int, int) AS SELECT $1 + $2; PREPARE q AS SELECT $1"))
+        .containsExactly("PREPARE p(int, int) AS SELECT $1 + $2", "PREPARE q AS SELECT $1");
+  }
+
+  @Test
+  void positionalParameterIsNotLexedAsAString() {
+    assertThat(SqlLexer.tokens("$1", 5)).extracting(Token::kind).doesNotContain(Kind.STRING);
+  }
+
+  @Test
+  void dollarQuotedBodyIsOneStringToken() {
+    List<Token> tokens = SqlLexer.tokens("AS $fn$ a; b $fn$ LANGUAGE", 5);
+    assertThat(tokens).extracting(Token::kind).containsExactly(Kind.WORD, Kind.STRING, Kind.WORD);
+    assertThat(tokens.get(1).text()).isEqualTo("$fn$ a; b $fn$");
+  }
+
+  @Test
+  void tokensCarryTheirCharacterRange() {
+    Token second = SqlLexer.tokens("CREATE  TABLE", 2).get(1);
+    assertThat(second.start()).isEqualTo(8);
+    assertThat(second.end()).isEqualTo(13);
+  }
+
+  @Test
+  void tokensStopsAtTheRequestedMaximum() {
+    assertThat(SqlLexer.tokens("a b c d e", 3)).hasSize(3);
+  }
+
+  @Test
+  void tokensSkipLeadingCommentsAndWhitespace() {
+    assertThat(SqlLexer.tokens("/* x */ -- y\n  create table", 1))
+        .extracting(Token::keyword).containsExactly("CREATE");
+  }
+
+  @Test
+  void keywordIsTheUpperCasedWord() {
+    assertThat(SqlLexer.tokens("create Table", 2)).extracting(Token::keyword).containsExactly("CREATE", "TABLE");
+  }
+
+  @Test
+  void keywordOfAQuotedIdentifierIsNull() {
+    assertThat(SqlLexer.tokens("\"create\"", 1).get(0).keyword()).isNull();
+  }
+
+  @Test
+  void isMatchesWordsIgnoringCaseButNotQuotedIdentifiers() {
+    assertThat(SqlLexer.tokens("atomic", 1).get(0).is("ATOMIC")).isTrue();
+    assertThat(SqlLexer.tokens("\"ATOMIC\"", 1).get(0).is("ATOMIC")).isFalse();
+  }
+
+  @Test
+  void unquotedIdentifierIsFoldedToLowerCase() {
+    assertThat(SqlLexer.tokens("MyTable", 1).get(0).identifier()).isEqualTo("mytable");
+  }
+
+  @Test
+  void unquotedIdentifierFoldsOnlyAsciiLetters() {
+    assertThat(SqlLexer.tokens("ÄrgerÖL", 1).get(0).identifier()).isEqualTo("ÄrgerÖl");
+  }
+
+  @Test
+  void unquotedIdentifierMayContainDigitsUnderscoresAndDollars() {
+    assertThat(SqlLexer.tokens("T_1$x", 1).get(0).identifier()).isEqualTo("t_1$x");
+  }
+
+  @Test
+  void quotedIdentifierIsTakenLiterallyWithDoubledQuotesUndone() {
+    Token token = SqlLexer.tokens("\"My \"\"Big\"\" Table\"", 1).get(0);
+    assertThat(token.kind()).isEqualTo(Kind.QUOTED);
+    assertThat(token.identifier()).isEqualTo("My \"Big\" Table");
+  }
+
+  @Test
+  void stringTokenKeepsItsQuotes() {
+    Token token = SqlLexer.tokens("'it''s'", 1).get(0);
+    assertThat(token.kind()).isEqualTo(Kind.STRING);
+    assertThat(token.text()).isEqualTo("'it''s'");
+  }
+
+  @Test
+  void unterminatedEscapeStringEndingInBackslashDoesNotThrow() {
+    assertThat(SqlLexer.split("COMMENT ON TABLE t IS E'abc\\")).containsExactly("COMMENT ON TABLE t IS E'abc\\");
+  }
+}
