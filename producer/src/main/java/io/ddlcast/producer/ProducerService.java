@@ -291,7 +291,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     while (running) {
       try {
         Map<String, String> settings = primary.settings(List.of("log_destination", "logging_collector",
-            "log_statement", "log_duration", "log_disconnections", "update_process_title"));
+            "log_statement", "log_duration", "log_disconnections", "update_process_title", "lc_messages"));
         List<String> fatal = new ArrayList<>();
         if (!settings.getOrDefault("log_destination", "").contains("csvlog")) {
           fatal.add("ALTER SYSTEM SET log_destination = 'csvlog';  -- now '" + settings.get("log_destination") + "'");
@@ -302,9 +302,15 @@ public final class ProducerService implements Runnable, AutoCloseable {
         if (!Set.of("ddl", "mod", "all").contains(settings.getOrDefault("log_statement", ""))) {
           fatal.add("ALTER SYSTEM SET log_statement = 'ddl';  -- now '" + settings.get("log_statement") + "'");
         }
+        String messages = settings.getOrDefault("lc_messages", "");
+        if (!(messages.isEmpty() || messages.startsWith("C") || messages.startsWith("POSIX")
+            || messages.startsWith("en"))) {
+          fatal.add("ALTER SYSTEM SET lc_messages = 'C';  -- now '" + messages + "': the producer reads the log's "
+              + "English message prefixes (statement:, duration:, disconnection:)");
+        }
         if (!fatal.isEmpty()) {
           throw new DdlcastException(ExitCode.FAILED, "the primary " + primary.describe()
-              + " does not log DDL to a csvlog; run on it:\n  " + String.join("\n  ", fatal)
+              + " does not log DDL as ddlcast reads it; run on it:\n  " + String.join("\n  ", fatal)
               + "\n  SELECT pg_reload_conf();");
         }
         for (String name : List.of("log_duration", "log_disconnections", "update_process_title")) {

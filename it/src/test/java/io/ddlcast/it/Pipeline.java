@@ -1,0 +1,160 @@
+package io.ddlcast.it;
+
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.testkit.Await;
+import io.ddlcast.testkit.JavaProcess;
+import io.ddlcast.testkit.KafkaServer;
+import io.ddlcast.testkit.PostgresOptions;
+import io.ddlcast.testkit.PostgresServer;
+import io.ddlcast.testkit.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The integration tests' one harness: a real Kafka broker, a real primary (csvlog configured) and real standbys
+ * from {@link TestServers} (local servers here, containers where Docker runs), with the producer and the appliers
+ * as real processes started from their runnable jars, exactly as an operator starts them.
+ */
+final class Pipeline implements AutoCloseable {
+  static final Path ROOT = Path.of(System.getProperty("ddlcast.root", "..")).toAbsolutePath().normalize();
+  static final Path PRODUCER_JAR = ROOT.resolve("producer/target/ddlcast-producer.jar");
+  static final Path APPLIER_JAR = ROOT.resolve("applier/target/ddlcast-applier.jar");
+  static final Path DEMO_JAR = ROOT.resolve("demo/target/ddlcast-demo.jar");
+  private static final Pattern APPLIED = Pattern.compile("applied (\\S+) in ");
+
+  final KafkaServer kafka;
+  final PostgresServer primary;
+  final Map<String, PostgresServer> standbys = new HashMap<>();
+  private final Path logs;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  Pipeline(String testName, String... standbyNames) {
+    this.logs = ROOT.resolve("it/target/it-logs").resolve(testName);
+    this.kafka = track(TestServers.kafka());
+    this.primary = track(TestServers.postgres("primary", PostgresOptions.primary()));
+    for (String name : standbyNames) {
+      addStandby(name);
+    }
+  }
+
+  PostgresServer addStandby(String name) {
+    PostgresServer standby = track(TestServers.postgres(name, PostgresOptions.standby()));
+    standbys.put(name, standby);
+    return standby;
+  }
+
+  PostgresServer standby(String name) {
+    return standbys.get(name);
+  }
+
+  /**
+   * Starts the producer jar on the primary's data directory (its log directory where PGDATA is not visible). It
+   * reads the log from its beginning, so DDL run before it is ready is not lost.
+   */
+  JavaProcess startProducer(String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(),
+        "--primary-url", primary.jdbcUrl("postgres"), "--poll-interval", "50ms"));
+    if (primary.pgdata() != null) {
+      args.addAll(List.of("--pgdata", primary.pgdata().toString()));
+    } else {
+      args.addAll(List.of("--log-dir", primary.logDirectory().toString(), "--source", "primary"));
+    }
+    args.addAll(List.of(extraArgs));
+    return track(JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), args, Map.of(),
+        logs.resolve("producer.log")));
+  }
+
+  /** Starts an applier jar for a standby (its consumer group is the standby's name). */
+  JavaProcess startApplier(String standbyName) {
+    PostgresServer standby = standbys.get(standbyName);
+    JavaProcess applier = track(JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"),
+        List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--standby-name", standbyName,
+            "--standby-url", standby.jdbcUrl("postgres")),
+        Map.of(), applierLog(standbyName)));
+    applier.awaitOutput("applier for standby " + standbyName, Duration.ofSeconds(60));
+    return applier;
+  }
+
+  Path applierLog(String standbyName) {
+    return logs.resolve("applier-" + standbyName + ".log");
+  }
+
+  /** Event ids an applier logged as applied, over all its runs, in order (duplicates kept). */
+  List<String> appliedIds(String standbyName) {
+    List<String> ids = new ArrayList<>();
+    try {
+      Matcher m = APPLIED.matcher(java.nio.file.Files.readString(applierLog(standbyName)));
+      while (m.find()) {
+        ids.add(m.group(1));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return ids;
+  }
+
+  /** Every committed event on the topic, in partition order. */
+  List<DdlEvent> topicEvents() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<DdlEvent> events = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEFAULT_TOPIC, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          events.add(EventCodec.decode(r.value()));
+        }
+      }
+    } catch (InvalidEventException e) {
+      throw new AssertionError("the topic holds a record that is not an event: " + e.getMessage(), e);
+    }
+    return events;
+  }
+
+  /** Waits until the topic holds at least {@code count} events. */
+  List<DdlEvent> awaitEvents(int count, Duration timeout) {
+    return Await.untilValue("at least " + count + " events on the topic", timeout, () -> {
+      List<DdlEvent> events = topicEvents();
+      return events.size() >= count ? events : null;
+    });
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        System.err.println("closing " + resources.get(i) + ": " + e);
+      }
+    }
+  }
+}
