@@ -46,10 +46,23 @@ final class Pipeline implements AutoCloseable {
 
   Pipeline(String testName, String... standbyNames) {
     this.logs = ROOT.resolve("it/target/it-logs").resolve(testName);
+    deleteLogsOfEarlierRuns();
     this.kafka = track(TestServers.kafka());
     this.primary = track(TestServers.postgres("primary", PostgresOptions.primary()));
     for (String name : standbyNames) {
       addStandby(name);
+    }
+  }
+
+  private void deleteLogsOfEarlierRuns() {
+    if (java.nio.file.Files.isDirectory(logs)) {
+      try (var files = java.nio.file.Files.list(logs)) {
+        for (Path file : files.toList()) {
+          java.nio.file.Files.delete(file);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot clear " + logs, e);
+      }
     }
   }
 
