@@ -3,13 +3,20 @@ package io.ddlcast.applier;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
+import java.util.Map;
 
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
-    String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism) {
+    String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism,
+    Map<String, String> tablespaceMap) {
 
   /** The settings as given, before validation. */
-  public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {}
+  public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+      Map<String, String> tablespaceMap) {
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of());
+    }
+  }
 
   public static ApplierConfig validate(Raw raw) {
     Problems problems = new Problems();
@@ -34,7 +41,14 @@ public record ApplierConfig(
     if (raw.parallelism() < 1 || raw.parallelism() > 64) {
       problems.invalid("--parallelism", raw.parallelism(), "must be between 1 and 64");
     }
+    Map<String, String> tablespaces = raw.tablespaceMap() == null ? Map.of() : raw.tablespaceMap();
+    tablespaces.forEach((from, to) -> {
+      if (!from.startsWith("/") || !to.startsWith("/")) {
+        problems.invalid("--tablespace-map", from + "=" + to, "both locations must be absolute paths");
+      }
+    });
     problems.throwIfAny();
-    return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism());
+    return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
+        Map.copyOf(tablespaces));
   }
 }

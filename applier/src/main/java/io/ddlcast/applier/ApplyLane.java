@@ -45,6 +45,7 @@ final class ApplyLane {
   private boolean scheduled;
   private volatile State state = State.RUNNING;
   private volatile long applied;
+  private volatile long skipped;
 
   ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal) {
@@ -108,15 +109,21 @@ final class ApplyLane {
     while (true) {
       long started = System.nanoTime();
       try {
-        executor.execute(event);
+        StatementExecutor.Result result = executor.execute(event);
         ledger.applied(work.partition(), key, work.offset());
-        applied++;
         if (state == State.RETRYING) {
-          LOG.info("standby {} reachable again; database {} continues", standbyName, key);
+          LOG.info("standby {} reachable again; {} continues", standbyName, describe());
           state = State.RUNNING;
         }
-        LOG.info("applied {} in {} ({}) in {} ms", event.id(), key, event.command(),
-            (System.nanoTime() - started) / 1_000_000);
+        if (result.applied()) {
+          applied++;
+          LOG.info("applied {} in {} ({}) in {} ms", event.id(), event.scope() == io.ddlcast.common.event.Scope.CLUSTER
+              ? "the cluster" : key, event.command(), (System.nanoTime() - started) / 1_000_000);
+        } else {
+          skipped++;
+          LOG.warn("skipped {} ({}): {}. Statement: {}", event.id(), event.command(), result.skipReason(),
+              Secrets.maskAndShorten(event.statement(), 200));
+        }
         return;
       } catch (SQLException e) {
         if (ErrorClassifier.classifySql(e) == ErrorKind.PERMANENT) {
@@ -130,7 +137,7 @@ final class ApplyLane {
         Duration wait = backoff.next();
         if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
           LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
-              Secrets.mask(e.getMessage()), event.id(), key, e.getSQLState(), wait.toMillis() / 1000.0,
+              Secrets.mask(e.getMessage()), event.id(), describe(), e.getSQLState(), wait.toMillis() / 1000.0,
               backoff.attempts());
         }
         if (!sleep(wait)) {
@@ -145,11 +152,14 @@ final class ApplyLane {
 
   private void stop(Work work, String reason) {
     state = State.STOPPED;
+    ledger.stopped(work.partition(), work.offset());
     DdlEvent event = work.event();
-    LOG.error("STOPPED database {} on standby {} at event {} ({}): {}. Statement: {}. The standby's other "
-            + "databases continue; fix the cause on the standby and restart the applier to try this event again.",
-        key, standbyName, event == null ? "?" : event.id(), work.where(), reason,
-        event == null ? "(none)" : Secrets.maskAndShorten(event.statement(), 500));
+    LOG.error("STOPPED {} on standby {} at event {} ({}): {}. Statement: {}. {}; fix the cause on the standby "
+            + "and restart the applier to try this event again.",
+        describe(), standbyName, event == null ? "?" : event.id(), work.where(), reason,
+        event == null ? "(none)" : Secrets.maskAndShorten(event.statement(), 500),
+        isCluster() ? "Nothing after it is applied on this standby (later events may depend on it)"
+            : "The standby's other databases continue");
     synchronized (this) {
       for (Work queued : queue) {
         ledger.abandoned(queued.partition(), queued.offset());
@@ -173,6 +183,15 @@ final class ApplyLane {
     return key;
   }
 
+  boolean isCluster() {
+    return key.equals(EventConsumer.CLUSTER_LANE);
+  }
+
+  /** "database X" or "cluster-wide statements", for messages. */
+  String describe() {
+    return isCluster() ? "cluster-wide statements (roles, databases, tablespaces)" : "database " + key;
+  }
+
   State state() {
     return state;
   }
@@ -181,7 +200,4 @@ final class ApplyLane {
     return applied;
   }
 
-  void close() {
-    executor.close();
-  }
 }

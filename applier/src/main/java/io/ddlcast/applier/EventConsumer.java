@@ -5,6 +5,8 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.event.Scope;
+import java.util.ArrayDeque;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
@@ -48,10 +50,23 @@ final class EventConsumer implements AutoCloseable {
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
   private static final int MAX_QUEUED = 10_000;
 
+  /** The lane of statements on cluster-wide objects (no database can be named like this). */
+  static final String CLUSTER_LANE = "\u0000cluster";
+
+  /** Records of a partition held back behind a cluster-wide event until it is applied. */
+  private static final class Held {
+    final ArrayDeque<ConsumerRecord<String, byte[]>> records = new ArrayDeque<>();
+    boolean headSubmitted;
+    boolean waitingLogged;
+  }
+
   private final ApplierConfig config;
   private final BooleanSupplier running;
   private final OffsetLedger ledger = new OffsetLedger();
   private final Map<String, ApplyLane> lanes = new HashMap<>();
+  private final Map<TopicPartition, Held> held = new HashMap<>();
+  private final StandbyConnections connections;
+  private final StatementExecutor executor;
   private final AtomicInteger queued = new AtomicInteger();
   private final ExecutorService pool;
   private KafkaConsumer<String, byte[]> consumer;
@@ -63,6 +78,8 @@ final class EventConsumer implements AutoCloseable {
   EventConsumer(ApplierConfig config, BooleanSupplier running) {
     this.config = config;
     this.running = running;
+    this.connections = new StandbyConnections(config.standby(), config.standbyName());
+    this.executor = new StatementExecutor(connections, config.tablespaceMap());
     AtomicInteger threads = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
       Thread t = new Thread(r, "ddlcast-apply-" + threads.incrementAndGet());
@@ -100,6 +117,7 @@ final class EventConsumer implements AutoCloseable {
       public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         commit(true);
         partitions.forEach(ledger::revoked);
+        partitions.forEach(held::remove);
       }
     });
   }
@@ -116,14 +134,27 @@ final class EventConsumer implements AutoCloseable {
       return;
     }
     for (ConsumerRecord<String, byte[]> record : records) {
-      route(record);
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      Held h = held.get(tp);
+      if (h != null) {
+        h.records.add(record);
+      } else {
+        route(record);
+      }
     }
+    releaseHeld();
+    Set<TopicPartition> barriers = held.keySet();
     if (!paused && queued.get() > MAX_QUEUED) {
       consumer.pause(consumer.assignment());
       paused = true;
     } else if (paused && queued.get() < MAX_QUEUED / 2) {
-      consumer.resume(consumer.assignment());
       paused = false;
+    }
+    if (!paused) {
+      Set<TopicPartition> resume = new java.util.HashSet<>(consumer.paused());
+      resume.removeAll(barriers);
+      consumer.resume(resume);
+      consumer.pause(barriers);
     }
     if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
       commit(false);
@@ -131,14 +162,13 @@ final class EventConsumer implements AutoCloseable {
     logProgress();
   }
 
+  /**
+   * Hands a record to its database's lane. A statement on cluster-wide objects is a barrier: it waits until
+   * everything before it in the partition was applied, runs alone, and everything after it waits for it, so that a
+   * role exists before it is granted in any database and a database exists before it is filled.
+   */
   private void route(ConsumerRecord<String, byte[]> record) {
     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-    String key = record.key() == null ? "(no key)" : record.key();
-    if (ledger.alreadyApplied(tp, key, record.offset())) {
-      ledger.passed(tp, record.offset());
-      skipped++;
-      return;
-    }
     Work work;
     try {
       DdlEvent event = EventCodec.decode(record.value());
@@ -146,9 +176,88 @@ final class EventConsumer implements AutoCloseable {
     } catch (InvalidEventException e) {
       work = new Work(tp, record.offset(), null, e.getMessage());
     }
-    lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(),
-        new StatementExecutor(config.standby(), config.standbyName()), ledger, pool, running, queued))
-        .submit(work);
+    boolean cluster = work.event() != null && work.event().scope() == Scope.CLUSTER;
+    String lane = cluster ? CLUSTER_LANE : record.key() == null ? "(no key)" : record.key();
+    if (ledger.alreadyApplied(tp, lane, record.offset())) {
+      ledger.passed(tp, record.offset());
+      skipped++;
+      return;
+    }
+    if (cluster) {
+      Held h = new Held();
+      h.records.add(record);
+      held.put(tp, h);
+      consumer.pause(Set.of(tp));
+      return;
+    }
+    lane(lane).submit(work);
+  }
+
+  private ApplyLane lane(String key) {
+    return lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(), executor, ledger, pool, running,
+        queued));
+  }
+
+  /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
+  private void releaseHeld() {
+    for (java.util.Iterator<Map.Entry<TopicPartition, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<TopicPartition, Held> e = it.next();
+      TopicPartition tp = e.getKey();
+      Held h = e.getValue();
+      while (true) {
+        ConsumerRecord<String, byte[]> head = h.records.peekFirst();
+        if (head == null) {
+          it.remove();
+          break;
+        }
+        if (!h.headSubmitted) {
+          if (ledger.inFlightBefore(tp, head.offset())) {
+            if (!h.waitingLogged && ledger.stoppedBefore(tp, head.offset())) {
+              LOG.warn("standby {}: the cluster-wide event at {} partition {} offset {} waits for a database that "
+                  + "stopped on an error before it", config.standbyName(), tp.topic(), tp.partition(), head.offset());
+              h.waitingLogged = true;
+            }
+            break;
+          }
+          DdlEvent event = decodeQuietly(head);
+          lane(CLUSTER_LANE).submit(new Work(tp, head.offset(), event, null));
+          h.headSubmitted = true;
+        }
+        if (!ledger.settled(tp, head.offset())) {
+          break;
+        }
+        h.records.pollFirst();
+        h.headSubmitted = false;
+        h.waitingLogged = false;
+        ConsumerRecord<String, byte[]> next;
+        while ((next = h.records.peekFirst()) != null && !isCluster(next)) {
+          h.records.pollFirst();
+          route(next);
+          if (held.get(tp) != h) {
+            // route() started a new barrier for this partition: keep the rest behind it
+            held.get(tp).records.addAll(h.records);
+            h.records.clear();
+            break;
+          }
+        }
+        if (held.get(tp) != h) {
+          break;
+        }
+      }
+    }
+  }
+
+  private static boolean isCluster(ConsumerRecord<String, byte[]> record) {
+    DdlEvent event = decodeQuietly(record);
+    return event != null && event.scope() == Scope.CLUSTER;
+  }
+
+  private static DdlEvent decodeQuietly(ConsumerRecord<String, byte[]> record) {
+    try {
+      return EventCodec.decode(record.value());
+    } catch (InvalidEventException e) {
+      return null;
+    }
   }
 
   private void commit(boolean force) {
@@ -206,7 +315,7 @@ final class EventConsumer implements AutoCloseable {
       }
       consumer.close(Duration.ofSeconds(10));
     }
-    lanes.values().forEach(ApplyLane::close);
+    connections.close();
   }
 
   void wakeup() {

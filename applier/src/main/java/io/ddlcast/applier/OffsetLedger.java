@@ -24,6 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 final class OffsetLedger {
   private static final class PartitionState {
     final TreeSet<Long> inFlight = new TreeSet<>();
+    final TreeSet<Long> stopped = new TreeSet<>();
     final Map<String, Long> laneApplied = new HashMap<>();
     long next = -1;
     OffsetAndMetadata lastCommitted;
@@ -83,6 +84,32 @@ final class OffsetLedger {
       state.inFlight.remove(offset);
       state.laneApplied.merge(lane, offset, Math::max);
     }
+  }
+
+  /** The event at this offset failed permanently: it keeps holding the commit back. */
+  synchronized void stopped(TopicPartition tp, long offset) {
+    PartitionState state = partitions.get(tp);
+    if (state != null) {
+      state.stopped.add(offset);
+    }
+  }
+
+  /** True while an event before this offset is received but not yet applied. */
+  synchronized boolean inFlightBefore(TopicPartition tp, long offset) {
+    PartitionState state = partitions.get(tp);
+    return state != null && !state.inFlight.headSet(offset, false).isEmpty();
+  }
+
+  /** True if an event before this offset stopped its lane. */
+  synchronized boolean stoppedBefore(TopicPartition tp, long offset) {
+    PartitionState state = partitions.get(tp);
+    return state != null && !state.stopped.headSet(offset, false).isEmpty();
+  }
+
+  /** True once the event at this offset was received and is no longer in flight (applied or skipped). */
+  synchronized boolean settled(TopicPartition tp, long offset) {
+    PartitionState state = partitions.get(tp);
+    return state != null && offset < state.next && !state.inFlight.contains(offset);
   }
 
   /** What to commit now: per partition whose committable position changed since the last commit. */

@@ -38,13 +38,18 @@ final class RunCommand implements Callable<Integer> {
       description = "Databases applied at the same time (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Option(names = "--tablespace-map", paramLabel = "PRIMARY_DIR=STANDBY_DIR", split = ",",
+      description = "Where a tablespace the primary creates in PRIMARY_DIR goes on this standby. Repeat, or separate "
+          + "with commas. CREATE TABLESPACE without a mapping is skipped and reported.")
+  java.util.Map<String, String> tablespaceMap;
+
   @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws InterruptedException {
     ApplierConfig config = ApplierConfig.validate(
-        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism));
+        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap));
     ApplierService service = new ApplierService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

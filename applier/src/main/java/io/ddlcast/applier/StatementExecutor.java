@@ -2,122 +2,112 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.Scope;
-import io.ddlcast.common.jdbc.PgUrl;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
-import java.util.Properties;
-import org.postgresql.PGProperty;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Runs one event's statement on the standby, in the right database, exactly as the primary ran it.
+ * Runs one event's statement on the standby, in the right database, under the role and search_path it ran under on
+ * the primary.
  *
- * <p>Each statement is sent as one simple-protocol query in auto-commit, which is what {@code psql -c} does on the
- * primary: statements that cannot run in a transaction block ({@code CREATE DATABASE}, {@code CREATE INDEX
- * CONCURRENTLY}, ...) work, and a multi-statement string runs as one implicit transaction, all or nothing. Events
- * about a database as a whole run from the maintenance database after this lane closed its own connection to that
- * database, so that {@code DROP DATABASE} or a rename is not blocked by ddlcast itself.
+ * <p>Each statement is sent as one simple-protocol query in auto-commit, as {@code psql -c} sends it: statements
+ * that cannot run in a transaction block ({@code CREATE DATABASE}, {@code CREATE INDEX CONCURRENTLY}, ...) work.
+ * Statements on cluster-wide objects run from the maintenance database; before one that acts on a database as a
+ * whole, the applier closes its own connections to databases, so that {@code DROP DATABASE} or a rename is not
+ * blocked by ddlcast itself.
  *
- * <p>One executor per lane, used by one thread at a time; it keeps one connection to the lane's database and one
- * to the maintenance database, and drops a connection after an error that may have broken it.
+ * <p>Tablespaces: a standby's directories are its own. {@code CREATE TABLESPACE} is applied only when
+ * {@code --tablespace-map} maps the primary's location to one of the standby's, and skipped (reported) otherwise;
+ * {@code ALTER/DROP TABLESPACE} of a tablespace that was skipped is skipped too.
  */
-final class StatementExecutor implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
+final class StatementExecutor {
+  private static final Pattern LOCATION = Pattern.compile("(?is)(\\bLOCATION\\s+)'((?:[^']|'')*)'");
 
-  private final PgUrl standby;
-  private final String applicationName;
-  private Connection maintenance;
-  private Connection database;
-  private String databaseName;
+  /** What became of an event. */
+  record Result(boolean applied, String skipReason) {
+    static final Result APPLIED = new Result(true, null);
 
-  StatementExecutor(PgUrl standby, String standbyName) {
-    this.standby = standby;
-    this.applicationName = "ddlcast-applier:" + standbyName;
+    static Result skipped(String reason) {
+      return new Result(false, reason);
+    }
   }
 
-  void execute(DdlEvent event) throws SQLException {
-    Connection connection;
-    if (event.scope() == Scope.CLUSTER) {
-      if (event.key().equals(databaseName)) {
-        closeDatabase();
+  private final StandbyConnections connections;
+  private final Map<String, String> tablespaceMap;
+
+  StatementExecutor(StandbyConnections connections, Map<String, String> tablespaceMap) {
+    this.connections = connections;
+    this.tablespaceMap = Map.copyOf(tablespaceMap);
+  }
+
+  Result execute(DdlEvent event) throws SQLException {
+    String sql = event.statement();
+    if (event.command() != null && event.command().endsWith("TABLESPACE")) {
+      Result skip = null;
+      if (event.command().equals("CREATE TABLESPACE")) {
+        Matcher m = LOCATION.matcher(sql);
+        String location = m.find() ? m.group(2).replace("''", "'") : null;
+        String mapped = location == null ? null : tablespaceMap.get(location);
+        if (mapped == null) {
+          return Result.skipped("no --tablespace-map entry for the primary's location '" + location + "'");
+        }
+        sql = sql.substring(0, m.start(2)) + mapped.replace("'", "''") + sql.substring(m.end(2));
+      } else if (!tablespaceExists(tablespaceName(sql))) {
+        skip = Result.skipped("the tablespace was never created on this standby (no --tablespace-map entry)");
       }
-      connection = maintenance();
+      if (skip != null) {
+        return skip;
+      }
+    }
+    Connection connection;
+    boolean cluster = event.scope() == Scope.CLUSTER;
+    if (cluster) {
+      if (event.command() != null && event.command().endsWith("DATABASE")) {
+        connections.closeDatabaseConnections();
+      }
+      connection = connections.maintenance(event.context());
     } else {
-      connection = database(event.database());
+      connection = connections.database(event.database(), event.context());
     }
     try (Statement statement = connection.createStatement()) {
       statement.setEscapeProcessing(false);
-      statement.execute(event.statement());
+      statement.execute(sql);
+      return Result.APPLIED;
     } catch (SQLException e) {
-      if (connection.isClosed() || e.getSQLState() == null || e.getSQLState().startsWith("08")
-          || e.getSQLState().startsWith("57")) {
-        close();
+      if (cluster) {
+        connections.discardMaintenance();
+      } else {
+        connections.discard(event.database());
       }
       throw e;
     }
   }
 
-  private Connection maintenance() throws SQLException {
-    if (maintenance == null || maintenance.isClosed()) {
-      maintenance = open(standby);
+  private boolean tablespaceExists(String name) throws SQLException {
+    if (name == null) {
+      return true;
     }
-    return maintenance;
-  }
-
-  private Connection database(String name) throws SQLException {
-    if (name.equals(standby.database())) {
-      return maintenance();
-    }
-    if (database == null || database.isClosed() || !name.equals(databaseName)) {
-      closeDatabase();
-      try {
-        database = open(standby.withDatabase(name));
-      } catch (SQLException e) {
-        if ("3D000".equals(e.getSQLState())) {
-          throw new SQLTransientConnectionException("database \"" + name + "\" does not exist on the standby (yet): "
-              + "waiting for the event that creates it", "3D000", e);
-        }
-        throw e;
-      }
-      databaseName = name;
-    }
-    return database;
-  }
-
-  private Connection open(PgUrl url) throws SQLException {
-    Properties props = new Properties();
-    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-    PGProperty.CONNECT_TIMEOUT.set(props, 10);
-    PGProperty.TCP_KEEP_ALIVE.set(props, true);
-    Connection connection = url.connect(applicationName, props);
-    connection.setAutoCommit(true);
-    LOG.debug("connected to {}", url);
-    return connection;
-  }
-
-  private void closeDatabase() {
-    closeQuietly(database);
-    database = null;
-    databaseName = null;
-  }
-
-  @Override
-  public void close() {
-    closeDatabase();
-    closeQuietly(maintenance);
-    maintenance = null;
-  }
-
-  private static void closeQuietly(Connection connection) {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        LOG.debug("closing a standby connection: {}", e.toString());
+    try (PreparedStatement ps = connections.maintenance(null).prepareStatement(
+        "SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
       }
     }
+  }
+
+  /** The tablespace an ALTER/DROP TABLESPACE names. */
+  private static String tablespaceName(String sql) {
+    var tokens = io.ddlcast.common.sql.SqlLexer.tokens(sql, 6);
+    int k = 2;
+    if (k < tokens.size() && tokens.get(k).is("IF")) {
+      k += 2;
+    }
+    return k < tokens.size() ? tokens.get(k).identifier() : null;
   }
 }

@@ -48,7 +48,8 @@ final class Pipeline implements AutoCloseable {
     this.logs = ROOT.resolve("it/target/it-logs").resolve(testName);
     deleteLogsOfEarlierRuns();
     this.kafka = track(TestServers.kafka());
-    this.primary = track(TestServers.postgres("primary", PostgresOptions.primary()));
+    this.primary = track(TestServers.postgres("primary",
+        PostgresOptions.primary().withSetting("max_prepared_transactions", "10")));
     for (String name : standbyNames) {
       addStandby(name);
     }
@@ -93,15 +94,54 @@ final class Pipeline implements AutoCloseable {
         logs.resolve("producer.log")));
   }
 
+  /** Runs {@code producer install} on the primary (ddlcast's event trigger in every database) and checks it. */
+  String installHelper() {
+    Path out = logs.resolve("install.log");
+    try (JavaProcess install = JavaProcess.startJar(PRODUCER_JAR, List.of(), List.of("install", "--primary-url",
+        primary.jdbcUrl("postgres")), Map.of(), out)) {
+      int code = install.waitFor(Duration.ofSeconds(60));
+      if (code != 0) {
+        throw new AssertionError("producer install exited with " + code + ":\n" + install.output());
+      }
+      return install.output();
+    }
+  }
+
   /** Starts an applier jar for a standby (its consumer group is the standby's name). */
-  JavaProcess startApplier(String standbyName) {
+  JavaProcess startApplier(String standbyName, String... extraArgs) {
     PostgresServer standby = standbys.get(standbyName);
-    JavaProcess applier = track(JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"),
-        List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--standby-name", standbyName,
-            "--standby-url", standby.jdbcUrl("postgres")),
+    List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(),
+        "--standby-name", standbyName, "--standby-url", standby.jdbcUrl("postgres")));
+    args.addAll(List.of(extraArgs));
+    JavaProcess applier = track(JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"), args,
         Map.of(), applierLog(standbyName)));
     applier.awaitOutput("applier for standby " + standbyName, Duration.ofSeconds(60));
     return applier;
+  }
+
+  /** Everything the producer printed (all its runs). */
+  String producerLog() {
+    try {
+      return java.nio.file.Files.readString(logs.resolve("producer.log"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Everything an applier printed (all its runs). */
+  String applierOutput(String standbyName) {
+    try {
+      return java.nio.file.Files.readString(applierLog(standbyName));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The raw values of every record on the topic, as text (to look for what must never be there). */
+  String rawTopic() {
+    StringBuilder all = new StringBuilder();
+    topicEvents().forEach(e -> all.append(io.ddlcast.common.event.EventCodec.toJson(e)).append('\n'));
+    return all.toString();
   }
 
   Path applierLog(String standbyName) {

@@ -153,9 +153,8 @@ final class EventPublisher implements AutoCloseable {
       return Optional.empty();
     }
     Checkpoint checkpoint = Checkpoint.decode(latest);
-    LOG.info("resuming source {} at {} ({} events published so far, {} statement(s) awaiting their transaction)",
-        source, checkpoint.cursor(), checkpoint.published(),
-        checkpoint.pending().stream().mapToInt(p -> p.events().size()).sum());
+    LOG.info("resuming source {} at {} ({} events published so far)", source, checkpoint.cursor(),
+        checkpoint.published());
     return Optional.of(checkpoint);
   }
 

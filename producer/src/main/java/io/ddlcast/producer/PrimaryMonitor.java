@@ -57,6 +57,116 @@ final class PrimaryMonitor implements AutoCloseable {
     return ended;
   }
 
+  /**
+   * What the primary says of each transaction id ({@code pg_xact_status}). Keys are those of
+   * {@link SessionTracker#statusQueries()}: a full {@code xid8}, or {@code x32:N[@REF]}, a 32-bit id from the csvlog or
+   * from {@code pg_locks}, placed in the epoch of REF (a full id) or of the primary's next id.
+   */
+  Map<String, SessionTracker.XactStatus> xactStatus(Collection<String> queries) throws SQLException {
+    Map<String, SessionTracker.XactStatus> out = new java.util.HashMap<>();
+    Long next = null;
+    Map<String, Long> full = new LinkedHashMap<>();
+    for (String q : queries) {
+      if (q.startsWith("x32:")) {
+        String body = q.substring(4);
+        String ref = body.contains("@") ? body.substring(body.indexOf('@') + 1) : null;
+        long xid32 = Long.parseLong(body.contains("@") ? body.substring(0, body.indexOf('@')) : body);
+        long reference;
+        if (ref != null && !ref.startsWith("x32:")) {
+          reference = Long.parseLong(ref);
+        } else {
+          if (next == null) {
+            next = nextXid();
+          }
+          reference = next;
+        }
+        full.put(q, widen(xid32, reference));
+      } else {
+        full.put(q, Long.parseLong(q));
+      }
+    }
+    try (PreparedStatement ps = connection().prepareStatement(
+        "SELECT pg_catalog.pg_xact_status(?::pg_catalog.xid8)")) {
+      for (Map.Entry<String, Long> e : full.entrySet()) {
+        ps.setString(1, Long.toUnsignedString(e.getValue()));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          out.put(e.getKey(), status(rs.getString(1)));
+        } catch (SQLException ex) {
+          if (!"22023".equals(ex.getSQLState())) { // "is in the future": not a transaction of this primary (yet)
+            throw ex;
+          }
+          out.put(e.getKey(), SessionTracker.XactStatus.UNKNOWN);
+        }
+      }
+    } catch (SQLException e) {
+      reset();
+      throw e;
+    }
+    return out;
+  }
+
+  /** A 32-bit xid as the full id nearest below-or-at the reference (they are at most 2^31 apart). */
+  static long widen(long xid32, long reference) {
+    long epoch = reference >>> 32;
+    long candidate = (epoch << 32) | xid32;
+    if (candidate > reference && epoch > 0) {
+      candidate -= 1L << 32;
+    }
+    return candidate;
+  }
+
+  private long nextXid() throws SQLException {
+    try (Statement st = connection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text")) {
+      rs.next();
+      return Long.parseLong(rs.getString(1));
+    }
+  }
+
+  private static SessionTracker.XactStatus status(String text) {
+    if (text == null) {
+      return SessionTracker.XactStatus.UNKNOWN;
+    }
+    return switch (text) {
+      case "committed" -> SessionTracker.XactStatus.COMMITTED;
+      case "aborted" -> SessionTracker.XactStatus.ABORTED;
+      case "in progress" -> SessionTracker.XactStatus.IN_PROGRESS;
+      default -> SessionTracker.XactStatus.UNKNOWN;
+    };
+  }
+
+  /** The password verifier PostgreSQL stored for a role (needs a superuser), or null if it has none. */
+  String roleVerifier(String role) throws SQLException {
+    try (PreparedStatement ps = connection().prepareStatement(
+        "SELECT rolpassword FROM pg_catalog.pg_authid WHERE rolname = ?")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      if ("42501".equals(e.getSQLState())) {
+        throw e; // not a superuser: the caller reports it
+      }
+      reset();
+      throw e;
+    }
+  }
+
+  /** The owner of a database, or null if there is no such database (any more). */
+  String databaseOwner(String database) throws SQLException {
+    try (PreparedStatement ps = connection().prepareStatement(
+        "SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database WHERE datname = ?")) {
+      ps.setString(1, database);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      reset();
+      throw e;
+    }
+  }
+
   /** Writes a barrier record into the primary's log. */
   void emitBarrier(String token) throws SQLException {
     try (Statement st = connection().createStatement()) {

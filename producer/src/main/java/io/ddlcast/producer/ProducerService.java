@@ -41,6 +41,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
 
   private record Barrier(String token, Set<String> vxids, long issuedNanos) {}
 
+  /** Events decided and the state after them, published together or not at all. */
+  private record Batch(List<DdlEvent> events, LogCursor cursor, TrackerState tracker) {}
+
   private final ProducerConfig config;
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -52,9 +55,12 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private LogFollower follower;
   private SessionTracker tracker;
   private PrimaryMonitor primary;
+  private HelperInstaller installer;
   private Barrier barrier;
   private Set<String> openAtLastCheck = Set.of();
   private long lastBarrierCheck;
+  private long lastStatusCheck;
+  private Batch unpublished;
   private long published;
   private long dropped;
   private long recordsRead;
@@ -99,6 +105,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private void runLoop() {
     if (config.primary() != null) {
       primary = new PrimaryMonitor(config.primary());
+      installer = new HelperInstaller(config.primary());
       if (!checkPrimary()) {
         return;
       }
@@ -111,7 +118,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     }
     publisher = new EventPublisher(config.bootstrapServers(), config.topic(), source);
     follower = new LogFollower(config.logSource(), null, MAX_BATCH_BYTES);
-    tracker = new SessionTracker(new StatementRecords(source));
+    tracker = new SessionTracker(new StatementRecords(source), primary != null);
     if (!restore(true)) {
       return;
     }
@@ -127,6 +134,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
 
   /** One read-decide-publish round; true if more log is waiting. */
   private boolean step() {
+    if (unpublished != null && !publish(unpublished)) {
+      return false; // the primary or Kafka is not there: nothing more is read until this batch is out
+    }
     LogFollower.Batch batch;
     try {
       batch = follower.poll();
@@ -145,12 +155,14 @@ public final class ProducerService implements Runnable, AutoCloseable {
       }
       collect(tracker.accept(record), events);
     }
-    checkQuietTransactions();
+    askPrimary(events);
+    tracker.drainProblems().forEach(p -> LOG.warn("{}", p));
     LogCursor cursor = follower.cursor();
     boolean moved = cursor != null && !cursor.equals(committedCursor);
     boolean due = System.nanoTime() - lastCheckpointNanos >= CHECKPOINT_INTERVAL.toNanos();
     if (!events.isEmpty() || (moved && (due || !batch.more()))) {
-      commit(events, cursor);
+      unpublished = new Batch(events, cursor, tracker.snapshot());
+      publish(unpublished);
     }
     return batch.more();
   }
@@ -161,14 +173,61 @@ public final class ProducerService implements Runnable, AutoCloseable {
         events.add(p.event());
       } else if (outcome instanceof Outcome.Drop d) {
         dropped++;
-        LOG.info("not published: {} in {} ({}): {}", d.event().id(), d.event().database(), d.reason(),
-            Secrets.maskAndShorten(d.event().statement(), 200));
+        if (d.reason().startsWith("undecided") || d.reason().startsWith("DDL (")) {
+          LOG.warn("not published: {} in {} ({}): {}", d.event().id(), d.event().database(), d.reason(),
+              Secrets.maskAndShorten(d.event().statement(), 200));
+        } else {
+          LOG.info("not published: {} in {} ({}): {}", d.event().id(), d.event().database(), d.reason(),
+              Secrets.maskAndShorten(d.event().statement(), 200));
+        }
       }
     }
   }
 
-  private void commit(List<DdlEvent> events, LogCursor cursor) {
-    Checkpoint checkpoint = new Checkpoint(cursor, tracker.snapshot(), published + events.size());
+  /**
+   * What only the primary can say: whether quiet, prepared or savepoint-rolled-back transactions committed (asked
+   * every poll interval, or at once when the tracker waits for it), and, for DDL whose transaction id is unknown,
+   * whether its transaction is over (then a log barrier settles it).
+   */
+  private void askPrimary(List<DdlEvent> events) {
+    if (primary == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    long interval = Math.max(config.pollInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(100));
+    if (now - lastStatusCheck >= interval || tracker.statusWanted()) {
+      lastStatusCheck = now;
+      Set<String> queries = tracker.statusQueries();
+      try {
+        if (!queries.isEmpty()) {
+          collect(tracker.applyStatuses(primary.xactStatus(queries)), events);
+        } else if (tracker.statusWanted()) {
+          collect(tracker.applyStatuses(Map.of()), events);
+        }
+      } catch (SQLException e) {
+        LOG.warn("cannot ask the primary {} about {} transaction(s) ({}); their DDL waits", primary.describe(),
+            queries.size(), e.getMessage());
+      }
+    }
+    checkQuietTransactions();
+  }
+
+  /**
+   * Publishes a batch with the checkpoint that follows it. Role password placeholders become the primary's stored
+   * verifiers first; if the primary or Kafka cannot be reached, the batch stays and is tried again.
+   */
+  private boolean publish(Batch batch) {
+    List<DdlEvent> events = new ArrayList<>(batch.events().size());
+    try {
+      for (DdlEvent event : batch.events()) {
+        events.add(complete(event));
+      }
+    } catch (SQLException e) {
+      LOG.warn("cannot complete {} event(s) from the primary {} ({}); retrying", batch.events().size(),
+          primary.describe(), e.getMessage());
+      return false;
+    }
+    Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size());
     try {
       publisher.publish(events, checkpoint);
     } catch (ProducerFencedException e) {
@@ -180,15 +239,81 @@ public final class ProducerService implements Runnable, AutoCloseable {
       }
       LOG.warn("publishing to Kafka at {} failed ({}); resuming from the last committed checkpoint",
           config.bootstrapServers(), e.toString());
+      unpublished = null;
       restore(false);
-      return;
+      return false;
     }
+    unpublished = null;
     published += events.size();
-    committedCursor = cursor;
+    committedCursor = batch.cursor();
     lastCheckpointNanos = System.nanoTime();
     for (DdlEvent e : events) {
       LOG.info("published {} to {} ({}): {}", e.id(), e.key(), e.command(), Secrets.maskAndShorten(e.statement(), 200));
+      if ("CREATE DATABASE".equals(e.command()) && installer != null) {
+        installHelper(e.key());
+      }
     }
+    return true;
+  }
+
+  /**
+   * What the log could not give: the stored verifier of a role whose clear-text password was replaced by a
+   * placeholder, and the owner of a database created under SET ROLE.
+   */
+  private DdlEvent complete(DdlEvent event) throws SQLException {
+    String statement = event.statement();
+    io.ddlcast.common.event.ExecutionContext context = event.context();
+    if (RolePasswords.hasPlaceholder(statement)) {
+      String role = RolePasswords.roleWithClearPassword(statement);
+      String verifier = null;
+      if (primary == null) {
+        LOG.warn("role password in {} not replicated: reading it needs --primary-url (a superuser)", event.id());
+      } else {
+        try {
+          verifier = primary.roleVerifier(resolveRole(role, event));
+        } catch (SQLException e) {
+          if (!"42501".equals(e.getSQLState())) {
+            throw e;
+          }
+          LOG.warn("role password in {} not replicated: the --primary-url role cannot read pg_authid (it must be a "
+              + "superuser)", event.id());
+        }
+      }
+      statement = RolePasswords.withVerifier(statement, verifier);
+    }
+    if ("CREATE DATABASE".equals(event.command()) && primary != null
+        && !statement.toUpperCase(java.util.Locale.ROOT).contains("OWNER")) {
+      String owner = primary.databaseOwner(event.key());
+      if (owner != null) {
+        context = new io.ddlcast.common.event.ExecutionContext(owner, null, null);
+      }
+    }
+    if (statement.equals(event.statement()) && java.util.Objects.equals(context, event.context())) {
+      return event;
+    }
+    return new DdlEvent(event.schema(), event.id(), event.source(), event.database(), event.key(), event.scope(),
+        event.user(), context, event.command(), statement, event.logTime(), event.position());
+  }
+
+  /** A new database not created from template1 lacks ddlcast's helper: install it (needs a superuser). */
+  private void installHelper(String database) {
+    try {
+      if (installer.install(database)) {
+        LOG.info("installed ddlcast's helper in the new database {}", database);
+      }
+    } catch (SQLException e) {
+      LOG.warn("cannot install ddlcast's helper in the new database {} ({}): DDL there ships without its context "
+          + "until 'producer install' runs", database, e.getMessage());
+    }
+  }
+
+  private static String resolveRole(String role, DdlEvent event) {
+    io.ddlcast.common.event.ExecutionContext c = event.context();
+    return switch (role) {
+      case "current_user", "current_role" -> c != null && c.role() != null ? c.role() : event.user();
+      case "session_user" -> c != null && c.sessionRole() != null ? c.sessionRole() : event.user();
+      default -> role;
+    };
   }
 
   /**
@@ -204,11 +329,11 @@ public final class ProducerService implements Runnable, AutoCloseable {
         openAtLastCheck = Set.of();
         if (checkpoint.isPresent()) {
           follower.seek(checkpoint.get().cursor());
-          tracker.restore(checkpoint.get().pending());
+          tracker.restore(checkpoint.get().tracker());
           published = checkpoint.get().published();
           committedCursor = checkpoint.get().cursor();
         } else {
-          tracker.restore(List.of());
+          tracker.restore(null);
           published = 0;
           committedCursor = null;
           if (config.startFrom() == StartFrom.LATEST) {
@@ -239,13 +364,11 @@ public final class ProducerService implements Runnable, AutoCloseable {
   }
 
   /**
-   * For DDL whose transaction shows no sign of ending in the log, ask the primary; for those it reports over,
-   * write a barrier and settle them when the reader meets it.
+   * For DDL whose transaction id is unknown and which shows no sign of ending in the log, ask the primary whether
+   * the transaction still runs; for those it reports over, write a barrier and settle them when the reader meets
+   * it.
    */
   private void checkQuietTransactions() {
-    if (primary == null) {
-      return;
-    }
     long now = System.nanoTime();
     if (barrier != null) {
       if (now - barrier.issuedNanos() > BARRIER_TIMEOUT.toNanos()) {
@@ -261,7 +384,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
       return;
     }
     lastBarrierCheck = now;
-    Set<String> open = tracker.openTransactions();
+    Set<String> open = tracker.openTransactionsWithoutXid();
     Set<String> candidates = new java.util.TreeSet<>(open);
     candidates.retainAll(openAtLastCheck);
     openAtLastCheck = open;
@@ -290,34 +413,23 @@ public final class ProducerService implements Runnable, AutoCloseable {
     Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
     while (running) {
       try {
-        Map<String, String> settings = primary.settings(List.of("log_destination", "logging_collector",
-            "log_statement", "log_duration", "log_disconnections", "update_process_title", "lc_messages"));
+        List<PrimarySettings.Finding> findings = PrimarySettings.judge(primary.settings(PrimarySettings.names()));
         List<String> fatal = new ArrayList<>();
-        if (!settings.getOrDefault("log_destination", "").contains("csvlog")) {
-          fatal.add("ALTER SYSTEM SET log_destination = 'csvlog';  -- now '" + settings.get("log_destination") + "'");
-        }
-        if (!"on".equals(settings.get("logging_collector"))) {
-          fatal.add("ALTER SYSTEM SET logging_collector = on;  -- needs a restart");
-        }
-        if (!Set.of("ddl", "mod", "all").contains(settings.getOrDefault("log_statement", ""))) {
-          fatal.add("ALTER SYSTEM SET log_statement = 'ddl';  -- now '" + settings.get("log_statement") + "'");
-        }
-        String messages = settings.getOrDefault("lc_messages", "");
-        if (!(messages.isEmpty() || messages.startsWith("C") || messages.startsWith("POSIX")
-            || messages.startsWith("en"))) {
-          fatal.add("ALTER SYSTEM SET lc_messages = 'C';  -- now '" + messages + "': the producer reads the log's "
-              + "English message prefixes (statement:, duration:, disconnection:)");
+        for (PrimarySettings.Finding f : findings) {
+          if (f.ok()) {
+            continue;
+          }
+          if (f.rule().essential()) {
+            fatal.add(f.fixSql() + "  -- now '" + f.current() + "': " + f.rule().why());
+          } else {
+            LOG.warn("the primary has {} = '{}', ddlcast needs {}: {}. Fix: {}", f.rule().name(), f.current(),
+                f.rule().required(), f.rule().why(), f.fixSql());
+          }
         }
         if (!fatal.isEmpty()) {
           throw new DdlcastException(ExitCode.FAILED, "the primary " + primary.describe()
               + " does not log DDL as ddlcast reads it; run on it:\n  " + String.join("\n  ", fatal)
               + "\n  SELECT pg_reload_conf();");
-        }
-        for (String name : List.of("log_duration", "log_disconnections", "update_process_title")) {
-          if (!"on".equals(settings.get(name))) {
-            LOG.warn("the primary has {} = {}: without it, the outcome of explicit transactions cannot be read "
-                + "from the log; set it to on (see the README)", name, settings.get(name));
-          }
         }
         return true;
       } catch (SQLException e) {

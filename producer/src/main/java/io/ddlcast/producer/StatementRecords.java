@@ -3,7 +3,8 @@ package io.ddlcast.producer;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.sql.SqlCommand;
-import io.ddlcast.common.sql.SqlLexer;
+import io.ddlcast.common.event.ExecutionContext;
+import io.ddlcast.common.event.LogPosition;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Recognizes the log records that carry a statement ({@code statement: <sql>} from the simple protocol,
- * {@code execute <name>: <sql>} from the extended protocol) and turns those holding DDL into events.
+ * {@code execute <name>: <sql>} from the extended protocol) and builds the event for a DDL command.
  *
  * <p>The event's key is the database the DDL belongs to: the connected database, except for statements about a
  * database itself ({@code CREATE/ALTER/DROP DATABASE x}), keyed by {@code x} and run from the standby's maintenance
@@ -66,43 +67,26 @@ final class StatementRecords {
     return null;
   }
 
-  /** The event for a statement record holding DDL; null if the statement holds no DDL. */
-  DdlEvent toEvent(LogRecord record, String sql) {
-    SqlCommand command = firstDdl(sql);
-    if (command == null) {
-      return null;
-    }
-    boolean aboutDatabase = command.isDatabaseCommand();
+  /**
+   * The event for one DDL command. Statements about a database as a whole are keyed by that database and, like
+   * every statement on cluster-wide objects (roles, membership, tablespaces), have scope CLUSTER.
+   */
+  DdlEvent event(String id, String database, String user, ExecutionContext context, String sql, String logTime,
+      LogPosition position) {
+    SqlCommand command = SqlCommand.of(sql);
     return new DdlEvent(
         DdlEvent.SCHEMA_VERSION,
-        DdlEvent.idOf(record.position()),
+        id,
         source,
-        record.database(),
-        aboutDatabase ? command.databaseName() : record.database(),
-        aboutDatabase ? Scope.CLUSTER : Scope.DATABASE,
-        record.user(),
+        database,
+        command.isDatabaseCommand() ? command.databaseName() : database,
+        command.global() || command.isDatabaseCommand() ? Scope.CLUSTER : Scope.DATABASE,
+        user,
+        context,
         command.tag(),
         sql,
-        parseTime(record.logTime()),
-        record.position());
-  }
-
-  /**
-   * The command of the first DDL part of a (possibly multi-statement) string. PostgreSQL logs a whole string if
-   * any part is DDL, so the first part alone does not tell.
-   */
-  static SqlCommand firstDdl(String sql) {
-    SqlCommand first = SqlCommand.of(sql);
-    if (first.isDdl()) {
-      return first;
-    }
-    for (String part : SqlLexer.split(sql)) {
-      SqlCommand command = SqlCommand.of(part);
-      if (command.isDdl()) {
-        return command;
-      }
-    }
-    return null;
+        parseTime(logTime),
+        position);
   }
 
   /** The csvlog's {@code log_time} ("2026-11-23 18:39:15.123 UTC"); null when the zone cannot be read. */

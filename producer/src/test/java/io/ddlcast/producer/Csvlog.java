@@ -26,6 +26,12 @@ final class Csvlog {
     return record("postgres", session, line, vxid, severity, sqlState, commandTag, message, query);
   }
 
+  static String record(String session, long line, String vxid, String severity, String sqlState, String commandTag,
+      String message, String query, String xid) {
+    return record("postgres", session, line, vxid, severity, sqlState, commandTag, message, query)
+        .replace("," + vxid + ",0," + severity + ",", "," + vxid + "," + xid + "," + severity + ",");
+  }
+
   static String record(String database, String session, long line, String vxid, String severity, String sqlState,
       String commandTag, String message, String query) {
     List<String> f = new ArrayList<>();

@@ -6,10 +6,11 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.Scope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SessionTrackerTest {
-  private final SessionTracker tracker = new SessionTracker(new StatementRecords("primary1"));
+  private final SessionTracker tracker = new SessionTracker(new StatementRecords("primary1"), true);
 
   private List<Outcome> feed(String csv) {
     byte[] bytes = Csvlog.utf8(csv);
@@ -41,7 +42,7 @@ class SessionTrackerTest {
         "CREATE TABLE t3();");
     assertThat(dropped(outcomes)).containsExactly(
         "CREATE TABLE t1(a int)", // the second one: 42P07
-        "BEGIN; CREATE TABLE t2(); ROLLBACK",
+        "CREATE TABLE t2()", // the DDL part of "BEGIN; CREATE TABLE t2(); ROLLBACK"
         "CREATE TABLE t4();");
     assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Drop).extracting(o -> ((Outcome.Drop) o).reason())
         .containsExactly("failed on the primary: ERROR 42P07 relation \"t1\" already exists",
@@ -73,20 +74,31 @@ class SessionTrackerTest {
         Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: CREATE TABLE a()", "")
             + Csvlog.record("s.2", 1, "4/4", "ERROR", "42P07", "CREATE TABLE", "relation \"a\" already exists", ""));
     assertThat(outcomes).isEmpty();
-    assertThat(tracker.openTransactions()).containsExactly("3/4");
+    assertThat(tracker.openTransactionsWithoutXid()).containsExactly("3/4");
   }
 
   @Test
-  void aQuietSessionWaitsUntilThePrimarySaysItsTransactionEnded() {
+  void aQuietSessionWaitsUntilThePrimarySaysItsTransactionCommitted() {
     // pgjdbc in auto-commit: the execute's duration carries the statement's own vxid; the commit leaves no record
     List<Outcome> outcomes = feed(
         Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle", "execute <unnamed>: CREATE TABLE j()", "")
-            + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", ""));
+            + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744"));
     assertThat(outcomes).isEmpty();
-    assertThat(tracker.openTransactions()).containsExactly("3/7");
+    assertThat(tracker.statusQueries()).containsExactly("x32:744");
 
-    assertThat(published(tracker.transactionsEnded(List.of("3/7")))).containsExactly("CREATE TABLE j()");
+    assertThat(tracker.applyStatuses(Map.of("x32:744", SessionTracker.XactStatus.IN_PROGRESS))).isEmpty();
+    assertThat(published(tracker.applyStatuses(Map.of("x32:744", SessionTracker.XactStatus.COMMITTED))))
+        .containsExactly("CREATE TABLE j()");
     assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  void aQuietSessionWithoutATransactionIdIsSettledByTheBarrier() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle", "execute <unnamed>: CREATE TABLE j()", ""));
+    assertThat(outcomes).isEmpty();
+    assertThat(tracker.openTransactionsWithoutXid()).containsExactly("3/7");
+    assertThat(published(tracker.transactionsEnded(List.of("3/7")))).containsExactly("CREATE TABLE j()");
   }
 
   @Test
@@ -109,7 +121,8 @@ class SessionTrackerTest {
   @Test
   void alterSystemIsNeverPublished() {
     List<Outcome> outcomes = feed(
-        Csvlog.record("s.1", 1, "3/1", "LOG", "00000", "idle", "statement: ALTER SYSTEM SET work_mem = '64MB'", ""));
+        Csvlog.record("s.1", 1, "3/1", "LOG", "00000", "idle", "statement: ALTER SYSTEM SET work_mem = '64MB'", "")
+            + Csvlog.record("s.1", 2, "3/0", "LOG", "00000", "ALTER SYSTEM", "duration: 0.5 ms", ""));
     assertThat(dropped(outcomes)).containsExactly("ALTER SYSTEM SET work_mem = '64MB'");
     assertThat(tracker.pendingCount()).isZero();
   }
@@ -145,14 +158,14 @@ class SessionTrackerTest {
   @Test
   void snapshotAndRestoreKeepPendingStatements() {
     feed(Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle", "execute S_1: CREATE TABLE j()", ""));
-    List<SessionTracker.Pending> snapshot = tracker.snapshot();
+    TrackerState snapshot = TrackerState.fromJson(tracker.snapshot().json().deepCopy());
 
-    SessionTracker restored = new SessionTracker(new StatementRecords("primary1"));
+    SessionTracker restored = new SessionTracker(new StatementRecords("primary1"), true);
     restored.restore(snapshot);
     byte[] next = Csvlog.utf8(Csvlog.record("s.1", 2, "3/8", "LOG", "00000", "idle", "statement: CREATE TABLE k()", ""));
     List<Outcome> outcomes = restored.accept(CsvlogParser.parse("f.csv", 0, next, next.length).records().get(0));
     assertThat(published(outcomes)).containsExactly("CREATE TABLE j()");
-    assertThat(restored.openTransactions()).containsExactly("3/8");
+    assertThat(restored.openTransactionsWithoutXid()).containsExactly("3/8");
   }
 
   @Test

@@ -125,7 +125,8 @@ public final class ContainerPostgres implements PostgresServer {
 
   @Override
   public String schemaDump(String database) {
-    return DumpNormalizer.normalize(exec("pg_dump", "--schema-only", "--no-password", "-U", SUPERUSER,
+    return DumpNormalizer.normalize(exec("pg_dump", "--schema-only", "--no-password", DumpNormalizer.EXCLUDE.get(0),
+        "-U", SUPERUSER,
         "--dbname=dbname=" + DumpNormalizer.conninfoValue(database)));
   }
 
@@ -202,11 +203,19 @@ public final class ContainerPostgres implements PostgresServer {
   }
 
   @Override
-  public PsqlResult psql(String database, String sql) {
+  public PsqlResult psql(PsqlRun run) {
+    StringBuilder shell = new StringBuilder();
+    run.env().forEach((k, v) -> shell.append(k).append('=').append(shellQuote(v)).append(' '));
+    shell.append("psql -X -q -U ").append(shellQuote(run.user() == null ? SUPERUSER : run.user()))
+        .append(" --dbname=").append(shellQuote("dbname=" + DumpNormalizer.conninfoValue(run.database())));
+    if (run.script() != null) {
+      shell.insert(0, "cat > /tmp/ddlcast.sql <<'DDLCAST_EOF'\n" + run.script() + "\nDDLCAST_EOF\n");
+      shell.append(" -f /tmp/ddlcast.sql");
+    } else {
+      shell.append(" -v ON_ERROR_STOP=1 -c ").append(shellQuote(run.command()));
+    }
     try {
-      ExecResult result = container.execInContainer(StandardCharsets.UTF_8, "psql", "-X", "-q", "-v",
-          "ON_ERROR_STOP=1", "-U", SUPERUSER, "--dbname=dbname=" + DumpNormalizer.conninfoValue(database),
-          "-c", sql);
+      ExecResult result = container.execInContainer(StandardCharsets.UTF_8, "bash", "-c", shell.toString());
       return new PsqlResult(result.getExitCode(), result.getStdout() + result.getStderr());
     } catch (IOException e) {
       throw new TestkitException("could not run psql in container " + name, e);
@@ -214,6 +223,10 @@ public final class ContainerPostgres implements PostgresServer {
       Thread.currentThread().interrupt();
       throw new TestkitException("interrupted while running psql in container " + name, e);
     }
+  }
+
+  private static String shellQuote(String value) {
+    return "'" + value.replace("'", "'\\''") + "'";
   }
 
   private String exec(String... command) {

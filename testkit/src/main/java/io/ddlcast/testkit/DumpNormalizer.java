@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 /**
  * Removes from pg_dump / pg_dumpall output the lines that differ between two clusters with identical schemas:
  * the server and pg_dump version comments and the {@code &#92;restrict} / {@code &#92;unrestrict} lines that recent
- * pg_dump versions write with a random key. Everything else, including the {@code SET} header, stays.
+ * pg_dump versions write with a random key; and ddlcast's own helper on a primary (schema {@code ddlcast} is left
+ * out by {@code --exclude-schema}; its event triggers {@code ddlcast_*} are removed here), which is never
+ * replicated. Everything else, including the {@code SET} header, stays.
  */
 final class DumpNormalizer {
 
@@ -19,10 +21,32 @@ final class DumpNormalizer {
   private DumpNormalizer() {
   }
 
+  /** pg_dump options that leave out ddlcast's own schema. */
+  static final List<String> EXCLUDE = List.of("--exclude-schema=ddlcast");
+
   static String normalize(String dump) {
-    return dump.lines()
+    List<String> lines = dump.lines()
         .filter(line -> DROPPED_PREFIXES.stream().noneMatch(line::startsWith))
-        .collect(Collectors.joining("\n", "", "\n"));
+        .collect(Collectors.toList());
+    return withoutOwnEventTriggers(lines).stream().collect(Collectors.joining("\n", "", "\n"));
+  }
+
+  /** Drops each pg_dump section ("--", "-- Name: ddlcast_...; Type: EVENT TRIGGER; ...", "--", ...) of ddlcast's. */
+  private static List<String> withoutOwnEventTriggers(List<String> lines) {
+    List<String> out = new java.util.ArrayList<>(lines.size());
+    boolean skipping = false;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      boolean header = line.equals("--") && i + 1 < lines.size() && lines.get(i + 1).startsWith("-- ");
+      if (header) {
+        String name = lines.get(i + 1);
+        skipping = name.startsWith("-- Name: ddlcast_") && name.contains("; Type: EVENT TRIGGER;");
+      }
+      if (!skipping) {
+        out.add(line);
+      }
+    }
+    return out;
   }
 
   /** A libpq connection string value: single quotes around, backslash and single quote escaped. */

@@ -126,17 +126,43 @@ public final class LocalPostgres implements PostgresServer {
 
   @Override
   public String schemaDump(String database) {
-    List<String> command = List.of(PgBinaries.program("pg_dump"), "--schema-only", "--no-password",
-        "--dbname=" + conninfo(database));
+    List<String> command = new java.util.ArrayList<>(List.of(PgBinaries.program("pg_dump"), "--schema-only",
+        "--no-password", "--dbname=" + conninfo(database)));
+    command.addAll(DumpNormalizer.EXCLUDE);
     return DumpNormalizer.normalize(runClient(command).stdout());
   }
 
   @Override
-  public PsqlResult psql(String database, String sql) {
-    List<String> command = List.of(PgBinaries.program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-        "--dbname=" + conninfo(database), "-c", sql);
-    Commands.Result result = Commands.run(command, root, Map.of("PGCONNECT_TIMEOUT", "10"), COMMAND_TIMEOUT);
-    return new PsqlResult(result.exitCode(), result.stdout() + result.stderr());
+  public PsqlResult psql(PsqlRun run) {
+    String conninfo = "host=" + HOST + " port=" + port + " user="
+        + DumpNormalizer.conninfoValue(run.user() == null ? SUPERUSER : run.user()) + " dbname="
+        + DumpNormalizer.conninfoValue(run.database());
+    List<String> command = new java.util.ArrayList<>(List.of(PgBinaries.program("psql"), "-X", "-q",
+        "--dbname=" + conninfo));
+    Path script = null;
+    try {
+      if (run.script() != null) {
+        script = Files.createTempFile("ddlcast-psql-", ".sql");
+        Files.writeString(script, run.script(), StandardCharsets.UTF_8);
+        command.addAll(List.of("-f", script.toString()));
+      } else {
+        command.addAll(List.of("-v", "ON_ERROR_STOP=1", "-c", run.command()));
+      }
+      Map<String, String> env = new java.util.HashMap<>(run.env());
+      env.put("PGCONNECT_TIMEOUT", "10");
+      Commands.Result result = Commands.run(command, root, env, COMMAND_TIMEOUT);
+      return new PsqlResult(result.exitCode(), result.stdout() + result.stderr());
+    } catch (IOException e) {
+      throw new TestkitException("cannot write a psql script: " + e.getMessage(), e);
+    } finally {
+      if (script != null) {
+        try {
+          Files.deleteIfExists(script);
+        } catch (IOException ignored) {
+          // a temp file left behind
+        }
+      }
+    }
   }
 
   @Override

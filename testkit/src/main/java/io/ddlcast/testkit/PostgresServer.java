@@ -100,7 +100,12 @@ public interface PostgresServer extends AutoCloseable {
    * hold several statements (one implicit transaction), as an operator's {@code psql -c} does. A failing statement
    * is not an exception: it is the exit code.
    */
-  PsqlResult psql(String database, String sql);
+  default PsqlResult psql(String database, String sql) {
+    return psql(PsqlRun.command(database, sql));
+  }
+
+  /** Runs psql as described (see {@link PsqlRun}). */
+  PsqlResult psql(PsqlRun run);
 
   Path pgdata();
 

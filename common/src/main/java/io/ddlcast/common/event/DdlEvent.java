@@ -15,7 +15,8 @@ import java.util.Objects;
  *  "database":"company",               // database the statement ran in on the primary
  *  "key":"company",                    // ordering key: the database the DDL belongs to
  *  "scope":"DATABASE",                 // DATABASE | CLUSTER (run from the maintenance database)
- *  "user":"postgres",
+ *  "user":"postgres",                  // login role of the session (the csvlog's user_name)
+ *  "context":{"role":"app_owner","sessionRole":"alice","searchPath":"sales, public"},
  *  "command":"CREATE FOREIGN TABLE",
  *  "statement":"CREATE FOREIGN TABLE employee (...)",
  *  "logTime":"2026-11-23T18:39:15.123Z",
@@ -24,7 +25,10 @@ import java.util.Objects;
  *
  * <p>{@code key} differs from {@code database} for statements about a database itself: {@code CREATE DATABASE x}
  * run while connected to {@code postgres} has database {@code postgres}, key {@code x} and scope CLUSTER, so that
- * it is ordered with x's own DDL. Readers reject events whose schema version is newer than {@link #SCHEMA_VERSION}.
+ * it is ordered with x's own DDL. Scope CLUSTER marks statements on cluster-wide objects (roles, role membership,
+ * databases, tablespaces): appliers run them from the maintenance database, after every earlier event of the
+ * partition and before every later one. {@code context} is null when unknown (then the applier's own role and
+ * search_path apply). Readers reject events whose schema version is newer than {@link #SCHEMA_VERSION}.
  */
 public record DdlEvent(
     int schema,
@@ -34,6 +38,7 @@ public record DdlEvent(
     String key,
     Scope scope,
     String user,
+    ExecutionContext context,
     String command,
     String statement,
     Instant logTime,

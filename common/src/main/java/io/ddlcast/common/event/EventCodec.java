@@ -34,6 +34,12 @@ public final class EventCodec {
     node.put("key", event.key());
     node.put("scope", event.scope().name());
     node.put("user", event.user());
+    if (event.context() != null) {
+      ObjectNode context = node.putObject("context");
+      context.put("role", event.context().role());
+      context.put("sessionRole", event.context().sessionRole());
+      context.put("searchPath", event.context().searchPath());
+    }
     node.put("command", event.command());
     node.put("statement", event.statement());
     node.put("logTime", event.logTime() == null ? null : event.logTime().toString());
@@ -85,6 +91,7 @@ public final class EventCodec {
           text(node, "key", true),
           Scope.valueOf(text(node, "scope", true)),
           text(node, "user", false),
+          context(node.get("context")),
           text(node, "command", false),
           text(node, "statement", true),
           instant(text(node, "logTime", false)),
@@ -128,6 +135,17 @@ public final class EventCodec {
       throw new IllegalArgumentException("field '" + field + "' is not a string");
     }
     return value.textValue();
+  }
+
+  private static ExecutionContext context(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("field 'context' is not an object");
+    }
+    return new ExecutionContext(text(node, "role", false), text(node, "sessionRole", false),
+        text(node, "searchPath", false));
   }
 
   private static Instant instant(String text) {

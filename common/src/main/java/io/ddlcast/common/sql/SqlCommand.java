@@ -38,6 +38,9 @@ public record SqlCommand(
 
   private static final Set<String> GLOBAL_TYPES = Set.of("ROLE", "USER", "GROUP", "TABLESPACE", "DATABASE");
 
+  private static final Set<String> TRANSACTION_VERBS =
+      Set.of("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE");
+
   private static final int LOOKAHEAD = 12;
 
   public static SqlCommand of(String sql) {
@@ -64,11 +67,19 @@ public record SqlCommand(
       case "IMPORT" -> "IMPORT FOREIGN SCHEMA";
       case "REASSIGN" -> "REASSIGN OWNED";
       case "GRANT", "REVOKE", "CLUSTER", "COMMENT" -> verb;
+      case "START" -> "START TRANSACTION";
+      case "PREPARE" -> type.equals("TRANSACTION") ? "PREPARE TRANSACTION" : "PREPARE";
+      case "ROLLBACK", "COMMIT" -> type.equals("PREPARED") ? verb + " PREPARED" : verb;
       default -> type.isEmpty() ? verb : verb + " " + type;
     };
     boolean concurrently = containsWord(tokens, afterType, "CONCURRENTLY");
     String database = type.equals("DATABASE") ? databaseName(tokens, afterType) : null;
-    boolean global = GLOBAL_TYPES.contains(type) && !verb.equals("COMMENT");
+    boolean global = switch (verb) {
+      case "CREATE", "ALTER", "DROP" -> GLOBAL_TYPES.contains(type);
+      case "COMMENT", "SECURITY" -> onGlobalObject(tokens);
+      case "GRANT", "REVOKE" -> isRoleMembershipOrGlobalGrant(sql);
+      default -> false;
+    };
     boolean nonTransactional =
         tag.equals("CREATE DATABASE")
             || tag.equals("DROP DATABASE")
@@ -86,6 +97,15 @@ public record SqlCommand(
     return new SqlCommand(tag, database, global, nonTransactional, temporary, instanceLocal);
   }
 
+  /**
+   * True for transaction control ({@code BEGIN}, {@code COMMIT}, {@code SAVEPOINT}, {@code PREPARE TRANSACTION},
+   * ...): what a multi-statement string may hold between its statements.
+   */
+  public boolean isTransactionControl() {
+    String verb = tag.isEmpty() ? "" : tag.split(" ", 2)[0];
+    return TRANSACTION_VERBS.contains(verb) && !(verb.equals("PREPARE") && !tag.equals("PREPARE TRANSACTION"));
+  }
+
   /** True for statements whose effect is schema (what {@code log_statement='ddl'} logs), not data or session. */
   public boolean isDdl() {
     String verb = tag.isEmpty() ? "" : tag.split(" ", 2)[0];
@@ -95,6 +115,36 @@ public record SqlCommand(
   /** True for {@code CREATE/ALTER/DROP DATABASE name}. */
   public boolean isDatabaseCommand() {
     return databaseName != null;
+  }
+
+  /** {@code COMMENT ON ROLE|DATABASE|TABLESPACE ...}, {@code SECURITY LABEL [FOR p] ON ROLE ...}: shared objects. */
+  private static boolean onGlobalObject(List<Token> tokens) {
+    for (int k = 1; k + 1 < tokens.size(); k++) {
+      if (tokens.get(k).is("ON")) {
+        String type = tokens.get(k + 1).keyword();
+        return type != null && GLOBAL_TYPES.contains(type);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code GRANT r TO u} / {@code REVOKE r FROM u} (role membership: no ON before TO/FROM), or privileges on a
+   * database or tablespace: both change shared catalogs, and event triggers do not fire for them.
+   */
+  private static boolean isRoleMembershipOrGlobalGrant(String sql) {
+    SqlLexer lexer = new SqlLexer(sql);
+    Token token;
+    while ((token = lexer.next()) != null) {
+      if (token.is("TO") || token.is("FROM")) {
+        return true;
+      }
+      if (token.is("ON")) {
+        Token type = lexer.next();
+        return type != null && (type.is("DATABASE") || type.is("TABLESPACE"));
+      }
+    }
+    return false;
   }
 
   private static String objectType(List<Token> tokens, int from) {

@@ -19,7 +19,8 @@ class EventCodecTest {
 
   private static DdlEvent event(String user, String command, String statement, Instant logTime) {
     return new DdlEvent(DdlEvent.SCHEMA_VERSION, DdlEvent.idOf(POSITION), "7312345678901234567", "company",
-        "company", Scope.DATABASE, user, command, statement, logTime, POSITION);
+        "company", Scope.DATABASE, user, new ExecutionContext("app_owner", user, "sales, \"$user\", public"), command,
+        statement, logTime, POSITION);
   }
 
   private static DdlEvent sample() {
@@ -58,8 +59,23 @@ class EventCodecTest {
   }
 
   @Test
+  void contextWithUnknownPartsRoundTrips() throws Exception {
+    DdlEvent event = new DdlEvent(1, "s:1", "src", "db", "db", Scope.DATABASE, "u",
+        new ExecutionContext(null, "u", null), "CREATE TABLE", "CREATE TABLE t()", null, POSITION);
+    assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+  }
+
+  @Test
+  void aContextThatIsNotAnObjectIsInvalid() {
+    String json = new String(EventCodec.encode(sample()), java.nio.charset.StandardCharsets.UTF_8)
+        .replaceFirst("\"context\":\\{[^}]*\\}", "\"context\":\"x\"");
+    assertThatThrownBy(() -> EventCodec.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("context");
+  }
+
+  @Test
   void roundTripKeepsClusterScopeAndKeyDifferentFromDatabase() throws Exception {
-    DdlEvent event = new DdlEvent(1, "s:1", "src", "postgres", "x", Scope.CLUSTER, "u", "CREATE DATABASE",
+    DdlEvent event = new DdlEvent(1, "s:1", "src", "postgres", "x", Scope.CLUSTER, "u", null, "CREATE DATABASE",
         "CREATE DATABASE x", null, POSITION);
     assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
   }
@@ -68,8 +84,8 @@ class EventCodecTest {
   void encodedJsonHasTheDocumentedFieldNamesInOrder() throws Exception {
     List<String> names = new ArrayList<>();
     json(sample()).fieldNames().forEachRemaining(names::add);
-    assertThat(names).containsExactly("schema", "id", "source", "database", "key", "scope", "user", "command",
-        "statement", "logTime", "position");
+    assertThat(names).containsExactly("schema", "id", "source", "database", "key", "scope", "user", "context",
+        "command", "statement", "logTime", "position");
   }
 
   @Test

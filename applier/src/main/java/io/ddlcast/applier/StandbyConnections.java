@@ -1,0 +1,167 @@
+package io.ddlcast.applier;
+
+import io.ddlcast.common.event.ExecutionContext;
+import io.ddlcast.common.jdbc.PgUrl;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.postgresql.PGProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The applier's connections to one standby: one per database, reached by swapping the database name in the
+ * standby's URL, and one to the maintenance database for statements on cluster-wide objects. Each connection
+ * remembers the role and search_path it was last set to, so that consecutive events of the same context cost no
+ * extra round trips.
+ *
+ * <p>Lanes use only their own database's connection, and cluster-wide statements run only while no lane runs (they
+ * are barriers), so a connection is never used by two threads at once; the map itself is synchronized.
+ */
+final class StandbyConnections implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StandbyConnections.class);
+  private static final String MAINTENANCE = "\u0000maintenance";
+
+  private record Held(Connection connection, ExecutionContext context) {}
+
+  private final PgUrl standby;
+  private final String applicationName;
+  private final Map<String, Held> connections = new HashMap<>();
+
+  StandbyConnections(PgUrl standby, String standbyName) {
+    this.standby = standby;
+    this.applicationName = "ddlcast-applier:" + standbyName;
+  }
+
+  /** A connection to the database, set to the context (null: the applier's own role and search_path). */
+  Connection database(String name, ExecutionContext context) throws SQLException {
+    return get(name, context);
+  }
+
+  /** A connection to the maintenance database, set to the context. */
+  Connection maintenance(ExecutionContext context) throws SQLException {
+    return get(MAINTENANCE, context);
+  }
+
+  /** Closes every connection to a database other than the maintenance one (before DROP/ALTER DATABASE ...). */
+  synchronized void closeDatabaseConnections() {
+    connections.entrySet().removeIf(e -> {
+      if (!e.getKey().equals(MAINTENANCE)) {
+        closeQuietly(e.getValue().connection());
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /** Drops the connection to a database (after an error that may have broken it or left it in an odd state). */
+  synchronized void discard(String name) {
+    Held held = connections.remove(name == null ? MAINTENANCE : name);
+    if (held != null) {
+      closeQuietly(held.connection());
+    }
+  }
+
+  void discardMaintenance() {
+    discard(null);
+  }
+
+  private Connection get(String key, ExecutionContext context) throws SQLException {
+    Held held;
+    synchronized (this) {
+      held = connections.get(key);
+    }
+    if (held == null || held.connection().isClosed()) {
+      Connection connection = open(key);
+      held = new Held(connection, null);
+    }
+    ExecutionContext wanted = context == null || context.isEmpty() ? null : context;
+    if (!Objects.equals(held.context(), wanted)) {
+      try {
+        setContext(held.connection(), held.context(), wanted);
+      } catch (SQLException e) {
+        closeQuietly(held.connection());
+        synchronized (this) {
+          connections.remove(key);
+        }
+        throw e;
+      }
+      held = new Held(held.connection(), wanted);
+    }
+    synchronized (this) {
+      connections.put(key, held);
+    }
+    return held.connection();
+  }
+
+  private Connection open(String key) throws SQLException {
+    PgUrl url = key.equals(MAINTENANCE) || key.equals(standby.database()) ? standby : standby.withDatabase(key);
+    Properties props = new Properties();
+    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+    PGProperty.CONNECT_TIMEOUT.set(props, 10);
+    PGProperty.TCP_KEEP_ALIVE.set(props, true);
+    try {
+      Connection connection = url.connect(applicationName, props);
+      connection.setAutoCommit(true);
+      LOG.debug("connected to {}", url);
+      return connection;
+    } catch (SQLException e) {
+      if ("3D000".equals(e.getSQLState())) {
+        throw new SQLTransientConnectionException("database \"" + key + "\" does not exist on the standby (yet): "
+            + "waiting for the event that creates it", "3D000", e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * SET SESSION AUTHORIZATION (which also resets the role), SET ROLE, search_path: as on the primary. Unknown
+   * parts fall back to the applier's own.
+   */
+  private static void setContext(Connection c, ExecutionContext from, ExecutionContext to) throws SQLException {
+    String fromSession = from == null ? null : from.sessionRole();
+    String toSession = to == null ? null : to.sessionRole();
+    String toRole = to == null ? null : to.role();
+    String toPath = to == null ? null : to.searchPath();
+    try (Statement st = c.createStatement()) {
+      st.setEscapeProcessing(false);
+      if (!Objects.equals(fromSession, toSession)) {
+        st.execute(toSession == null ? "RESET SESSION AUTHORIZATION" : "SET SESSION AUTHORIZATION " + ident(toSession));
+      }
+      if (toRole == null || toRole.equals(toSession)) {
+        st.execute("RESET ROLE");
+      } else {
+        st.execute("SET ROLE " + ident(toRole));
+      }
+      st.execute(toPath == null ? "RESET search_path"
+          : "SELECT pg_catalog.set_config('search_path', " + literal(toPath) + ", false)");
+    }
+  }
+
+  static String ident(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  @Override
+  public synchronized void close() {
+    connections.values().forEach(h -> closeQuietly(h.connection()));
+    connections.clear();
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.debug("closing a standby connection: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.ddlcast.producer;
+
+import io.ddlcast.common.cli.CommonOptions;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.jdbc.PgUrl;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ddlcast-producer install}: puts ddlcast's helper (an event trigger) into every database of the primary. */
+@Command(name = "install", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Install what the producer needs on the primary: ddlcast's event trigger (schema ddlcast), in every database "
+            + "that accepts connections, template1 included so that new databases inherit it. Idempotent: databases "
+            + "whose helper is current are left alone. Needs a superuser.",
+        "Settings the primary needs are not changed here: 'check' lists them with the SQL that sets them."})
+final class InstallCommand implements Callable<Integer> {
+  @Option(names = "--primary-url", paramLabel = "JDBC_URL", description = "The primary (a superuser).")
+  String primaryUrl;
+
+  @Option(names = "--print-sql", description = "Print the helper's SQL instead of installing it.")
+  boolean printSql;
+
+  @Mixin
+  CommonOptions common;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (printSql) {
+      spec.commandLine().getOut().print(HelperInstaller.sql());
+      spec.commandLine().getOut().flush();
+      return ExitCode.OK.code();
+    }
+    PgUrl primary = PrimaryUrlOption.parse(primaryUrl);
+    HelperInstaller installer = new HelperInstaller(primary);
+    try {
+      List<String> databases = installer.databases();
+      int changed = 0;
+      for (String database : databases) {
+        boolean did = installer.install(database);
+        changed += did ? 1 : 0;
+        spec.commandLine().getOut().printf("%-30s %s%n", database, did ? "installed" : "already current");
+      }
+      spec.commandLine().getOut().printf("%s: helper version %d in %d database(s), %d changed%n",
+          primary, HelperInstaller.VERSION, databases.size(), changed);
+      spec.commandLine().getOut().flush();
+      return ExitCode.OK.code();
+    } catch (SQLException e) {
+      throw new DdlcastException(ExitCode.FAILED, "cannot install the helper on " + primary + ": SQLSTATE "
+          + e.getSQLState() + ": " + e.getMessage()
+          + ("42501".equals(e.getSQLState()) ? " (event triggers need a superuser)" : ""), e);
+    }
+  }
+}
