@@ -64,6 +64,7 @@ final class Demo implements AutoCloseable {
         seconds(t0));
 
     shared = sharedStorage();
+    installHelper();
     startPipeline();
     say("Producer following the primary's csvlog, appliers for standby1 and standby2 running (%.1f s)", seconds(t0));
 
@@ -105,6 +106,18 @@ final class Demo implements AutoCloseable {
         + "the last one (total %.1f s).", succeeded + failed, succeeded, failed, (ddlEnd - ddlStart) / 1e9, lag,
         seconds(t0));
     return true;
+  }
+
+  /** {@code producer install}: ddlcast's event trigger on the primary, as an operator installs it. */
+  private void installHelper() {
+    java.io.StringWriter text = new java.io.StringWriter();
+    int code = io.ddlcast.common.cli.Cli.run(new io.ddlcast.producer.ProducerMain(),
+        new String[] {"install", "--primary-url", primary.jdbcUrl("postgres")}, java.util.Map.of(),
+        new java.io.PrintWriter(text), new java.io.PrintWriter(text));
+    if (code != 0) {
+      throw new IllegalStateException("producer install failed: " + text);
+    }
+    say("Installed ddlcast's helper (event trigger) in the primary's databases and template1");
   }
 
   private void startPipeline() {

@@ -35,9 +35,12 @@ record Workload(List<Step> steps) {
     return new Workload(List.of(steps));
   }
 
-  /** How many events the producer must publish for this workload: one per step that succeeds. */
+  /** How many events the producer must publish: one per DDL statement of each step that succeeds. */
   long committed() {
-    return steps.stream().filter(Step::succeeds).count();
+    return steps.stream().filter(Step::succeeds)
+        .mapToLong(step -> io.ddlcast.common.sql.SqlLexer.split(step.sql()).stream()
+            .filter(part -> io.ddlcast.common.sql.SqlCommand.of(part).isDdl()).count())
+        .sum();
   }
 
   void runOn(PostgresServer primary) {

@@ -132,11 +132,12 @@ final class SessionTracker {
   /** Feeds one record; returns the outcomes that became final, in order. */
   List<Outcome> accept(LogRecord record) {
     String sessionId = record.sessionId();
+    if ("postmaster".equals(record.backendType())
+        && record.message().startsWith("database system is ready to accept connections")) {
+      serverRestarted(); // a crash (or restart) ended every session that was still open
+      return drain();
+    }
     if (sessionId.isEmpty()) {
-      if ("postmaster".equals(record.backendType())
-          && record.message().startsWith("database system is ready to accept connections")) {
-        serverRestarted();
-      }
       return drain();
     }
     HelperRecord helper;
@@ -499,7 +500,10 @@ final class SessionTracker {
     Entry entry = new Entry();
     entry.round = round;
     entry.topXid = txn.xid;
-    if (txn.savepointRollback) {
+    boolean subtransactions = txn.items.stream()
+        .anyMatch(i -> i.skip() == null && i.subxid() != null && !sameXid(i.subxid(), txn.xid));
+    // With the primary, any DDL run in a subtransaction is checked: the log may not have shown its ROLLBACK TO yet.
+    if (txn.savepointRollback || (primaryAvailable && txn.xid != null && subtransactions)) {
       if (!primaryAvailable || txn.xid == null) {
         settle(txn, "undecided: a savepoint of its transaction was rolled back and only the primary can tell which "
             + "DDL it undid (needs --primary-url and ddlcast's event trigger); not published");
