@@ -62,7 +62,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
           c.pollOnce();
         }
       }
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
+      failure.set(e); // reported by whoever started the loop (the run command: message and exit code)
+    } catch (Error e) {
       failure.set(e);
       throw e;
     } finally {

@@ -46,6 +46,7 @@ final class ApplyLane {
   private volatile State state = State.RUNNING;
   private volatile long applied;
   private volatile long skipped;
+  private volatile long alreadyApplied;
 
   ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal) {
@@ -109,13 +110,17 @@ final class ApplyLane {
     while (true) {
       long started = System.nanoTime();
       try {
-        StatementExecutor.Result result = executor.execute(event);
+        StatementExecutor.Result result = executor.execute(event, key, work.partition(), work.offset());
         ledger.applied(work.partition(), key, work.offset());
         if (state == State.RETRYING) {
           LOG.info("standby {} reachable again; {} continues", standbyName, describe());
           state = State.RUNNING;
         }
-        if (result.applied()) {
+        if (result.alreadyApplied()) {
+          alreadyApplied++;
+          LOG.info("not running {} ({}) again: the standby's marker shows it took effect before a restart",
+              event.id(), event.command());
+        } else if (result.applied()) {
           applied++;
           LOG.info("applied {} in {} ({}) in {} ms", event.id(), event.scope() == io.ddlcast.common.event.Scope.CLUSTER
               ? "the cluster" : key, event.command(), (System.nanoTime() - started) / 1_000_000);

@@ -29,6 +29,9 @@ final class StandbyConnections implements AutoCloseable {
 
   private record Held(Connection connection, ExecutionContext context) {}
 
+  /** A context no event has: the connection's role and search_path are unknown and must all be set again. */
+  private static final ExecutionContext UNKNOWN = new ExecutionContext("\u0000", "\u0000", "\u0000");
+
   private final PgUrl standby;
   private final String applicationName;
   private final Map<String, Held> connections = new HashMap<>();
@@ -46,6 +49,20 @@ final class StandbyConnections implements AutoCloseable {
   /** A connection to the maintenance database, set to the context. */
   Connection maintenance(ExecutionContext context) throws SQLException {
     return get(MAINTENANCE, context);
+  }
+
+  /** The key {@link #contextUnknown} and {@link #discard} take for the connection an event of this scope uses. */
+  static String keyOf(String database, boolean cluster) {
+    return cluster ? null : database;
+  }
+
+  /** The connection's role or search_path was changed behind the cache's back (RESET inside a transaction). */
+  synchronized void contextUnknown(String database) {
+    String key = database == null ? MAINTENANCE : database;
+    Held held = connections.get(key);
+    if (held != null) {
+      connections.put(key, new Held(held.connection(), UNKNOWN));
+    }
   }
 
   /** Closes every connection to a database other than the maintenance one (before DROP/ALTER DATABASE ...). */

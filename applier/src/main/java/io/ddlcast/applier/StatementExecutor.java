@@ -2,6 +2,8 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.sql.SqlCommand;
+import org.apache.kafka.common.TopicPartition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +23,9 @@ import java.util.regex.Pattern;
  * whole, the applier closes its own connections to databases, so that {@code DROP DATABASE} or a rename is not
  * blocked by ddlcast itself.
  *
+ * <p>What was applied is recorded on the standby in the same transaction (see {@link AppliedMarkers}): an event
+ * delivered again after a crash is recognized and not applied twice.
+ *
  * <p>Tablespaces: a standby's directories are its own. {@code CREATE TABLESPACE} is applied only when
  * {@code --tablespace-map} maps the primary's location to one of the standby's, and skipped (reported) otherwise;
  * {@code ALTER/DROP TABLESPACE} of a tablespace that was skipped is skipped too.
@@ -31,60 +36,139 @@ final class StatementExecutor {
   /** What became of an event. */
   record Result(boolean applied, String skipReason) {
     static final Result APPLIED = new Result(true, null);
+    static final Result ALREADY_APPLIED = new Result(false, null);
 
     static Result skipped(String reason) {
       return new Result(false, reason);
+    }
+
+    boolean alreadyApplied() {
+      return !applied && skipReason == null;
     }
   }
 
   private final StandbyConnections connections;
   private final Map<String, String> tablespaceMap;
+  private final AppliedMarkers markers = new AppliedMarkers();
 
   StatementExecutor(StandbyConnections connections, Map<String, String> tablespaceMap) {
     this.connections = connections;
     this.tablespaceMap = Map.copyOf(tablespaceMap);
   }
 
-  Result execute(DdlEvent event) throws SQLException {
+  /**
+   * Applies the event for its lane unless the standby's marker shows it was applied before; records it applied in
+   * the same transaction as the statement where PostgreSQL allows one.
+   */
+  Result execute(DdlEvent event, String lane, TopicPartition tp, long offset) throws SQLException {
     String sql = event.statement();
     if (event.command() != null && event.command().endsWith("TABLESPACE")) {
-      Result skip = null;
       if (event.command().equals("CREATE TABLESPACE")) {
         Matcher m = LOCATION.matcher(sql);
         String location = m.find() ? m.group(2).replace("''", "'") : null;
         String mapped = location == null ? null : tablespaceMap.get(location);
         if (mapped == null) {
-          return Result.skipped("no --tablespace-map entry for the primary's location '" + location + "'");
+          return skipped(event, lane, tp, offset,
+              "no --tablespace-map entry for the primary's location '" + location + "'");
         }
         sql = sql.substring(0, m.start(2)) + mapped.replace("'", "''") + sql.substring(m.end(2));
       } else if (!tablespaceExists(tablespaceName(sql))) {
-        skip = Result.skipped("the tablespace was never created on this standby (no --tablespace-map entry)");
-      }
-      if (skip != null) {
-        return skip;
+        return skipped(event, lane, tp, offset,
+            "the tablespace was never created on this standby (no --tablespace-map entry)");
       }
     }
-    Connection connection;
     boolean cluster = event.scope() == Scope.CLUSTER;
-    if (cluster) {
-      if (event.command() != null && event.command().endsWith("DATABASE")) {
-        connections.closeDatabaseConnections();
-      }
-      connection = connections.maintenance(event.context());
-    } else {
-      connection = connections.database(event.database(), event.context());
+    String key = StandbyConnections.keyOf(event.database(), cluster);
+    if (cluster && event.command() != null && event.command().endsWith("DATABASE")) {
+      connections.closeDatabaseConnections();
     }
+    try {
+      Connection connection = connection(event, cluster, null);
+      AppliedMarkers.Marker marker = markers.read(connection, lane, tp);
+      if (offset <= marker.lastOffset()) {
+        return Result.ALREADY_APPLIED;
+      }
+      if (SqlCommand.of(sql).nonTransactional()) {
+        return applyOutsideTransaction(event, sql, lane, tp, offset, cluster, key, marker.inDoubt() == offset);
+      }
+      connection = connection(event, cluster, event.context());
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.setEscapeProcessing(false);
+        statement.execute(sql);
+        statement.execute("RESET SESSION AUTHORIZATION"); // the marker is the applier's, not the DDL's role's
+        connections.contextUnknown(key);
+        markers.applied(connection, lane, tp, offset, event.id());
+        connection.commit();
+      } catch (SQLException e) {
+        rollbackQuietly(connection);
+        if ("25001".equals(e.getSQLState())) { // cannot run inside a transaction block: not in ddlcast's list
+          connection.setAutoCommit(true);
+          connections.contextUnknown(key);
+          return applyOutsideTransaction(event, sql, lane, tp, offset, cluster, key, false);
+        }
+        throw e;
+      } finally {
+        if (!connection.isClosed()) {
+          connection.setAutoCommit(true);
+        }
+      }
+      return Result.APPLIED;
+    } catch (SQLException e) {
+      connections.discard(key);
+      markers.forget(lane, tp);
+      throw e;
+    }
+  }
+
+  /**
+   * A statement that cannot run in a transaction block: marked in doubt, run, marked applied. If a crash left it
+   * in doubt, what it does is checked first, so running it again is safe.
+   */
+  private Result applyOutsideTransaction(DdlEvent event, String sql, String lane, TopicPartition tp, long offset,
+      boolean cluster, String key, boolean inDoubt) throws SQLException {
+    if (inDoubt) {
+      String reason = InDoubtCheck.alreadyDone(connection(event, cluster, event.context()), sql);
+      if (reason != null) {
+        markers.applied(connection(event, cluster, null), lane, tp, offset, event.id());
+        return Result.skipped("it took effect before the applier stopped (" + reason + ")");
+      }
+    } else {
+      markers.inDoubt(connection(event, cluster, null), lane, tp, offset, event.id());
+    }
+    Connection connection = connection(event, cluster, event.context());
     try (Statement statement = connection.createStatement()) {
       statement.setEscapeProcessing(false);
       statement.execute(sql);
-      return Result.APPLIED;
-    } catch (SQLException e) {
-      if (cluster) {
-        connections.discardMaintenance();
-      } else {
-        connections.discard(event.database());
+    }
+    markers.applied(connection(event, cluster, null), lane, tp, offset, event.id());
+    return Result.APPLIED;
+  }
+
+  private Result skipped(DdlEvent event, String lane, TopicPartition tp, long offset, String reason)
+      throws SQLException {
+    boolean cluster = event.scope() == Scope.CLUSTER;
+    Connection plain = connection(event, cluster, null);
+    AppliedMarkers.Marker marker = markers.read(plain, lane, tp);
+    if (offset <= marker.lastOffset()) {
+      return Result.ALREADY_APPLIED;
+    }
+    markers.applied(plain, lane, tp, offset, event.id());
+    return Result.skipped(reason);
+  }
+
+  private Connection connection(DdlEvent event, boolean cluster, io.ddlcast.common.event.ExecutionContext context)
+      throws SQLException {
+    return cluster ? connections.maintenance(context) : connections.database(event.database(), context);
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      if (!connection.isClosed()) {
+        connection.rollback();
       }
-      throw e;
+    } catch (SQLException ignored) {
+      // the connection is discarded anyway
     }
   }
 

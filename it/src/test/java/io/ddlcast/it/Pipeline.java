@@ -45,11 +45,14 @@ final class Pipeline implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
 
   Pipeline(String testName, String... standbyNames) {
+    this(testName, PostgresOptions.primary().withSetting("max_prepared_transactions", "10"), standbyNames);
+  }
+
+  Pipeline(String testName, PostgresOptions primaryOptions, String... standbyNames) {
     this.logs = ROOT.resolve("it/target/it-logs").resolve(testName);
     deleteLogsOfEarlierRuns();
     this.kafka = track(TestServers.kafka());
-    this.primary = track(TestServers.postgres("primary",
-        PostgresOptions.primary().withSetting("max_prepared_transactions", "10")));
+    this.primary = track(TestServers.postgres("primary", primaryOptions));
     for (String name : standbyNames) {
       addStandby(name);
     }

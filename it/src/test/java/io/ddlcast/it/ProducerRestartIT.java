@@ -70,11 +70,13 @@ class ProducerRestartIT {
   }
 
   @Test
-  void waitsForAnUnreachableBrokerAndPrimaryAndSaysSo() {
+  void waitsForAnUnreachableBrokerPrimaryAndStandbyAndSaysSo() {
     pipeline = new Pipeline("ProducerRestartIT-unreachable", "standby1");
     PostgresServer primary = pipeline.primary;
+    PostgresServer standby = pipeline.standby("standby1");
     pipeline.kafka.stop();
     primary.stop();
+    standby.stop();
 
     JavaProcess producer = pipeline.startProducer();
     producer.awaitOutput("is unreachable", Duration.ofSeconds(30));
@@ -86,7 +88,10 @@ class ProducerRestartIT {
     producer.awaitOutput("Kafka at " + pipeline.kafka.bootstrapServers() + " is unreachable", Duration.ofSeconds(60));
     pipeline.kafka.start();
     tables(primary, "u", 0, 3);
-    SchemaSnapshot.awaitConverged(Duration.ofSeconds(90), primary, pipeline.standby("standby1"));
+    applier.awaitOutput("standby standby1: ", Duration.ofSeconds(60));
+    applier.awaitOutput("retrying in", Duration.ofSeconds(30));
+    standby.start();
+    SchemaSnapshot.awaitConverged(Duration.ofSeconds(90), primary, standby);
     assertThat(pipeline.topicEvents()).extracting(DdlEvent::statement)
         .containsExactlyElementsOf(expectedStatements("u", 3));
     assertThat(producer.isAlive()).isTrue();

@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 final class EventPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+  /**
+   * The largest record ddlcast writes: a statement can be megabytes (a function body, a long COMMENT); Kafka's
+   * default of 1 MB would refuse it. Events larger than this are not published and reported with their position.
+   */
+  static final int MAX_RECORD_BYTES = 64 << 20;
 
   private final String bootstrapServers;
   private final String topic;
@@ -66,12 +71,14 @@ final class EventPublisher implements AutoCloseable {
         .configs(Map.of(
             TopicConfig.RETENTION_MS_CONFIG, "-1",
             TopicConfig.RETENTION_BYTES_CONFIG, "-1",
-            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES)));
     NewTopic checkpoints = new NewTopic(Topics.checkpointTopic(topic), Optional.of(1), rf)
         .configs(Map.of(
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
             TopicConfig.SEGMENT_MS_CONFIG, "3600000",
-            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
+            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES)));
     for (NewTopic t : List.of(events, checkpoints)) {
       try {
         admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
@@ -109,6 +116,9 @@ final class EventPublisher implements AutoCloseable {
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
+    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(2 * MAX_RECORD_BYTES));
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     producer = new KafkaProducer<>(props);

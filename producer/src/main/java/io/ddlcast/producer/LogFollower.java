@@ -151,7 +151,13 @@ final class LogFollower implements Closeable {
     if (ch == null) {
       return new Batch(List.of(), problems, false);
     }
-    long size = ch.size();
+    long size;
+    try {
+      size = ch.size();
+    } catch (IOException e) {
+      closeChannel();
+      throw new IOException("cannot read csvlog file " + source.resolve(file) + ": " + e, e);
+    }
     long readFrom = offset + carryLength;
     if (size < readFrom) {
       problems.add("csvlog file " + file + " shrank from at least " + readFrom + " to " + size
@@ -168,12 +174,17 @@ final class LogFollower implements Closeable {
     ensureCarryCapacity(carryLength + want);
     ByteBuffer target = ByteBuffer.wrap(carry, carryLength, want);
     long at = readFrom;
-    while (target.hasRemaining()) {
-      int n = ch.read(target, at);
-      if (n < 0) {
-        break;
+    try {
+      while (target.hasRemaining()) {
+        int n = ch.read(target, at);
+        if (n < 0) {
+          break;
+        }
+        at += n;
       }
-      at += n;
+    } catch (IOException e) {
+      closeChannel(); // opened again on the next poll: the file may be readable by then
+      throw new IOException("cannot read csvlog file " + source.resolve(file) + " at offset " + at + ": " + e, e);
     }
     carryLength = target.position();
     CsvlogParser.Chunk chunk = CsvlogParser.parse(file, offset, carry, carryLength);
@@ -205,6 +216,8 @@ final class LogFollower implements Closeable {
         return channel(problems);
       }
       return null;
+    } catch (IOException e) {
+      throw new IOException("cannot open csvlog file " + path + " at offset " + offset + ": " + e, e);
     }
   }
 

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * published entirely or not at all and then read again.
  */
 public final class ProducerService implements Runnable, AutoCloseable {
+  /** How much log is read, at most, between asking the primary and applying its answers. */
+  private static final int MAX_CATCH_UP_BATCHES = 64;
+
   private static final Logger LOG = LoggerFactory.getLogger(ProducerService.class);
   private static final int MAX_BATCH_BYTES = 4 << 20;
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
@@ -93,7 +96,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
   public void run() {
     try {
       runLoop();
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
+      failure.set(e); // reported by whoever started the loop (the run command: message and exit code)
+    } catch (Error e) {
       failure.set(e);
       throw e;
     } finally {
@@ -144,17 +149,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
       LOG.warn("cannot read the csvlog ({}): {}; retrying", config.logSource().describe(), e.toString());
       return false;
     }
-    batch.problems().forEach(p -> LOG.warn("csvlog: {}", p));
-    recordsRead += batch.records().size();
     List<DdlEvent> events = new ArrayList<>();
-    for (LogRecord record : batch.records()) {
-      if (barrier != null && isBarrier(record)) {
-        collect(tracker.transactionsEnded(barrier.vxids()), events);
-        barrier = null;
-        continue;
-      }
-      collect(tracker.accept(record), events);
-    }
+    accept(batch, events);
     askPrimary(events);
     tracker.drainProblems().forEach(p -> LOG.warn("{}", p));
     LogCursor cursor = follower.cursor();
@@ -167,9 +163,27 @@ public final class ProducerService implements Runnable, AutoCloseable {
     return batch.more();
   }
 
+  private void accept(LogFollower.Batch batch, List<DdlEvent> events) {
+    batch.problems().forEach(p -> LOG.warn("csvlog: {}", p));
+    recordsRead += batch.records().size();
+    for (LogRecord record : batch.records()) {
+      if (barrier != null && isBarrier(record)) {
+        collect(tracker.transactionsEnded(barrier.vxids()), events);
+        barrier = null;
+        continue;
+      }
+      collect(tracker.accept(record), events);
+    }
+  }
+
   private void collect(List<Outcome> outcomes, List<DdlEvent> events) {
     for (Outcome outcome : outcomes) {
-      if (outcome instanceof Outcome.Publish p) {
+      if (outcome instanceof Outcome.Publish p && p.event().statement().length() * 3L > EventPublisher.MAX_RECORD_BYTES) {
+        dropped++;
+        LOG.error("not published: {} in {} at {}: the statement has {} characters, more than an event can carry "
+                + "({} MB); apply it to the standbys by hand", p.event().id(), p.event().database(),
+            p.event().position(), p.event().statement().length(), EventPublisher.MAX_RECORD_BYTES >> 20);
+      } else if (outcome instanceof Outcome.Publish p) {
         events.add(p.event());
       } else if (outcome instanceof Outcome.Drop d) {
         dropped++;
@@ -188,6 +202,11 @@ public final class ProducerService implements Runnable, AutoCloseable {
    * What only the primary can say: whether quiet, prepared or savepoint-rolled-back transactions committed (asked
    * every poll interval, or at once when the tracker waits for it), and, for DDL whose transaction id is unknown,
    * whether its transaction is over (then a log barrier settles it).
+   *
+   * <p>The answers are applied only after the log written up to the question has been read: a transaction the
+   * primary reports committed may have its COMMIT record there, and then the log, not the answer, places it in commit
+   * order (after a transaction that committed before it but was read first). When that reading fails, the answers
+   * are dropped and asked again.
    */
   private void askPrimary(List<DdlEvent> events) {
     if (primary == null) {
@@ -198,16 +217,31 @@ public final class ProducerService implements Runnable, AutoCloseable {
     if (now - lastStatusCheck >= interval || tracker.statusWanted()) {
       lastStatusCheck = now;
       Set<String> queries = tracker.statusQueries();
+      Map<String, SessionTracker.XactStatus> answers;
       try {
-        if (!queries.isEmpty()) {
-          collect(tracker.applyStatuses(primary.xactStatus(queries)), events);
-        } else if (tracker.statusWanted()) {
-          collect(tracker.applyStatuses(Map.of()), events);
-        }
+        answers = queries.isEmpty() ? Map.of() : primary.xactStatus(queries);
       } catch (SQLException e) {
+        tracker.statusUnanswered();
         LOG.warn("cannot ask the primary {} about {} transaction(s) ({}); their DDL waits", primary.describe(),
             queries.size(), e.getMessage());
+        checkQuietTransactions();
+        return;
       }
+      for (int i = 0; i < MAX_CATCH_UP_BATCHES; i++) {
+        LogFollower.Batch batch;
+        try {
+          batch = follower.poll();
+        } catch (IOException e) {
+          tracker.statusUnanswered();
+          LOG.warn("cannot read the csvlog ({}): {}; retrying", config.logSource().describe(), e.toString());
+          return;
+        }
+        accept(batch, events);
+        if (!batch.more()) {
+          break;
+        }
+      }
+      collect(tracker.applyStatuses(answers), events);
     }
     checkQuietTransactions();
   }
@@ -230,7 +264,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size());
     try {
       publisher.publish(events, checkpoint);
-    } catch (ProducerFencedException e) {
+    } catch (ProducerFencedException | org.apache.kafka.common.errors.InvalidProducerEpochException e) {
       throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over (Kafka "
           + "fenced this one); two producers must not follow the same primary", e);
     } catch (KafkaException e) {
@@ -348,7 +382,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
         }
         lastCheckpointNanos = System.nanoTime();
         return true;
-      } catch (ProducerFencedException e) {
+      } catch (ProducerFencedException | org.apache.kafka.common.errors.InvalidProducerEpochException e) {
         throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over", e);
       } catch (KafkaException | IOException e) {
         if (e instanceof KafkaException && ErrorClassifier.classify(e) == ErrorKind.PERMANENT) {

@@ -121,6 +121,8 @@ final class SessionTracker {
   private long round;
   private long sequence;
   private boolean preparedActivity;
+  /** Between {@link #statusQueries} and {@link #applyStatuses}: what settles now is newer than the answers. */
+  private boolean statusAsked;
 
   SessionTracker(StatementRecords statements, boolean primaryAvailable) {
     this.statements = statements;
@@ -329,7 +331,7 @@ final class SessionTracker {
       passOver(session, cursor, cursor.parts().size(), session.txn != null ? session.txn.vxid : cursor.vxid);
     } else {
       Entry entry = new Entry();
-      entry.round = round;
+      entry.round = entryRound();
       for (Part part : cursor.parts().subList(cursor.next, cursor.parts().size())) {
         if (part.kind() == Kind.DDL || part.kind() == Kind.GLOBAL) {
           Item item = item(session, null, partText(cursor, part), partId(cursor, part), cursor.position,
@@ -498,7 +500,7 @@ final class SessionTracker {
       return;
     }
     Entry entry = new Entry();
-    entry.round = round;
+    entry.round = entryRound();
     entry.topXid = txn.xid;
     boolean subtransactions = txn.items.stream()
         .anyMatch(i -> i.skip() == null && i.subxid() != null && !sameXid(i.subxid(), txn.xid));
@@ -539,7 +541,7 @@ final class SessionTracker {
   /** Emits every item of the transaction as dropped with the reason. */
   private void settle(Txn txn, String reason) {
     Entry entry = new Entry();
-    entry.round = round;
+    entry.round = entryRound();
     for (Item item : txn.items) {
       entry.outcomes.add(outcome(item, reason));
     }
@@ -597,6 +599,7 @@ final class SessionTracker {
    * Plain digits are full ({@code xid8}) ids; {@code x32:} marks a 32-bit id from the csvlog.
    */
   Set<String> statusQueries() {
+    statusAsked = true;
     Set<String> xids = new TreeSet<>();
     for (Session session : sessions.values()) {
       if (session.txn != null && session.txn.xid != null) {
@@ -612,6 +615,11 @@ final class SessionTracker {
     return xids;
   }
 
+  /** The question of {@link #statusQueries()} got no answer: nothing waits on it. */
+  void statusUnanswered() {
+    statusAsked = false;
+  }
+
   /** True when a COMMIT/ROLLBACK PREPARED was seen since the last status round: worth asking now. */
   boolean statusWanted() {
     return preparedActivity || outbox.stream().anyMatch(e -> !e.waitFor.isEmpty() || !e.pendingItems.isEmpty());
@@ -619,6 +627,7 @@ final class SessionTracker {
 
   /** The primary's answers for {@link #statusQueries()}; returns the outcomes that became final. */
   List<Outcome> applyStatuses(Map<String, XactStatus> statuses) {
+    statusAsked = false;
     preparedActivity = false;
     for (Map.Entry<String, Session> e : new ArrayList<>(sessions.entrySet())) {
       Session session = e.getValue();
@@ -648,7 +657,9 @@ final class SessionTracker {
       }
     }
     for (Entry entry : outbox) {
-      entry.waitFor.clear();
+      if (entry.round <= round) {
+        entry.waitFor.clear(); // settled before the question: the answers cover what it waited for
+      }
       for (Item item : new ArrayList<>(entry.pendingItems.values())) {
         XactStatus status = statuses.getOrDefault(subxidQuery(item.subxid(), entry.topXid), XactStatus.UNKNOWN);
         if (status == XactStatus.COMMITTED) {
@@ -665,6 +676,14 @@ final class SessionTracker {
     }
     round++;
     return drain();
+  }
+
+  /**
+   * The status round an entry settled now belongs to. Entries settled after the primary was asked (while the producer
+   * reads the log up to the moment of the question) wait for the next round: the answers predate their commit.
+   */
+  private long entryRound() {
+    return statusAsked ? round + 1 : round;
   }
 
   /** Runs a settle that appends to the outbox and moves the new entry before the first entry waiting for it. */

@@ -173,4 +173,48 @@ class LogFollowerTest {
     assertThat(batch.problems()).singleElement().asString().contains("shrank");
     assertThat(batch.records()).extracting(LogRecord::sessionLine).containsExactly(9L);
   }
+
+  @Test
+  void aFileRemovedWhileBeingReadIsReadToItsEndThenTheNextOne() throws IOException {
+    append("postgresql-1.csv", statement(1, "CREATE TABLE a()"));
+    LogFollower follower = new LogFollower(LogSource.ofLogDir(dir), null, 1 << 20);
+    assertThat(lines(follower)).containsExactly(1L);
+    append("postgresql-1.csv", statement(2, "CREATE TABLE b()"));
+    Files.delete(dir.resolve("postgresql-1.csv")); // removed while open: its bytes stay readable
+    append("postgresql-2.csv", statement(3, "CREATE TABLE c()"));
+
+    assertThat(lines(follower)).containsExactly(2L, 3L);
+  }
+
+  @Test
+  void aFileRemovedBeforeItWasOpenedIsReportedWithItsOffsetAndTheNextOneIsRead() throws IOException {
+    append("postgresql-2.csv", statement(3, "CREATE TABLE c()"));
+    LogFollower follower = new LogFollower(LogSource.ofLogDir(dir), new LogCursor("postgresql-1.csv", 120), 1 << 20);
+
+    LogFollower.Batch batch = follower.poll();
+    assertThat(batch.problems()).singleElement().asString()
+        .contains("csvlog file postgresql-1.csv disappeared at offset 120; continuing with postgresql-2.csv");
+    assertThat(batch.records()).extracting(LogRecord::sessionLine).containsExactly(3L);
+  }
+
+  @Test
+  void anUnreadableFileFailsThePollNamingItAndIsReadOnceReadableAgain() throws IOException {
+    append("postgresql-1.csv", statement(1, "CREATE TABLE a()"));
+    LogFollower follower = new LogFollower(LogSource.ofLogDir(dir), null, 1 << 20);
+    assertThat(lines(follower)).containsExactly(1L);
+    Path file = dir.resolve("postgresql-1.csv");
+    byte[] content = Files.readAllBytes(file);
+    follower.close();
+    Files.delete(file);
+    Files.createDirectory(file); // unreadable as a file, whoever runs the test (root ignores permissions)
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(follower::poll).isInstanceOf(IOException.class)
+        .hasMessageContaining("csvlog file " + file);
+    assertThat(follower.cursor()).isEqualTo(new LogCursor("postgresql-1.csv", content.length));
+
+    Files.delete(file);
+    Files.write(file, content);
+    append("postgresql-1.csv", statement(2, "CREATE TABLE b()"));
+    assertThat(lines(follower)).containsExactly(2L);
+  }
 }

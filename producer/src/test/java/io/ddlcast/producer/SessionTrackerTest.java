@@ -93,6 +93,40 @@ class SessionTrackerTest {
   }
 
   @Test
+  void aCommitReadAfterThePrimaryWasAskedKeepsItsPlaceInCommitOrder() {
+    // s.1 (pgjdbc, explicit transaction) logs its DDL first; s.2 commits an auto-commit DDL; then s.1 commits
+    String s1Ddl = Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "BEGIN", "duration: 0.01 ms", "")
+        + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "idle in transaction",
+            "execute <unnamed>: CREATE TABLE ord_a()", "")
+        + Csvlog.record("s.1", 3, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744");
+    String s2 = Csvlog.record("s.2", 1, "4/8", "LOG", "00000", "idle", "statement: CREATE TABLE ord_b()", "")
+        + Csvlog.record("s.2", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.4 ms", "");
+    String s1Commit = Csvlog.record("s.1", 4, "3/0", "LOG", "00000", "COMMIT", "duration: 0.1 ms", "");
+    assertThat(feed(s1Ddl + s2)).isEmpty(); // ord_b waits: s.1's open transaction may have committed first
+    assertThat(tracker.statusQueries()).containsExactly("x32:744");
+    // the primary answers "committed" because s.1 committed after the question's log was read; the producer reads
+    // the log up to the question before applying the answer, and finds s.1's COMMIT there
+    List<Outcome> outcomes = new ArrayList<>(feed(s1Commit));
+    outcomes.addAll(tracker.applyStatuses(Map.of("x32:744", SessionTracker.XactStatus.COMMITTED)));
+    outcomes.addAll(tracker.applyStatuses(Map.of()));
+    assertThat(published(outcomes)).containsExactly("CREATE TABLE ord_b()", "CREATE TABLE ord_a()");
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  void aQuietTransactionThePrimaryReportsCommittedGoesBeforeTheCommitThatWaitedForIt() {
+    String s1Ddl = Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle",
+        "execute <unnamed>: CREATE TABLE q1()", "")
+        + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744");
+    String s2 = Csvlog.record("s.2", 1, "4/8", "LOG", "00000", "idle", "statement: CREATE INDEX ON q1 (x)", "")
+        + Csvlog.record("s.2", 2, "4/0", "LOG", "00000", "CREATE INDEX", "duration: 0.4 ms", "");
+    assertThat(feed(s1Ddl + s2)).isEmpty();
+    assertThat(tracker.statusQueries()).containsExactly("x32:744");
+    assertThat(published(tracker.applyStatuses(Map.of("x32:744", SessionTracker.XactStatus.COMMITTED))))
+        .containsExactly("CREATE TABLE q1()", "CREATE INDEX ON q1 (x)");
+  }
+
+  @Test
   void aQuietSessionWithoutATransactionIdIsSettledByTheBarrier() {
     List<Outcome> outcomes = feed(
         Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle", "execute <unnamed>: CREATE TABLE j()", ""));

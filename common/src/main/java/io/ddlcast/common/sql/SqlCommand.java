@@ -91,6 +91,8 @@ public record SqlCommand(
             || tag.equals("CREATE SUBSCRIPTION")
             || tag.equals("DROP SUBSCRIPTION")
             || verb.equals("VACUUM")
+            || (tag.equals("ALTER TABLE") && containsWord(tokens, afterType, "DETACH") && concurrently)
+            || (verb.equals("CLUSTER") && tokens.size() == 1)
             || (verb.equals("REINDEX") && (concurrently || containsWord(tokens, 1, "DATABASE")
                 || containsWord(tokens, 1, "SYSTEM")));
     boolean instanceLocal = tag.equals("ALTER SYSTEM");

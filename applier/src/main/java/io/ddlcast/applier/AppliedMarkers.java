@@ -1,0 +1,129 @@
+package io.ddlcast.applier;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What each lane applied, recorded on the standby itself, in the same transaction as the statement: a row of
+ * {@code ddlcast.applied} per lane and topic partition, in the database the lane's statements run in (the
+ * maintenance database for cluster-wide ones). Kafka offsets stay the checkpoint; the marker makes re-delivery
+ * after a crash exact: an event at or below it was applied, and is not applied again.
+ *
+ * <p>Statements that cannot run in a transaction block ({@code CREATE DATABASE}, {@code CREATE INDEX
+ * CONCURRENTLY}, ...) cannot share one with the marker. For them the marker first records the event as in doubt,
+ * then the statement runs, then the marker records it applied. A restarted applier that finds an event in doubt
+ * checks whether it took effect (the database exists, the index exists and is valid, ...) before running it again.
+ *
+ * <pre>{@code
+ * ddlcast.applied(lane text, topic text, kafka_partition int, last_offset bigint, event_id text,
+ *                 in_doubt_offset bigint, applied_at timestamptz)   -- primary key (lane, topic, kafka_partition)
+ * }</pre>
+ */
+final class AppliedMarkers {
+  /** A lane's marker: the last offset applied, and an offset in doubt (-1: none). */
+  record Marker(long lastOffset, long inDoubt) {
+    static final Marker NONE = new Marker(-1, -1);
+  }
+
+  private static final String CREATE = "CREATE SCHEMA IF NOT EXISTS ddlcast; "
+      + "CREATE TABLE IF NOT EXISTS ddlcast.applied (lane text NOT NULL, topic text NOT NULL, "
+      + "kafka_partition int NOT NULL, last_offset bigint NOT NULL, event_id text NOT NULL, in_doubt_offset bigint, "
+      + "applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (lane, topic, kafka_partition)); "
+      + "COMMENT ON TABLE ddlcast.applied IS 'ddlcast applier: the last event applied per lane and topic partition'";
+  private static final String UPSERT = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, "
+      + "event_id, in_doubt_offset, applied_at) VALUES (?, ?, ?, ?, ?, ?, now()) ON CONFLICT (lane, topic, "
+      + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
+      + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
+
+  private final Map<String, Marker> cache = new ConcurrentHashMap<>();
+  private final Map<Connection, Boolean> ready = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /** The lane's marker as the standby has it (read once per lane and partition, then kept up to date here). */
+  Marker read(Connection c, String lane, TopicPartition tp) throws SQLException {
+    String key = key(lane, tp);
+    Marker cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    ensureTable(c);
+    try (PreparedStatement ps = c.prepareStatement("SELECT last_offset, coalesce(in_doubt_offset, -1) "
+        + "FROM ddlcast.applied WHERE lane = ? AND topic = ? AND kafka_partition = ?")) {
+      ps.setString(1, stored(lane));
+      ps.setString(2, tp.topic());
+      ps.setInt(3, tp.partition());
+      try (ResultSet rs = ps.executeQuery()) {
+        Marker marker = rs.next() ? new Marker(rs.getLong(1), rs.getLong(2)) : Marker.NONE;
+        cache.put(key, marker);
+        return marker;
+      }
+    }
+  }
+
+  /** Records the event applied (inside the caller's transaction, when there is one). */
+  void applied(Connection c, String lane, TopicPartition tp, long offset, String eventId) throws SQLException {
+    write(c, lane, tp, offset, eventId, null);
+    cache.put(key(lane, tp), new Marker(offset, -1));
+  }
+
+  /** Records that the event is about to run outside a transaction: after a crash, it is in doubt. */
+  void inDoubt(Connection c, String lane, TopicPartition tp, long offset, String eventId) throws SQLException {
+    Marker current = read(c, lane, tp);
+    write(c, lane, tp, current.lastOffset(), eventId, offset);
+    cache.put(key(lane, tp), new Marker(current.lastOffset(), offset));
+  }
+
+  /** Forgets cached markers (after the connection broke: what was written may not be what is cached). */
+  void forget(String lane, TopicPartition tp) {
+    cache.remove(key(lane, tp));
+  }
+
+  private void write(Connection c, String lane, TopicPartition tp, long last, String eventId, Long inDoubt)
+      throws SQLException {
+    ensureTable(c);
+    try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+      ps.setString(1, stored(lane));
+      ps.setString(2, tp.topic());
+      ps.setInt(3, tp.partition());
+      ps.setLong(4, last);
+      ps.setString(5, eventId);
+      if (inDoubt == null) {
+        ps.setNull(6, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(6, inDoubt);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private void ensureTable(Connection c) throws SQLException {
+    if (ready.containsKey(c)) {
+      return;
+    }
+    boolean autoCommit = c.getAutoCommit();
+    try (Statement st = c.createStatement()) {
+      if (!autoCommit) {
+        st.execute("SAVEPOINT ddlcast_marker");
+      }
+      st.execute(CREATE);
+      if (!autoCommit) {
+        st.execute("RELEASE SAVEPOINT ddlcast_marker");
+      }
+    }
+    ready.put(c, Boolean.TRUE);
+  }
+
+  private static String key(String lane, TopicPartition tp) {
+    return lane + "\u0000" + tp;
+  }
+
+  /** The lane as stored: the cluster lane's in-memory name holds a NUL, which PostgreSQL text cannot. */
+  private static String stored(String lane) {
+    return lane.equals(EventConsumer.CLUSTER_LANE) ? "(cluster)" : lane;
+  }
+}
