@@ -123,7 +123,9 @@ final class AppliedMarkers {
   }
 
   /** The lane as stored: the cluster lane's in-memory name holds a NUL, which PostgreSQL text cannot. */
+  static final String CLUSTER = "(cluster)";
+
   private static String stored(String lane) {
-    return lane.equals(EventConsumer.CLUSTER_LANE) ? "(cluster)" : lane;
+    return lane.equals(EventConsumer.CLUSTER_LANE) ? CLUSTER : lane;
   }
 }

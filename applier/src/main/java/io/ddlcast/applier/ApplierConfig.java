@@ -8,13 +8,13 @@ import java.util.Map;
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism,
-    Map<String, String> tablespaceMap) {
+    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError) {
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-      Map<String, String> tablespaceMap) {
+      Map<String, String> tablespaceMap, String onError) {
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of());
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of(), "stop");
     }
   }
 
@@ -47,8 +47,17 @@ public record ApplierConfig(
         problems.invalid("--tablespace-map", from + "=" + to, "both locations must be absolute paths");
       }
     });
+    OperatorDecisions.OnError onError = null;
+    String policy = raw.onError() == null ? "stop" : raw.onError().strip();
+    if (policy.equalsIgnoreCase("stop")) {
+      onError = OperatorDecisions.OnError.STOP;
+    } else if (policy.equalsIgnoreCase("skip")) {
+      onError = OperatorDecisions.OnError.SKIP;
+    } else {
+      problems.invalid("--on-error", raw.onError(), "must be stop or skip");
+    }
     problems.throwIfAny();
     return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces));
+        Map.copyOf(tablespaces), onError);
   }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 /** Entry point of {@code ddlcast-applier.jar}. */
 @Command(name = "ddlcast-applier", mixinStandardHelpOptions = true, version = "ddlcast-applier 0.1.0",
     description = "Applies DDL events from Kafka to one PostgreSQL standby.",
-    subcommands = {RunCommand.class})
+    subcommands = {RunCommand.class, StatusCommand.class, WaitCommand.class, RetryCommand.class,
+        SkipCommand.class})
 public final class ApplierMain implements Runnable {
   @Spec
   CommandSpec spec;

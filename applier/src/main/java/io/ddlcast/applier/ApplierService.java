@@ -2,7 +2,10 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.status.ControlCommand;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +29,15 @@ public final class ApplierService implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean ready;
   private volatile EventConsumer consumer;
+  private final OperatorDecisions decisions;
+  private long lastHeartbeat;
+
+  /** How often a running applier says so on the results topic; status calls a standby down after 5 missed. */
+  public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
 
   public ApplierService(ApplierConfig config) {
     this.config = config;
+    this.decisions = new OperatorDecisions(config.onError());
   }
 
   public Thread start() {
@@ -53,13 +62,30 @@ public final class ApplierService implements Runnable, AutoCloseable {
       if (!awaitTopic()) {
         return;
       }
-      EventConsumer c = new EventConsumer(config, () -> running);
-      consumer = c;
-      try (c) {
-        c.open();
-        ready = true;
+      try (ResultPublisher results = new ResultPublisher(config.bootstrapServers(), config.topic(),
+              config.standbyName());
+          ControlListener control = new ControlListener(config.bootstrapServers(), config.topic(),
+              config.standbyName());
+          StatusFolder folder = new StatusFolder(config.bootstrapServers(), config.topic(), config.standbyName())) {
+        folder.start();
+        for (var skip : control.history()) {
+          decisions.skip(skip.eventId());
+        }
         while (running) {
-          c.pollOnce();
+          EventConsumer c = new EventConsumer(config, () -> running, results, decisions);
+          consumer = c;
+          try (c) {
+            c.open();
+            ready = true;
+            while (running && !c.restartRequested()) {
+              c.pollOnce();
+              act(control.poll(), c);
+              heartbeat(results);
+            }
+          }
+          if (running) {
+            LOG.info("standby {}: reading the topic again from the committed offsets", config.standbyName());
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -70,6 +96,55 @@ public final class ApplierService implements Runnable, AutoCloseable {
     } finally {
       LOG.info("applier for standby {} stopped", config.standbyName());
       finished.countDown();
+    }
+  }
+
+  /**
+   * Operator commands, taken at once: a skip or retry that concerns a stopped stream re-reads the topic from the
+   * committed offsets (where the failed event waits); streams the command does not name stay stopped.
+   */
+  private void act(java.util.List<ControlCommand> commands, EventConsumer c) {
+    if (commands.isEmpty()) {
+      return;
+    }
+    Map<String, String> stopped = c.stoppedLanes();
+    Set<String> resume = new HashSet<>();
+    for (ControlCommand command : commands) {
+      if (command.type() == ControlCommand.Type.SKIP && command.eventId() != null) {
+        decisions.skip(command.eventId());
+        LOG.info("standby {}: the operator ({}) skips event {}", config.standbyName(), command.by(),
+            command.eventId());
+        stopped.forEach((lane, at) -> {
+          if (at.equals(command.eventId())) {
+            resume.add(lane);
+          }
+        });
+      } else if (command.type() == ControlCommand.Type.RETRY) {
+        String lane = command.database() == null ? null
+            : AppliedMarkers.CLUSTER.equals(command.database()) ? EventConsumer.CLUSTER_LANE : command.database();
+        LOG.info("standby {}: the operator ({}) retries {}", config.standbyName(), command.by(),
+            lane == null ? "every stopped stream" : "database " + command.database());
+        stopped.keySet().stream().filter(l -> lane == null || l.equals(lane)).forEach(resume::add);
+      }
+    }
+    if (resume.isEmpty()) {
+      return;
+    }
+    stopped.forEach((lane, at) -> {
+      if (resume.contains(lane)) {
+        decisions.release(lane);
+      } else {
+        decisions.keepStopped(lane, at);
+      }
+    });
+    c.requestRestart();
+  }
+
+  private void heartbeat(ResultPublisher results) {
+    long now = System.nanoTime();
+    if (now - lastHeartbeat >= HEARTBEAT_INTERVAL.toNanos()) {
+      lastHeartbeat = now;
+      results.heartbeat();
     }
   }
 
@@ -84,6 +159,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
         try {
           Set<String> topics = admin.listTopics().names().get(15, TimeUnit.SECONDS);
           if (topics.contains(config.topic())) {
+            StatusTopics.ensure(admin, config.topic());
             return true;
           }
           if (!logged) {

@@ -5,6 +5,8 @@ import io.ddlcast.common.error.ErrorClassifier;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.sql.Secrets;
+import io.ddlcast.common.status.ApplyResult;
+import java.time.Instant;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -41,6 +43,8 @@ final class ApplyLane {
   private final Executor pool;
   private final BooleanSupplier running;
   private final AtomicInteger queuedTotal;
+  private final ResultPublisher results;
+  private final OperatorDecisions decisions;
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
   private boolean scheduled;
   private volatile State state = State.RUNNING;
@@ -48,8 +52,12 @@ final class ApplyLane {
   private volatile long skipped;
   private volatile long alreadyApplied;
 
+  private volatile String stoppedAt;
+
   ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
-      BooleanSupplier running, AtomicInteger queuedTotal) {
+      BooleanSupplier running, AtomicInteger queuedTotal, ResultPublisher results, OperatorDecisions decisions) {
+    this.results = results;
+    this.decisions = decisions;
     this.key = key;
     this.standbyName = standbyName;
     this.executor = executor;
@@ -101,8 +109,23 @@ final class ApplyLane {
   }
 
   private void process(Work work) {
+    if (decisions.isSkipped(work)) {
+      OperatorDecisions.Failure failure = decisions.failureOf(work);
+      skip(work, failure == null ? null : failure.sqlState(), failure == null ? null : failure.reason(),
+          "skipped by the operator (ddlcast applier skip)");
+      return;
+    }
+    if (decisions.isKeptStopped(key, work)) {
+      state = State.STOPPED;
+      stoppedAt = OperatorDecisions.eventRef(work);
+      ledger.stopped(work.partition(), work.offset());
+      LOG.warn("{} on standby {} stays STOPPED at event {} ({}): retry or skip it (ddlcast applier retry|skip)",
+          describe(), standbyName, stoppedAt, work.where());
+      abandonQueue();
+      return;
+    }
     if (work.invalid() != null) {
-      stop(work, "it is not an event this applier can apply: " + work.invalid());
+      fail(work, null, "it is not an event this applier can apply: " + work.invalid());
       return;
     }
     DdlEvent event = work.event();
@@ -116,23 +139,27 @@ final class ApplyLane {
           LOG.info("standby {} reachable again; {} continues", standbyName, describe());
           state = State.RUNNING;
         }
+        long millis = (System.nanoTime() - started) / 1_000_000;
         if (result.alreadyApplied()) {
           alreadyApplied++;
           LOG.info("not running {} ({}) again: the standby's marker shows it took effect before a restart",
               event.id(), event.command());
+          publish(work, ApplyResult.Outcome.ALREADY_APPLIED, millis, null, null);
         } else if (result.applied()) {
           applied++;
           LOG.info("applied {} in {} ({}) in {} ms", event.id(), event.scope() == io.ddlcast.common.event.Scope.CLUSTER
-              ? "the cluster" : key, event.command(), (System.nanoTime() - started) / 1_000_000);
+              ? "the cluster" : key, event.command(), millis);
+          publish(work, ApplyResult.Outcome.APPLIED, millis, null, null);
         } else {
           skipped++;
           LOG.warn("skipped {} ({}): {}. Statement: {}", event.id(), event.command(), result.skipReason(),
               Secrets.maskAndShorten(event.statement(), 200));
+          publish(work, ApplyResult.Outcome.SKIPPED, millis, null, result.skipReason());
         }
         return;
       } catch (SQLException e) {
         if (ErrorClassifier.classifySql(e) == ErrorKind.PERMANENT) {
-          stop(work, "SQLSTATE " + e.getSQLState() + ": " + Secrets.mask(e.getMessage()));
+          fail(work, e.getSQLState(), "SQLSTATE " + e.getSQLState() + ": " + Secrets.mask(e.getMessage()));
           return;
         }
         if (!running.getAsBoolean()) {
@@ -149,22 +176,52 @@ final class ApplyLane {
           return;
         }
       } catch (RuntimeException e) {
-        stop(work, "unexpected " + e);
+        fail(work, null, "unexpected " + e);
         return;
       }
     }
   }
 
-  private void stop(Work work, String reason) {
+  /** A permanent failure: stop the stream here (default), or skip the event to the dead letters (--on-error=skip). */
+  private void fail(Work work, String sqlState, String reason) {
+    if (decisions.onError() == OperatorDecisions.OnError.SKIP) {
+      skip(work, sqlState, reason, "skipped by --on-error=skip");
+      return;
+    }
     state = State.STOPPED;
+    stoppedAt = OperatorDecisions.eventRef(work);
+    decisions.failed(work, sqlState, reason);
     ledger.stopped(work.partition(), work.offset());
     DdlEvent event = work.event();
+    publish(work, ApplyResult.Outcome.FAILED, null, sqlState, reason);
     LOG.error("STOPPED {} on standby {} at event {} ({}): {}. Statement: {}. {}; fix the cause on the standby "
-            + "and restart the applier to try this event again.",
+            + "and run: ddlcast applier retry --standby {}{} (or skip it: ddlcast applier skip --standby {} "
+            + "--event {}).",
         describe(), standbyName, event == null ? "?" : event.id(), work.where(), reason,
         event == null ? "(none)" : Secrets.maskAndShorten(event.statement(), 500),
         isCluster() ? "Nothing after it is applied on this standby (later events may depend on it)"
-            : "The standby's other databases continue");
+            : "The standby's other databases continue",
+        standbyName, isCluster() ? "" : " --database " + key, standbyName, stoppedAt);
+    abandonQueue();
+  }
+
+  /** The event is not run here; the stream goes on after it; the event goes to the dead letters with why. */
+  private void skip(Work work, String sqlState, String error, String why) {
+    skipped++;
+    String reason = error == null ? why : why + " after: " + error;
+    ledger.applied(work.partition(), key, work.offset());
+    ApplyResult result = result(work, ApplyResult.Outcome.SKIPPED, null, sqlState, reason);
+    results.publish(result);
+    results.deadLetter(work, result);
+    LOG.warn("skipped {} ({}) on standby {}: {}. Statement: {}", OperatorDecisions.eventRef(work),
+        work.event() == null ? "not an event" : work.event().command(), standbyName, reason,
+        work.event() == null ? "(none)" : Secrets.maskAndShorten(work.event().statement(), 200));
+    if (state != State.RUNNING) {
+      state = State.RUNNING;
+    }
+  }
+
+  private void abandonQueue() {
     synchronized (this) {
       for (Work queued : queue) {
         ledger.abandoned(queued.partition(), queued.offset());
@@ -172,6 +229,18 @@ final class ApplyLane {
       }
       queue.clear();
     }
+  }
+
+  private void publish(Work work, ApplyResult.Outcome outcome, Long millis, String sqlState, String message) {
+    results.publish(result(work, outcome, millis, sqlState, message));
+  }
+
+  private ApplyResult result(Work work, ApplyResult.Outcome outcome, Long millis, String sqlState, String message) {
+    DdlEvent event = work.event();
+    return new ApplyResult(standbyName, outcome, OperatorDecisions.eventRef(work),
+        isCluster() ? AppliedMarkers.CLUSTER : key, event == null ? null : event.command(),
+        work.partition().partition(), work.offset(), event == null ? null : event.logTime(), Instant.now(), millis,
+        sqlState, message == null ? null : Secrets.maskAndShorten(message, 1000));
   }
 
   private static boolean sleep(Duration wait) {
@@ -203,6 +272,11 @@ final class ApplyLane {
 
   long applied() {
     return applied;
+  }
+
+  /** The event this stopped lane stopped at (id or @partition:offset), or null. */
+  String stoppedAt() {
+    return state == State.STOPPED ? stoppedAt : null;
   }
 
 }

@@ -75,9 +75,15 @@ final class EventConsumer implements AutoCloseable {
   private long lastProgress = System.nanoTime();
   private long skipped;
 
-  EventConsumer(ApplierConfig config, BooleanSupplier running) {
+  private final ResultPublisher results;
+  private final OperatorDecisions decisions;
+  private volatile boolean restartRequested;
+
+  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultPublisher results, OperatorDecisions decisions) {
     this.config = config;
-    this.running = running;
+    this.running = () -> running.getAsBoolean() && !restartRequested;
+    this.results = results;
+    this.decisions = decisions;
     this.connections = new StandbyConnections(config.standby(), config.standbyName());
     this.executor = new StatementExecutor(connections, config.tablespaceMap());
     AtomicInteger threads = new AtomicInteger();
@@ -195,7 +201,7 @@ final class EventConsumer implements AutoCloseable {
 
   private ApplyLane lane(String key) {
     return lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(), executor, ledger, pool, running,
-        queued));
+        queued, results, decisions));
   }
 
   /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
@@ -316,6 +322,32 @@ final class EventConsumer implements AutoCloseable {
       consumer.close(Duration.ofSeconds(10));
     }
     connections.close();
+  }
+
+  /** Lanes stopped on an error: lane key to the event it stopped at. */
+  Map<String, String> stoppedLanes() {
+    Map<String, String> out = new HashMap<>();
+    lanes.forEach((key, lane) -> {
+      String at = lane.stoppedAt();
+      if (at != null) {
+        out.put(key, at);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Ends this reading of the topic so that a new one starts from the committed offsets: how a running applier
+   * retries or skips a stopped event (the failed event holds the committed offset back; lanes that went further are
+   * known from the commit metadata and not run again).
+   */
+  void requestRestart() {
+    restartRequested = true;
+    wakeup();
+  }
+
+  boolean restartRequested() {
+    return restartRequested;
   }
 
   void wakeup() {

@@ -43,13 +43,18 @@ final class RunCommand implements Callable<Integer> {
           + "with commas. CREATE TABLESPACE without a mapping is skipped and reported.")
   java.util.Map<String, String> tablespaceMap;
 
+  @Option(names = "--on-error", paramLabel = "stop|skip", defaultValue = "stop",
+      description = "What a permanent failure does: stop that database's stream until the operator retries or skips "
+          + "the event (default), or skip the event to the dead-letter topic and go on.")
+  String onError;
+
   @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws InterruptedException {
     ApplierConfig config = ApplierConfig.validate(
-        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap));
+        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError));
     ApplierService service = new ApplierService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

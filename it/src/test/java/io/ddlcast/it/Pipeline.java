@@ -122,6 +122,22 @@ final class Pipeline implements AutoCloseable {
     return applier;
   }
 
+  /** The result of a short command: its exit code and everything it printed. */
+  record CommandRun(int exitCode, String output) {}
+
+  private int commandRuns;
+
+  /** Runs an operator command of the applier jar (status, wait, retry, skip) against this pipeline's broker. */
+  CommandRun applierCommand(String command, String... args) {
+    List<String> all = new ArrayList<>(List.of(command, "--bootstrap-servers", kafka.bootstrapServers()));
+    all.addAll(List.of(args));
+    Path out = logs.resolve("command-" + (++commandRuns) + "-" + command + ".log");
+    try (JavaProcess run = JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"), all, Map.of(), out)) {
+      int code = run.waitFor(Duration.ofSeconds(120));
+      return new CommandRun(code, run.output());
+    }
+  }
+
   /** Everything the producer printed (all its runs). */
   String producerLog() {
     try {

@@ -9,6 +9,12 @@ package io.ddlcast.common.kafka;
  *       source, written in the same Kafka transaction as the events (compacted: only the latest matters).
  *   <li>consumer group {@code ddlcast.applier.<standby>}: one per standby; its committed offsets are the standby's
  *       checkpoint.
+ *   <li>{@code <topic>.results}: what each applier did with each event (applied, failed, skipped, ...) and its
+ *       heartbeats, keyed by standby.
+ *   <li>{@code <topic>.standbys}: the per-standby view folded from the results by Kafka Streams (compacted: the
+ *       latest view per standby); {@code ddlcast status} reads it.
+ *   <li>{@code <topic>.control}: operator commands for the appliers ({@code retry}, {@code skip}), keyed by standby.
+ *   <li>{@code <topic>.dead-letter}: events a standby skipped, with the error they had there.
  * </ul>
  */
 public final class Topics {
@@ -20,8 +26,31 @@ public final class Topics {
     return topic + ".checkpoints";
   }
 
+  public static String resultsTopic(String topic) {
+    return topic + ".results";
+  }
+
+  public static String standbysTopic(String topic) {
+    return topic + ".standbys";
+  }
+
+  public static String controlTopic(String topic) {
+    return topic + ".control";
+  }
+
+  public static String deadLetterTopic(String topic) {
+    return topic + ".dead-letter";
+  }
+
+  /** The Kafka Streams application that folds one standby's results into its view. */
+  public static String statusApplication(String topic, String standbyName) {
+    return "ddlcast.status." + topic + "." + standbyName;
+  }
+
+  public static final String APPLIER_GROUP_PREFIX = "ddlcast.applier.";
+
   public static String applierGroup(String standbyName) {
-    return "ddlcast.applier." + standbyName;
+    return APPLIER_GROUP_PREFIX + standbyName;
   }
 
   public static String producerTransactionalId(String topic, String source) {

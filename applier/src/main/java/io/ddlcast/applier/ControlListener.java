@@ -1,0 +1,97 @@
+package io.ddlcast.applier;
+
+import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.status.ControlCommand;
+import io.ddlcast.common.status.StatusJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads operator commands for this standby from {@code <topic>.control}. On start it reads the whole topic: every
+ * {@code SKIP} ever given to this standby still holds (the event may not have been reached yet, or the applier may
+ * have been killed before committing past it), while old {@code RETRY}s are moot (starting retries everything).
+ * Afterwards it returns new commands as they come. No consumer group: the topic is small and read from the start.
+ */
+final class ControlListener implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlListener.class);
+
+  private final String standby;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final TopicPartition partition;
+  private long startEnd = -1;
+
+  ControlListener(String bootstrapServers, String topic, String standby) {
+    this.standby = standby;
+    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-applier-control-" + standby);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    consumer = new KafkaConsumer<>(props);
+    partition = new TopicPartition(Topics.controlTopic(topic), 0);
+    consumer.assign(List.of(partition));
+    consumer.seekToBeginning(List.of(partition));
+  }
+
+  /** Every SKIP given to this standby so far (blocks until the topic was read to its end as of now). */
+  List<ControlCommand> history() {
+    Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30));
+    startEnd = end.getOrDefault(partition, 0L);
+    List<ControlCommand> skips = new ArrayList<>();
+    while (consumer.position(partition, Duration.ofSeconds(30)) < startEnd) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+        ControlCommand command = decode(record);
+        if (command != null && command.type() == ControlCommand.Type.SKIP) {
+          skips.add(command);
+        }
+      }
+    }
+    return skips;
+  }
+
+  /** Commands that arrived since the last call (never blocks long). */
+  List<ControlCommand> poll() {
+    List<ControlCommand> out = new ArrayList<>();
+    try {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ZERO)) {
+        ControlCommand command = decode(record);
+        if (command != null) {
+          out.add(command);
+        }
+      }
+    } catch (KafkaException e) {
+      LOG.debug("reading commands: {}", e.toString());
+    }
+    return out;
+  }
+
+  private ControlCommand decode(ConsumerRecord<String, byte[]> record) {
+    if (!standby.equals(record.key())) {
+      return null;
+    }
+    try {
+      ControlCommand command = StatusJson.decode(record.value(), ControlCommand.class);
+      return command.type() == null ? null : command;
+    } catch (IllegalArgumentException e) {
+      LOG.warn("ignoring an unreadable command at {} offset {}: {}", partition, record.offset(), e.getMessage());
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+}

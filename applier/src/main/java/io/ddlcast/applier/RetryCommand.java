@@ -1,0 +1,46 @@
+package io.ddlcast.applier;
+
+import io.ddlcast.common.cli.CommonOptions;
+import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.KafkaNames;
+import io.ddlcast.common.status.ControlCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ddlcast applier retry}: run a stopped stream's failed event again, after the standby was fixed. */
+@Command(name = "retry", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Run the failed event of a stopped database stream again (after you fixed the cause on the "
+        + "standby). The running applier acts at once; a stopped applier retries when it starts anyway.")
+final class RetryCommand implements Callable<Integer> {
+  @Mixin
+  KafkaTarget kafka;
+
+  @Option(names = "--standby", paramLabel = "NAME", required = true, description = "The standby.")
+  String standby;
+
+  @Option(names = "--database", paramLabel = "DB",
+      description = "Only this database's stream ((cluster) for roles, databases, tablespaces); default: every "
+          + "stopped stream of the standby.")
+  String database;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() {
+    Problems problems = new Problems();
+    String bootstrap = kafka.validate(problems);
+    if (!KafkaNames.isLegal(standby)) {
+      problems.invalid("--standby", standby, "use letters, digits, '.', '_' and '-'");
+    }
+    problems.throwIfAny();
+    OperatorCommand.send(bootstrap, kafka.topic,
+        OperatorCommand.command(ControlCommand.Type.RETRY, standby, database, null));
+    System.out.println("asked standby " + standby + " to retry " + (database == null ? "every stopped stream"
+        : "database " + database) + "; see ddlcast status");
+    return ExitCode.OK.code();
+  }
+}

@@ -1,0 +1,50 @@
+package io.ddlcast.applier;
+
+import io.ddlcast.common.cli.CommonOptions;
+import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.status.StatusJson;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ddlcast status}: per-standby state and lag, and the producers' positions, from what Kafka holds. */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Show each standby (state, last event applied, lag in events and seconds, databases stopped on an error) "
+            + "and each producer (events published, csvlog position), as Kafka holds them: works while appliers "
+            + "or producers are down.",
+        "States: streaming, catching up, stopped (a database's stream stopped on an error), down (its applier not "
+            + "heard of for 10 s)."})
+final class StatusCommand implements Callable<Integer> {
+  @Mixin
+  KafkaTarget kafka;
+
+  @Option(names = "--json", description = "One JSON document, for scripts.")
+  boolean json;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    Problems problems = new Problems();
+    String bootstrap = kafka.validate(problems);
+    problems.throwIfAny();
+    StatusReport report;
+    try {
+      report = StatusReport.read(bootstrap, kafka.topic);
+    } catch (org.apache.kafka.common.KafkaException | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      throw new DdlcastException(ExitCode.FAILED, "cannot read the status from Kafka at " + bootstrap + ": " + e, e);
+    }
+    if (json) {
+      System.out.println(StatusJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.json()));
+    } else {
+      System.out.print(report.table());
+    }
+    return ExitCode.OK.code();
+  }
+}

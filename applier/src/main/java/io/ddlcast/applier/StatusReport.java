@@ -1,0 +1,216 @@
+package io.ddlcast.applier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.status.StandbyView;
+import io.ddlcast.common.status.StatusJson;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The replication status as Kafka holds it, like {@code pg_stat_replication}: one row per standby (state, last
+ * event finished, lag in events and seconds, the databases stopped on an error) and one per producer (last
+ * published event, position in the primary's csvlog). Needs no running applier or producer.
+ *
+ * <p>State of a standby: {@code down} when its applier has not been heard of for {@link #DOWN_AFTER} (or never),
+ * {@code stopped} when a database's stream stopped on an error, {@code catching up} when events wait, else
+ * {@code streaming}.
+ */
+final class StatusReport {
+  static final Duration DOWN_AFTER = ApplierService.HEARTBEAT_INTERVAL.multipliedBy(5);
+
+  /** One standby's row. */
+  record Standby(String name, String state, long lagEvents, boolean lagAtLeast, Duration lagTime, StandbyView view) {}
+
+  /** One producer's row, from its last checkpoint. */
+  record Producer(String source, JsonNode checkpoint, Instant written) {}
+
+  final List<Standby> standbys = new ArrayList<>();
+  final List<Producer> producers = new ArrayList<>();
+  final Instant taken = Instant.now();
+
+  static StatusReport read(String bootstrapServers, String topic) throws Exception {
+    StatusReport report = new StatusReport();
+    try (TopicProgress progress = new TopicProgress(bootstrapServers, topic)) {
+      Map<String, StandbyView> views = new TreeMap<>();
+      latest(bootstrapServers, Topics.standbysTopic(topic)).forEach((key, record) -> {
+        try {
+          views.put(key, StatusJson.decode(record.value(), StandbyView.class));
+        } catch (IllegalArgumentException ignored) {
+          // an unreadable view: the standby still shows, from its offsets
+        }
+      });
+      TreeSet<String> names = new TreeSet<>(views.keySet());
+      progress.admin().listConsumerGroups().all().get(15, TimeUnit.SECONDS).forEach(g -> {
+        if (g.groupId().startsWith(Topics.APPLIER_GROUP_PREFIX)) {
+          names.add(g.groupId().substring(Topics.APPLIER_GROUP_PREFIX.length()));
+        }
+      });
+      Map<TopicPartition, Long> ends = progress.ends();
+      for (String name : names) {
+        Map<TopicPartition, OffsetAndMetadata> committed = progress.committed(name);
+        TopicProgress.Lag lag = progress.lag(committed, ends);
+        StandbyView view = views.get(name);
+        String state;
+        if (view == null || view.lastSeen() == null
+            || Duration.between(view.lastSeen(), report.taken).compareTo(DOWN_AFTER) > 0) {
+          state = "down";
+        } else if (!view.stopped().isEmpty()) {
+          state = "stopped";
+        } else if (lag.events() > 0) {
+          state = "catching up";
+        } else {
+          state = "streaming";
+        }
+        report.standbys.add(new Standby(name, state, lag.events(), lag.atLeast(), lag.age(report.taken), view));
+      }
+      latest(bootstrapServers, Topics.checkpointTopic(topic)).forEach((source, record) -> {
+        try {
+          report.producers.add(new Producer(source, EventCodec.mapper().readTree(record.value()),
+              Instant.ofEpochMilli(record.timestamp())));
+        } catch (java.io.IOException | RuntimeException ignored) {
+          // not a checkpoint this build reads
+        }
+      });
+    }
+    return report;
+  }
+
+  /** The latest record per key of a (small, compacted) topic; empty if the topic does not exist. */
+  static Map<String, ConsumerRecord<String, byte[]>> latest(String bootstrapServers, String topic) {
+    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-status");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    Map<String, ConsumerRecord<String, byte[]>> out = new LinkedHashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(15)).get(topic);
+      if (infos == null) {
+        return out;
+      }
+      List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(15));
+      for (TopicPartition tp : partitions) {
+        while (consumer.position(tp, Duration.ofSeconds(15)) < ends.get(tp)) {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            if (record.key() == null) {
+              continue;
+            }
+            if (record.value() == null) {
+              out.remove(record.key());
+            } else {
+              out.put(record.key(), record);
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  ObjectNode json() {
+    ObjectNode root = EventCodec.mapper().createObjectNode();
+    root.put("time", taken.toString());
+    ArrayNode producerRows = root.putArray("producers");
+    for (Producer p : producers) {
+      ObjectNode row = producerRows.addObject();
+      row.put("source", p.source());
+      row.put("checkpointTime", p.written().toString());
+      row.put("logFile", p.checkpoint().path("file").asText(null));
+      row.put("logOffset", p.checkpoint().path("offset").asLong());
+      row.put("published", p.checkpoint().path("published").asLong());
+      copy(p.checkpoint(), row, "lastEventId");
+      copy(p.checkpoint(), row, "lastEventLogTime");
+      copy(p.checkpoint(), row, "behindBytes");
+      copy(p.checkpoint(), row, "filtered");
+    }
+    ArrayNode standbyRows = root.putArray("standbys");
+    for (Standby s : standbys) {
+      ObjectNode row = standbyRows.addObject();
+      row.put("standby", s.name());
+      row.put("state", s.state());
+      row.put("lagEvents", s.lagEvents());
+      if (s.lagAtLeast()) {
+        row.put("lagEventsAtLeast", true);
+      }
+      row.put("lagSeconds", s.lagTime().toMillis() / 1000.0);
+      StandbyView v = s.view();
+      if (v != null) {
+        row.put("lastSeen", v.lastSeen() == null ? null : v.lastSeen().toString());
+        row.put("lastEventId", v.lastEventId());
+        row.put("lastEventDatabase", v.lastDatabase());
+        row.put("lastEventLogTime", v.lastEventLogTime() == null ? null : v.lastEventLogTime().toString());
+        row.put("applied", v.applied());
+        row.put("alreadyApplied", v.alreadyApplied());
+        row.put("skipped", v.skipped());
+        row.put("filtered", v.filtered());
+        row.put("failed", v.failed());
+      }
+      ArrayNode errors = row.putArray("stopped");
+      if (v != null) {
+        v.stopped().values().forEach(stop -> errors.add(StatusJson.mapper().valueToTree(stop)));
+      }
+    }
+    return root;
+  }
+
+  private static void copy(JsonNode from, ObjectNode to, String field) {
+    if (from.has(field)) {
+      to.set(field, from.get(field));
+    }
+  }
+
+  String table() {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("%-16s %-12s %10s %9s  %-22s %-24s %s%n", "STANDBY", "STATE", "LAG EVENTS", "LAG (s)",
+        "LAST EVENT", "LAST EVENT LOG TIME", "ERROR"));
+    for (Standby s : standbys) {
+      StandbyView v = s.view();
+      String error = "";
+      if (v != null && !v.stopped().isEmpty()) {
+        List<String> parts = new ArrayList<>();
+        v.stopped().values().forEach(stop -> parts.add(stop.database() + " at " + stop.eventId() + ": "
+            + (stop.message() == null ? "" : stop.message())));
+        error = String.join("; ", parts);
+      }
+      out.append(String.format("%-16s %-12s %10s %9.1f  %-22s %-24s %s%n", s.name(), s.state(),
+          (s.lagAtLeast() ? ">=" : "") + s.lagEvents(), s.lagTime().toMillis() / 1000.0,
+          v == null || v.lastEventId() == null ? "-" : v.lastEventId(),
+          v == null || v.lastEventLogTime() == null ? "-" : v.lastEventLogTime().toString(), error));
+    }
+    out.append(String.format("%n%-22s %10s  %-24s %-40s %s%n", "PRODUCER (SOURCE)", "PUBLISHED", "CHECKPOINT TIME",
+        "CSVLOG POSITION", "LAST EVENT"));
+    for (Producer p : producers) {
+      JsonNode c = p.checkpoint();
+      out.append(String.format("%-22s %10d  %-24s %-40s %s%n", p.source(), c.path("published").asLong(),
+          p.written(), c.path("file").asText("-") + "@" + c.path("offset").asLong()
+              + (c.has("behindBytes") ? " (" + c.get("behindBytes").asLong() + " bytes behind)" : ""),
+          c.path("lastEventId").asText("-")
+              + (c.has("lastEventLogTime") ? " (" + c.get("lastEventLogTime").asText() + ")" : "")));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,53 @@
+package io.ddlcast.common.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+
+/**
+ * What one applier did with one event, or a heartbeat of a running applier; published to {@code <topic>.results}
+ * keyed by standby, and folded into a {@link StandbyView}.
+ *
+ * <pre>{@code
+ * {"standby":"s1","outcome":"FAILED","eventId":"6742f0a1.2b4c:17","database":"company","command":"CREATE TABLE",
+ *  "partition":0,"offset":41,"logTime":"2026-11-23T18:39:15.123Z","at":"2026-11-23T18:39:15.301Z","millis":4,
+ *  "sqlState":"42P07","message":"relation \"t\" already exists"}
+ * }</pre>
+ *
+ * <p>{@code message} is masked ({@code Secrets.mask}) before it is built. A heartbeat carries only standby, outcome
+ * and time.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ApplyResult(
+    String standby,
+    Outcome outcome,
+    String eventId,
+    String database,
+    String command,
+    Integer partition,
+    Long offset,
+    Instant logTime,
+    Instant at,
+    Long millis,
+    String sqlState,
+    String message) {
+
+  /** What happened to the event. */
+  public enum Outcome {
+    /** Executed on the standby. */
+    APPLIED,
+    /** Found applied by an earlier run (marker or offset metadata): not executed again. */
+    ALREADY_APPLIED,
+    /** Not executed: by the operator ({@code skip}), by {@code --on-error=skip}, or not applicable (tablespace). */
+    SKIPPED,
+    /** Not executed: excluded by this applier's filters. */
+    FILTERED,
+    /** Failed permanently: the database's stream stopped at it. */
+    FAILED,
+    /** The applier is running (no event). */
+    HEARTBEAT
+  }
+
+  public static ApplyResult heartbeat(String standby, Instant at) {
+    return new ApplyResult(standby, Outcome.HEARTBEAT, null, null, null, null, null, null, at, null, null, null);
+  }
+}
