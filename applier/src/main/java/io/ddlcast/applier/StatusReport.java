@@ -138,6 +138,7 @@ final class StatusReport {
     for (Producer p : producers) {
       ObjectNode row = producerRows.addObject();
       row.put("source", p.source());
+      row.put("state", producerState(p));
       row.put("checkpointTime", p.written().toString());
       row.put("logFile", p.checkpoint().path("file").asText(null));
       row.put("logOffset", p.checkpoint().path("offset").asLong());
@@ -177,6 +178,13 @@ final class StatusReport {
     return root;
   }
 
+  /** A producer writes a checkpoint at least every 10 s while it runs (see the producer's Checkpoint). */
+  static final Duration PRODUCER_DOWN_AFTER = Duration.ofSeconds(30);
+
+  private String producerState(Producer p) {
+    return Duration.between(p.written(), taken).compareTo(PRODUCER_DOWN_AFTER) > 0 ? "down" : "running";
+  }
+
   private static void copy(JsonNode from, ObjectNode to, String field) {
     if (from.has(field)) {
       to.set(field, from.get(field));
@@ -201,11 +209,12 @@ final class StatusReport {
           v == null || v.lastEventId() == null ? "-" : v.lastEventId(),
           v == null || v.lastEventLogTime() == null ? "-" : v.lastEventLogTime().toString(), error));
     }
-    out.append(String.format("%n%-22s %10s  %-24s %-40s %s%n", "PRODUCER (SOURCE)", "PUBLISHED", "CHECKPOINT TIME",
-        "CSVLOG POSITION", "LAST EVENT"));
+    out.append(String.format("%n%-22s %-8s %10s  %-24s %-40s %s%n", "PRODUCER (SOURCE)", "STATE", "PUBLISHED",
+        "CHECKPOINT TIME", "CSVLOG POSITION", "LAST EVENT"));
     for (Producer p : producers) {
       JsonNode c = p.checkpoint();
-      out.append(String.format("%-22s %10d  %-24s %-40s %s%n", p.source(), c.path("published").asLong(),
+      out.append(String.format("%-22s %-8s %10d  %-24s %-40s %s%n", p.source(), producerState(p),
+          c.path("published").asLong(),
           p.written(), c.path("file").asText("-") + "@" + c.path("offset").asLong()
               + (c.has("behindBytes") ? " (" + c.get("behindBytes").asLong() + " bytes behind)" : ""),
           c.path("lastEventId").asText("-")

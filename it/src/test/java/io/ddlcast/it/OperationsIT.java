@@ -68,7 +68,14 @@ class OperationsIT {
     assertThat(s1.path("lagEvents").asLong()).isEqualTo(2); // the failed CREATE TABLE and the one after it
     assertThat(s1.path("lagSeconds").asDouble()).isPositive();
     String failedEvent = stop.path("eventId").asText();
-    assertThat(standbyRow(status(), "standby2").path("state").asText()).isEqualTo("streaming");
+    JsonNode whole = status();
+    assertThat(standbyRow(whole, "standby2").path("state").asText()).isEqualTo("streaming");
+    JsonNode producer = whole.path("producers").get(0);
+    List<DdlEvent> published = pipeline.topicEvents();
+    assertThat(producer.path("state").asText()).isEqualTo("running");
+    assertThat(producer.path("published").asLong()).isEqualTo(published.size());
+    assertThat(published).extracting(DdlEvent::id).contains(producer.path("lastEventId").asText());
+    assertThat(producer.path("behindBytes").asLong()).isNotNegative();
     Pipeline.CommandRun table = pipeline.applierCommand("status");
     assertThat(table.exitCode()).isZero();
     assertThat(table.output()).containsPattern("standby1\\s+stopped\\s+2 ").contains("app at " + failedEvent);
@@ -138,6 +145,29 @@ class OperationsIT {
     assertThat(pipeline.applierCommand("wait", "--standbys", "standby1,standby2", "--timeout", "60s").exitCode())
         .isZero();
     SchemaSnapshot.awaitConverged(CONVERGE, primary, pipeline.standby("standby1"), pipeline.standby("standby2"));
+  }
+
+  @Test
+  void onErrorSkipSendsTheFailedEventToTheDeadLettersAndGoesOn() throws Exception {
+    pipeline = new Pipeline("OperationsIT-on-error-skip", "standby1");
+    PostgresServer primary = pipeline.primary;
+    PostgresServer standby1 = pipeline.standby("standby1");
+    pipeline.startProducer();
+    JavaProcess applier = pipeline.startApplier("standby1", "--on-error", "skip");
+    primary.execute("postgres", "CREATE DATABASE lax");
+    SchemaSnapshot.awaitConverged(CONVERGE, primary, standby1);
+    standby1.execute("lax", "CREATE TABLE clash (id int)");
+    primary.execute("lax", "CREATE TABLE clash (x text)", "CREATE TABLE after_clash (a int)");
+    Await.until("after_clash on standby1", CONVERGE, () -> standby1.query("lax",
+        "SELECT count(*) FROM pg_class WHERE relname = 'after_clash'").equals(List.of("1")));
+    DdlEvent failed = pipeline.topicEvents().stream().filter(e -> e.statement().contains("clash (x text)"))
+        .findFirst().orElseThrow();
+    assertThat(deadLetters()).extracting(DdlEvent::id).containsExactly(failed.id());
+    assertThat(applier.output()).contains("skipped " + failed.id() + " (CREATE TABLE) on standby standby1: skipped "
+        + "by --on-error=skip after: SQLSTATE 42P07");
+    JsonNode row = awaitStandby("standby1", r -> r.path("skipped").asLong() == 1);
+    assertThat(row.path("state").asText()).isEqualTo("streaming");
+    assertThat(row.path("stopped")).isEmpty();
   }
 
   private JsonNode status() throws Exception {

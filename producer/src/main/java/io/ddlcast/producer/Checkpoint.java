@@ -20,10 +20,20 @@ import java.util.List;
  *
  * <pre>{@code
  * {"v":2,"file":"postgresql-2026-11-23_183900.csv","offset":48213,"published":42,
- *  "tracker":{"sessions":[...],"prepared":[...],"outbox":[...],"round":7,"sequence":42}}
+ *  "tracker":{"sessions":[...],"prepared":[...],"outbox":[...],"round":7,"sequence":42},
+ *  "lastEventId":"6742f0a1.2b4c:17","lastEventLogTime":"2026-11-23T18:39:15.123Z","behindBytes":0}
  * }</pre>
+ *
+ * <p>The last three are for {@code ddlcast status} (the producer's row): the last event published and how many
+ * bytes of csvlog were written after the cursor when the checkpoint was taken. The producer writes a checkpoint at
+ * least every {@code ProducerService.HEARTBEAT} even when idle, so that its time says whether it runs.
  */
-record Checkpoint(LogCursor cursor, TrackerState tracker, long published) {
+record Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
+    String lastEventLogTime, long behindBytes) {
+  Checkpoint(LogCursor cursor, TrackerState tracker, long published) {
+    this(cursor, tracker, published, null, null, -1);
+  }
+
   private static final int VERSION = 2;
 
   byte[] encode() {
@@ -35,6 +45,13 @@ record Checkpoint(LogCursor cursor, TrackerState tracker, long published) {
     root.put("published", published);
     if (tracker != null) {
       root.set("tracker", tracker.json());
+    }
+    if (lastEventId != null) {
+      root.put("lastEventId", lastEventId);
+      root.put("lastEventLogTime", lastEventLogTime);
+    }
+    if (behindBytes >= 0) {
+      root.put("behindBytes", behindBytes);
     }
     return root.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -48,7 +65,10 @@ record Checkpoint(LogCursor cursor, TrackerState tracker, long published) {
       return new Checkpoint(
           new LogCursor(root.path("file").asText(), root.path("offset").asLong()),
           TrackerState.fromJson(root.get("tracker")),
-          root.path("published").asLong());
+          root.path("published").asLong(),
+          root.path("lastEventId").asText(null),
+          root.path("lastEventLogTime").asText(null),
+          root.path("behindBytes").asLong(-1));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("unreadable checkpoint: " + e.getMessage(), e);
     }

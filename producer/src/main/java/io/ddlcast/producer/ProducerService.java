@@ -37,8 +37,12 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private static final int MAX_CATCH_UP_BATCHES = 64;
 
   private static final Logger LOG = LoggerFactory.getLogger(ProducerService.class);
+  private String lastEventId;
+  private String lastEventLogTime;
   private static final int MAX_BATCH_BYTES = 4 << 20;
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+  /** The longest an idle producer goes without writing its checkpoint: status tells a producer down by its age. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(10);
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
   private static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -155,8 +159,10 @@ public final class ProducerService implements Runnable, AutoCloseable {
     tracker.drainProblems().forEach(p -> LOG.warn("{}", p));
     LogCursor cursor = follower.cursor();
     boolean moved = cursor != null && !cursor.equals(committedCursor);
-    boolean due = System.nanoTime() - lastCheckpointNanos >= CHECKPOINT_INTERVAL.toNanos();
-    if (!events.isEmpty() || (moved && (due || !batch.more()))) {
+    long sinceCheckpoint = System.nanoTime() - lastCheckpointNanos;
+    boolean due = sinceCheckpoint >= CHECKPOINT_INTERVAL.toNanos();
+    boolean heartbeat = cursor != null && sinceCheckpoint >= HEARTBEAT.toNanos();
+    if (!events.isEmpty() || (moved && (due || !batch.more())) || heartbeat) {
       unpublished = new Batch(events, cursor, tracker.snapshot());
       publish(unpublished);
     }
@@ -246,6 +252,26 @@ public final class ProducerService implements Runnable, AutoCloseable {
     checkQuietTransactions();
   }
 
+  /** Bytes of csvlog written after the cursor (in its file and later ones); -1 if the files cannot be listed. */
+  private long behindBytes(LogCursor cursor) {
+    if (cursor == null) {
+      return -1;
+    }
+    try {
+      long behind = 0;
+      for (String file : config.logSource().files()) {
+        int order = file.compareTo(cursor.file());
+        if (order >= 0) {
+          long size = java.nio.file.Files.size(config.logSource().resolve(file));
+          behind += order == 0 ? Math.max(0, size - cursor.offset()) : size;
+        }
+      }
+      return behind;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /**
    * Publishes a batch with the checkpoint that follows it. Role password placeholders become the primary's stored
    * verifiers first; if the primary or Kafka cannot be reached, the batch stays and is tried again.
@@ -261,7 +287,13 @@ public final class ProducerService implements Runnable, AutoCloseable {
           primary.describe(), e.getMessage());
       return false;
     }
-    Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size());
+    if (!events.isEmpty()) {
+      DdlEvent last = events.get(events.size() - 1);
+      lastEventId = last.id();
+      lastEventLogTime = last.logTime() == null ? null : last.logTime().toString();
+    }
+    Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size(), lastEventId,
+        lastEventLogTime, behindBytes(batch.cursor()));
     try {
       publisher.publish(events, checkpoint);
     } catch (ProducerFencedException | org.apache.kafka.common.errors.InvalidProducerEpochException e) {
@@ -366,6 +398,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
           tracker.restore(checkpoint.get().tracker());
           published = checkpoint.get().published();
           committedCursor = checkpoint.get().cursor();
+          lastEventId = checkpoint.get().lastEventId();
+          lastEventLogTime = checkpoint.get().lastEventLogTime();
         } else {
           tracker.restore(null);
           published = 0;

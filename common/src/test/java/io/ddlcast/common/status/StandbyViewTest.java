@@ -1,0 +1,60 @@
+package io.ddlcast.common.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class StandbyViewTest {
+  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+  private static ApplyResult result(ApplyResult.Outcome outcome, String id, String db, int second) {
+    return new ApplyResult("s1", outcome, id, db, "CREATE TABLE", 0, (long) second, T0.minusSeconds(5),
+        T0.plusSeconds(second), 3L, outcome == ApplyResult.Outcome.FAILED ? "42P07" : null,
+        outcome == ApplyResult.Outcome.FAILED ? "relation \"t\" already exists" : null);
+  }
+
+  @Test
+  void aFailureStopsItsDatabaseUntilAResultOfThatDatabaseMovesOn() {
+    StandbyView view = StandbyView.empty("s1")
+        .fold(result(ApplyResult.Outcome.APPLIED, "a:1", "app", 1))
+        .fold(result(ApplyResult.Outcome.FAILED, "a:2", "app", 2))
+        .fold(result(ApplyResult.Outcome.APPLIED, "b:1", "other", 3));
+    assertThat(view.stopped()).containsOnlyKeys("app");
+    assertThat(view.stopped().get("app").eventId()).isEqualTo("a:2");
+    assertThat(view.stopped().get("app").sqlState()).isEqualTo("42P07");
+    assertThat(view.lastEventId()).isEqualTo("b:1");
+    assertThat(view.applied()).isEqualTo(2);
+    assertThat(view.failed()).isEqualTo(1);
+
+    StandbyView skipped = view.fold(result(ApplyResult.Outcome.SKIPPED, "a:2", "app", 4));
+    assertThat(skipped.stopped()).isEmpty();
+    assertThat(skipped.skipped()).isEqualTo(1);
+    assertThat(skipped.lastDoneAt()).isEqualTo(T0.plusSeconds(4));
+  }
+
+  @Test
+  void aHeartbeatOnlyMovesLastSeen() {
+    StandbyView view = StandbyView.empty("s1").fold(result(ApplyResult.Outcome.APPLIED, "a:1", "app", 1));
+    StandbyView later = view.fold(ApplyResult.heartbeat("s1", T0.plusSeconds(60)));
+    assertThat(later.lastSeen()).isEqualTo(T0.plusSeconds(60));
+    assertThat(later).usingRecursiveComparison().ignoringFields("lastSeen").isEqualTo(view);
+    // a late heartbeat never moves lastSeen back
+    assertThat(later.fold(ApplyResult.heartbeat("s1", T0)).lastSeen()).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void viewsResultsAndCommandsSurviveTheirJsonForm() {
+    StandbyView view = StandbyView.empty("s1")
+        .fold(result(ApplyResult.Outcome.FAILED, "a:2", "app", 2))
+        .fold(result(ApplyResult.Outcome.FILTERED, "b:1", "other", 3));
+    assertThat(StatusJson.decode(StatusJson.encode(view), StandbyView.class)).isEqualTo(view);
+    ApplyResult r = result(ApplyResult.Outcome.FAILED, "a:2", "app", 2);
+    assertThat(StatusJson.decode(StatusJson.encode(r), ApplyResult.class)).isEqualTo(r);
+    ControlCommand c = new ControlCommand(ControlCommand.Type.SKIP, "s1", null, "a:2", T0, "dba@host");
+    assertThat(new String(StatusJson.encode(c))).doesNotContain("database");
+    assertThat(StatusJson.decode(StatusJson.encode(c), ControlCommand.class)).isEqualTo(c);
+    assertThat(StatusJson.decode("{\"type\":\"RETRY\",\"standby\":\"s1\",\"newer\":1}".getBytes(),
+        ControlCommand.class).type()).isEqualTo(ControlCommand.Type.RETRY);
+  }
+}
