@@ -3,16 +3,22 @@ package io.ddlcast.applier;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
+import io.ddlcast.common.metrics.MetricsPort;
 import java.util.Map;
 
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism,
-    Map<String, String> tablespaceMap) {
+    Map<String, String> tablespaceMap, Integer metricsPort) {
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-      Map<String, String> tablespaceMap) {
+      Map<String, String> tablespaceMap, Integer metricsPort) {
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, null);
+    }
+
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
       this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of());
     }
@@ -47,8 +53,9 @@ public record ApplierConfig(
         problems.invalid("--tablespace-map", from + "=" + to, "both locations must be absolute paths");
       }
     });
+    MetricsPort.check(raw.metricsPort(), problems);
     problems.throwIfAny();
     return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces));
+        Map.copyOf(tablespaces), raw.metricsPort());
   }
 }

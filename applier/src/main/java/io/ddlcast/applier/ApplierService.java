@@ -1,8 +1,16 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.error.Backoff;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.metrics.Health;
+import io.ddlcast.common.metrics.MetricsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -26,12 +34,28 @@ public final class ApplierService implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean ready;
   private volatile EventConsumer consumer;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ApplierMetrics metrics;
+  private MetricsServer metricsServer;
 
   public ApplierService(ApplierConfig config) {
     this.config = config;
+    this.metrics = new ApplierMetrics(registry, config.standbyName());
   }
 
+  /**
+   * Starts the applier on its own thread, and the metrics server first when --metrics-port is given (a port that
+   * cannot be bound is a configuration error: nothing is started).
+   */
   public Thread start() {
+    if (config.metricsPort() != null) {
+      try {
+        metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health);
+      } catch (IOException e) {
+        throw new DdlcastException(ExitCode.USAGE, "cannot serve metrics on --metrics-port " + config.metricsPort()
+            + ": " + e.getMessage(), e);
+      }
+    }
     Thread thread = new Thread(this, "ddlcast-applier-" + config.standbyName());
     thread.start();
     return thread;
@@ -39,6 +63,12 @@ public final class ApplierService implements Runnable, AutoCloseable {
 
   public boolean isReady() {
     return ready;
+  }
+
+  /** Ready: consuming the topic; down before that and once stopped. A standby that is down shows in the lag. */
+  Health health() {
+    return Health.of(ready && running && finished.getCount() > 0,
+        Map.of("service", "applier", "standby", config.standbyName()));
   }
 
   public Optional<Throwable> failure() {
@@ -53,7 +83,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
       if (!awaitTopic()) {
         return;
       }
-      EventConsumer c = new EventConsumer(config, () -> running);
+      EventConsumer c = new EventConsumer(config, () -> running, metrics);
       consumer = c;
       try (c) {
         c.open();
@@ -68,6 +98,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
       failure.set(e);
       throw e;
     } finally {
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
       LOG.info("applier for standby {} stopped", config.standbyName());
       finished.countDown();
     }

@@ -41,6 +41,7 @@ final class ApplyLane {
   private final Executor pool;
   private final BooleanSupplier running;
   private final AtomicInteger queuedTotal;
+  private final ApplierMetrics metrics;
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
   private boolean scheduled;
   private volatile State state = State.RUNNING;
@@ -49,7 +50,7 @@ final class ApplyLane {
   private volatile long alreadyApplied;
 
   ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
-      BooleanSupplier running, AtomicInteger queuedTotal) {
+      BooleanSupplier running, AtomicInteger queuedTotal, ApplierMetrics metrics) {
     this.key = key;
     this.standbyName = standbyName;
     this.executor = executor;
@@ -57,6 +58,7 @@ final class ApplyLane {
     this.pool = pool;
     this.running = running;
     this.queuedTotal = queuedTotal;
+    this.metrics = metrics;
   }
 
   synchronized void submit(Work work) {
@@ -65,6 +67,7 @@ final class ApplyLane {
       return;
     }
     ledger.received(work.partition(), work.offset());
+    metrics.received(work);
     queue.add(work);
     queuedTotal.incrementAndGet();
     if (!scheduled) {
@@ -112,6 +115,7 @@ final class ApplyLane {
       try {
         StatementExecutor.Result result = executor.execute(event, key, work.partition(), work.offset());
         ledger.applied(work.partition(), key, work.offset());
+        metrics.settled(work, result, System.nanoTime() - started);
         if (state == State.RETRYING) {
           LOG.info("standby {} reachable again; {} continues", standbyName, describe());
           state = State.RUNNING;
@@ -139,6 +143,7 @@ final class ApplyLane {
           return; // shutting down: the event stays unapplied and uncommitted
         }
         state = State.RETRYING;
+        metrics.error(ErrorKind.RETRIABLE, "standby");
         Duration wait = backoff.next();
         if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
           LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
@@ -158,6 +163,7 @@ final class ApplyLane {
   private void stop(Work work, String reason) {
     state = State.STOPPED;
     ledger.stopped(work.partition(), work.offset());
+    metrics.failed(work);
     DdlEvent event = work.event();
     LOG.error("STOPPED {} on standby {} at event {} ({}): {}. Statement: {}. {}; fix the cause on the standby "
             + "and restart the applier to try this event again.",
@@ -168,6 +174,7 @@ final class ApplyLane {
     synchronized (this) {
       for (Work queued : queue) {
         ledger.abandoned(queued.partition(), queued.offset());
+        metrics.abandoned(queued);
         queuedTotal.decrementAndGet();
       }
       queue.clear();

@@ -69,15 +69,17 @@ final class EventConsumer implements AutoCloseable {
   private final StatementExecutor executor;
   private final AtomicInteger queued = new AtomicInteger();
   private final ExecutorService pool;
+  private final ApplierMetrics metrics;
   private KafkaConsumer<String, byte[]> consumer;
   private boolean paused;
   private long lastCommit;
   private long lastProgress = System.nanoTime();
   private long skipped;
 
-  EventConsumer(ApplierConfig config, BooleanSupplier running) {
+  EventConsumer(ApplierConfig config, BooleanSupplier running, ApplierMetrics metrics) {
     this.config = config;
     this.running = running;
+    this.metrics = metrics;
     this.connections = new StandbyConnections(config.standby(), config.standbyName());
     this.executor = new StatementExecutor(connections, config.tablespaceMap());
     AtomicInteger threads = new AtomicInteger();
@@ -118,6 +120,7 @@ final class EventConsumer implements AutoCloseable {
         commit(true);
         partitions.forEach(ledger::revoked);
         partitions.forEach(held::remove);
+        partitions.forEach(metrics::revoked);
       }
     });
   }
@@ -159,7 +162,26 @@ final class EventConsumer implements AutoCloseable {
     if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
       commit(false);
     }
+    metrics.polled(heldNotSubmitted(), topicLag());
     logProgress();
+  }
+
+  /** Records waiting behind a cluster-wide event, not yet handed to a lane (a submitted head is the lane's). */
+  private long heldNotSubmitted() {
+    long count = 0;
+    for (Held h : held.values()) {
+      count += h.records.size() - (h.headSubmitted ? 1 : 0);
+    }
+    return count;
+  }
+
+  /** Records between the consumer's position and the end of the topic (last stable offset), as last fetched. */
+  private long topicLag() {
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      lag += consumer.currentLag(tp).orElse(0);
+    }
+    return lag;
   }
 
   /**
@@ -181,6 +203,7 @@ final class EventConsumer implements AutoCloseable {
     if (ledger.alreadyApplied(tp, lane, record.offset())) {
       ledger.passed(tp, record.offset());
       skipped++;
+      metrics.alreadyApplied();
       return;
     }
     if (cluster) {
@@ -195,7 +218,7 @@ final class EventConsumer implements AutoCloseable {
 
   private ApplyLane lane(String key) {
     return lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(), executor, ledger, pool, running,
-        queued));
+        queued, metrics));
   }
 
   /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
@@ -273,6 +296,7 @@ final class EventConsumer implements AutoCloseable {
       throw new DdlcastException(ExitCode.FAILED, "another applier for standby " + config.standbyName()
           + " took over (Kafka fenced this one); run one applier per standby", e);
     } catch (KafkaException e) {
+      metrics.error(io.ddlcast.common.error.ErrorKind.RETRIABLE, "kafka");
       LOG.warn("committing offsets to Kafka failed ({}); will retry", e.toString());
     }
   }

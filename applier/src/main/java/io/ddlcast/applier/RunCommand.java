@@ -43,13 +43,19 @@ final class RunCommand implements Callable<Integer> {
           + "with commas. CREATE TABLESPACE without a mapping is skipped and reported.")
   java.util.Map<String, String> tablespaceMap;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Serve Prometheus metrics at http://0.0.0.0:PORT/metrics and readiness at /health "
+          + "(default: no metrics server).")
+  Integer metricsPort;
+
   @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws InterruptedException {
     ApplierConfig config = ApplierConfig.validate(
-        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap));
+        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap,
+            metricsPort));
     ApplierService service = new ApplierService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");
