@@ -3,18 +3,34 @@ package io.ddlcast.applier;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
+import io.ddlcast.common.metrics.MetricsPort;
 import java.util.Map;
 
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism,
-    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError) {
+    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort) {
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-      Map<String, String> tablespaceMap, String onError) {
+      Map<String, String> tablespaceMap, String onError, Integer metricsPort) {
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap, String onError) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError, null);
+    }
+
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap, Integer metricsPort) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", metricsPort);
+    }
+
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", null);
+    }
+
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of(), "stop");
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of(), "stop", null);
     }
   }
 
@@ -56,8 +72,9 @@ public record ApplierConfig(
     } else {
       problems.invalid("--on-error", raw.onError(), "must be stop or skip");
     }
+    MetricsPort.check(raw.metricsPort(), problems);
     problems.throwIfAny();
     return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces), onError);
+        Map.copyOf(tablespaces), onError, raw.metricsPort());
   }
 }

@@ -1,10 +1,17 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.error.Backoff;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.status.ControlCommand;
 import java.time.Duration;
 import java.util.HashSet;
+import io.ddlcast.common.metrics.Health;
+import io.ddlcast.common.metrics.MetricsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +38,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
   private volatile EventConsumer consumer;
   private final OperatorDecisions decisions;
   private long lastHeartbeat;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ApplierMetrics metrics;
+  private MetricsServer metricsServer;
 
   /** How often a running applier says so on the results topic; status calls a standby down after 5 missed. */
   public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
@@ -38,9 +48,22 @@ public final class ApplierService implements Runnable, AutoCloseable {
   public ApplierService(ApplierConfig config) {
     this.config = config;
     this.decisions = new OperatorDecisions(config.onError());
+    this.metrics = new ApplierMetrics(registry, config.standbyName());
   }
 
+  /**
+   * Starts the applier on its own thread, and the metrics server first when --metrics-port is given (a port that
+   * cannot be bound is a configuration error: nothing is started).
+   */
   public Thread start() {
+    if (config.metricsPort() != null) {
+      try {
+        metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health);
+      } catch (IOException e) {
+        throw new DdlcastException(ExitCode.USAGE, "cannot serve metrics on --metrics-port " + config.metricsPort()
+            + ": " + e.getMessage(), e);
+      }
+    }
     Thread thread = new Thread(this, "ddlcast-applier-" + config.standbyName());
     thread.start();
     return thread;
@@ -48,6 +71,12 @@ public final class ApplierService implements Runnable, AutoCloseable {
 
   public boolean isReady() {
     return ready;
+  }
+
+  /** Ready: consuming the topic; down before that and once stopped. A standby that is down shows in the lag. */
+  Health health() {
+    return Health.of(ready && running && finished.getCount() > 0,
+        Map.of("service", "applier", "standby", config.standbyName()));
   }
 
   public Optional<Throwable> failure() {
@@ -72,7 +101,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
           decisions.skip(skip.eventId());
         }
         while (running) {
-          EventConsumer c = new EventConsumer(config, () -> running, results, decisions);
+          EventConsumer c = new EventConsumer(config, () -> running, results, decisions, metrics);
           consumer = c;
           try (c) {
             c.open();
@@ -83,6 +112,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
               heartbeat(results);
             }
           }
+          metrics.clearPending(); // what was in hand is read again
           if (running) {
             LOG.info("standby {}: reading the topic again from the committed offsets", config.standbyName());
           }
@@ -94,6 +124,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
       failure.set(e);
       throw e;
     } finally {
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
       LOG.info("applier for standby {} stopped", config.standbyName());
       finished.countDown();
     }

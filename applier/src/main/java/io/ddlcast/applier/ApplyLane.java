@@ -45,6 +45,7 @@ final class ApplyLane {
   private final AtomicInteger queuedTotal;
   private final ResultPublisher results;
   private final OperatorDecisions decisions;
+  private final ApplierMetrics metrics;
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
   private boolean scheduled;
   private volatile State state = State.RUNNING;
@@ -55,7 +56,8 @@ final class ApplyLane {
   private volatile String stoppedAt;
 
   ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
-      BooleanSupplier running, AtomicInteger queuedTotal, ResultPublisher results, OperatorDecisions decisions) {
+      BooleanSupplier running, AtomicInteger queuedTotal, ResultPublisher results, OperatorDecisions decisions,
+      ApplierMetrics metrics) {
     this.results = results;
     this.decisions = decisions;
     this.key = key;
@@ -65,6 +67,7 @@ final class ApplyLane {
     this.pool = pool;
     this.running = running;
     this.queuedTotal = queuedTotal;
+    this.metrics = metrics;
   }
 
   synchronized void submit(Work work) {
@@ -73,6 +76,7 @@ final class ApplyLane {
       return;
     }
     ledger.received(work.partition(), work.offset());
+    metrics.received(work);
     queue.add(work);
     queuedTotal.incrementAndGet();
     if (!scheduled) {
@@ -135,6 +139,7 @@ final class ApplyLane {
       try {
         StatementExecutor.Result result = executor.execute(event, key, work.partition(), work.offset());
         ledger.applied(work.partition(), key, work.offset());
+        metrics.settled(work, result, System.nanoTime() - started);
         if (state == State.RETRYING) {
           LOG.info("standby {} reachable again; {} continues", standbyName, describe());
           state = State.RUNNING;
@@ -166,6 +171,7 @@ final class ApplyLane {
           return; // shutting down: the event stays unapplied and uncommitted
         }
         state = State.RETRYING;
+        metrics.error(ErrorKind.RETRIABLE, "standby");
         Duration wait = backoff.next();
         if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
           LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
@@ -192,6 +198,7 @@ final class ApplyLane {
     stoppedAt = OperatorDecisions.eventRef(work);
     decisions.failed(work, sqlState, reason);
     ledger.stopped(work.partition(), work.offset());
+    metrics.failed(work);
     DdlEvent event = work.event();
     publish(work, ApplyResult.Outcome.FAILED, null, sqlState, reason);
     LOG.error("STOPPED {} on standby {} at event {} ({}): {}. Statement: {}. {}; fix the cause on the standby "
@@ -210,6 +217,7 @@ final class ApplyLane {
     skipped++;
     String reason = error == null ? why : why + " after: " + error;
     ledger.applied(work.partition(), key, work.offset());
+    metrics.settled(work, StatementExecutor.Result.skipped(reason), 0);
     ApplyResult result = result(work, ApplyResult.Outcome.SKIPPED, null, sqlState, reason);
     results.publish(result);
     results.deadLetter(work, result);
@@ -225,6 +233,7 @@ final class ApplyLane {
     synchronized (this) {
       for (Work queued : queue) {
         ledger.abandoned(queued.partition(), queued.offset());
+        metrics.abandoned(queued);
         queuedTotal.decrementAndGet();
       }
       queue.clear();

@@ -69,6 +69,7 @@ final class EventConsumer implements AutoCloseable {
   private final StatementExecutor executor;
   private final AtomicInteger queued = new AtomicInteger();
   private final ExecutorService pool;
+  private final ApplierMetrics metrics;
   private KafkaConsumer<String, byte[]> consumer;
   private boolean paused;
   private long lastCommit;
@@ -79,11 +80,13 @@ final class EventConsumer implements AutoCloseable {
   private final OperatorDecisions decisions;
   private volatile boolean restartRequested;
 
-  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultPublisher results, OperatorDecisions decisions) {
+  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultPublisher results, OperatorDecisions decisions,
+      ApplierMetrics metrics) {
     this.config = config;
     this.running = () -> running.getAsBoolean() && !restartRequested;
     this.results = results;
     this.decisions = decisions;
+    this.metrics = metrics;
     this.connections = new StandbyConnections(config.standby(), config.standbyName());
     this.executor = new StatementExecutor(connections, config.tablespaceMap());
     AtomicInteger threads = new AtomicInteger();
@@ -124,6 +127,7 @@ final class EventConsumer implements AutoCloseable {
         commit(true);
         partitions.forEach(ledger::revoked);
         partitions.forEach(held::remove);
+        partitions.forEach(metrics::revoked);
       }
     });
   }
@@ -165,7 +169,26 @@ final class EventConsumer implements AutoCloseable {
     if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
       commit(false);
     }
+    metrics.polled(heldNotSubmitted(), topicLag());
     logProgress();
+  }
+
+  /** Records waiting behind a cluster-wide event, not yet handed to a lane (a submitted head is the lane's). */
+  private long heldNotSubmitted() {
+    long count = 0;
+    for (Held h : held.values()) {
+      count += h.records.size() - (h.headSubmitted ? 1 : 0);
+    }
+    return count;
+  }
+
+  /** Records between the consumer's position and the end of the topic (last stable offset), as last fetched. */
+  private long topicLag() {
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      lag += consumer.currentLag(tp).orElse(0);
+    }
+    return lag;
   }
 
   /**
@@ -187,6 +210,7 @@ final class EventConsumer implements AutoCloseable {
     if (ledger.alreadyApplied(tp, lane, record.offset())) {
       ledger.passed(tp, record.offset());
       skipped++;
+      metrics.alreadyApplied();
       return;
     }
     if (cluster) {
@@ -201,7 +225,7 @@ final class EventConsumer implements AutoCloseable {
 
   private ApplyLane lane(String key) {
     return lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(), executor, ledger, pool, running,
-        queued, results, decisions));
+        queued, results, decisions, metrics));
   }
 
   /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
@@ -279,6 +303,7 @@ final class EventConsumer implements AutoCloseable {
       throw new DdlcastException(ExitCode.FAILED, "another applier for standby " + config.standbyName()
           + " took over (Kafka fenced this one); run one applier per standby", e);
     } catch (KafkaException e) {
+      metrics.error(io.ddlcast.common.error.ErrorKind.RETRIABLE, "kafka");
       LOG.warn("committing offsets to Kafka failed ({}); will retry", e.toString());
     }
   }

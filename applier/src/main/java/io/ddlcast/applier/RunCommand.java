@@ -48,13 +48,19 @@ final class RunCommand implements Callable<Integer> {
           + "the event (default), or skip the event to the dead-letter topic and go on.")
   String onError;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Serve Prometheus metrics at http://0.0.0.0:PORT/metrics and readiness at /health "
+          + "(default: no metrics server).")
+  Integer metricsPort;
+
   @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws InterruptedException {
     ApplierConfig config = ApplierConfig.validate(
-        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError));
+        new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
+            metricsPort));
     ApplierService service = new ApplierService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

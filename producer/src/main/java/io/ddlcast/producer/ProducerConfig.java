@@ -3,6 +3,7 @@ package io.ddlcast.producer;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
+import io.ddlcast.common.metrics.MetricsPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +19,8 @@ public record ProducerConfig(
     int partitions,
     short replicationFactor,
     StartFrom startFrom,
-    Duration pollInterval) {
-
+    Duration pollInterval,
+    Integer metricsPort) {
 
   /** The settings as given (strings and numbers from picocli), turned into a config or all their problems. */
   public record Raw(
@@ -32,7 +33,15 @@ public record ProducerConfig(
       int partitions,
       int replicationFactor,
       StartFrom startFrom,
-      Duration pollInterval) {}
+      Duration pollInterval,
+      Integer metricsPort) {
+    /** Without a metrics server. */
+    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
+        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval) {
+      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
+          pollInterval, null);
+    }
+  }
 
   public static ProducerConfig validate(Raw raw) {
     Problems problems = new Problems();
@@ -75,9 +84,11 @@ public record ProducerConfig(
     if (raw.pollInterval() == null || raw.pollInterval().toMillis() < 10) {
       problems.invalid("--poll-interval", raw.pollInterval(), "must be at least 10ms");
     }
+    MetricsPort.check(raw.metricsPort(), problems);
     problems.throwIfAny();
     return new ProducerConfig(bootstrap, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
-        raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval());
+        raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval(),
+        raw.metricsPort());
   }
 
   LogSource logSource() {

@@ -8,6 +8,8 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.metrics.Health;
+import io.ddlcast.common.metrics.MetricsServer;
 import io.ddlcast.common.sql.Secrets;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -24,6 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +61,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean ready;
 
-  private String source;
+  private volatile String source;
   private EventPublisher publisher;
   private LogFollower follower;
   private SessionTracker tracker;
@@ -74,13 +78,28 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private LogCursor committedCursor;
   private long lastCheckpointNanos;
   private long lastProgressNanos = System.nanoTime();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProducerMetrics metrics;
+  private MetricsServer metricsServer;
 
   public ProducerService(ProducerConfig config) {
     this.config = config;
+    this.metrics = new ProducerMetrics(registry, config.logSource());
   }
 
-  /** Starts the loop on its own thread (for in-process use such as the demo). */
+  /**
+   * Starts the loop on its own thread (for in-process use such as the demo), and the metrics server first when
+   * --metrics-port is given (a port that cannot be bound is a configuration error: nothing is started).
+   */
   public Thread start() {
+    if (config.metricsPort() != null) {
+      try {
+        metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health);
+      } catch (IOException e) {
+        throw new DdlcastException(ExitCode.USAGE, "cannot serve metrics on --metrics-port " + config.metricsPort()
+            + ": " + e.getMessage(), e);
+      }
+    }
     Thread thread = new Thread(this, "ddlcast-producer");
     thread.start();
     return thread;
@@ -89,6 +108,12 @@ public final class ProducerService implements Runnable, AutoCloseable {
   /** True once the producer follows the log (topics exist, checkpoint restored). */
   public boolean isReady() {
     return ready;
+  }
+
+  /** Ready: following the log; down before that, and once the loop ended. */
+  Health health() {
+    return Health.of(ready && running && finished.getCount() > 0,
+        Map.of("service", "producer", "source", source == null ? "" : source));
   }
 
   /** The error that ended the loop, if it did not end on request. */
@@ -150,6 +175,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     try {
       batch = follower.poll();
     } catch (IOException e) {
+      metrics.error(ErrorKind.RETRIABLE, "csvlog");
       LOG.warn("cannot read the csvlog ({}): {}; retrying", config.logSource().describe(), e.toString());
       return false;
     }
@@ -172,6 +198,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private void accept(LogFollower.Batch batch, List<DdlEvent> events) {
     batch.problems().forEach(p -> LOG.warn("csvlog: {}", p));
     recordsRead += batch.records().size();
+    metrics.read(batch.records(), follower.cursor());
     for (LogRecord record : batch.records()) {
       if (barrier != null && isBarrier(record)) {
         collect(tracker.transactionsEnded(barrier.vxids()), events);
@@ -186,6 +213,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     for (Outcome outcome : outcomes) {
       if (outcome instanceof Outcome.Publish p && p.event().statement().length() * 3L > EventPublisher.MAX_RECORD_BYTES) {
         dropped++;
+        metrics.dropped(ProducerMetrics.DropReason.TOO_LARGE);
         LOG.error("not published: {} in {} at {}: the statement has {} characters, more than an event can carry "
                 + "({} MB); apply it to the standbys by hand", p.event().id(), p.event().database(),
             p.event().position(), p.event().statement().length(), EventPublisher.MAX_RECORD_BYTES >> 20);
@@ -193,6 +221,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
         events.add(p.event());
       } else if (outcome instanceof Outcome.Drop d) {
         dropped++;
+        metrics.dropped(ProducerMetrics.DropReason.of(d.reason()));
         if (d.reason().startsWith("undecided") || d.reason().startsWith("DDL (")) {
           LOG.warn("not published: {} in {} ({}): {}", d.event().id(), d.event().database(), d.reason(),
               Secrets.maskAndShorten(d.event().statement(), 200));
@@ -228,6 +257,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
         answers = queries.isEmpty() ? Map.of() : primary.xactStatus(queries);
       } catch (SQLException e) {
         tracker.statusUnanswered();
+        metrics.error(ErrorKind.RETRIABLE, "primary");
         LOG.warn("cannot ask the primary {} about {} transaction(s) ({}); their DDL waits", primary.describe(),
             queries.size(), e.getMessage());
         checkQuietTransactions();
@@ -239,6 +269,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
           batch = follower.poll();
         } catch (IOException e) {
           tracker.statusUnanswered();
+          metrics.error(ErrorKind.RETRIABLE, "csvlog");
           LOG.warn("cannot read the csvlog ({}): {}; retrying", config.logSource().describe(), e.toString());
           return;
         }
@@ -283,6 +314,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
         events.add(complete(event));
       }
     } catch (SQLException e) {
+      metrics.error(ErrorKind.RETRIABLE, "primary");
       LOG.warn("cannot complete {} event(s) from the primary {} ({}); retrying", batch.events().size(),
           primary.describe(), e.getMessage());
       return false;
@@ -297,10 +329,14 @@ public final class ProducerService implements Runnable, AutoCloseable {
     try {
       publisher.publish(events, checkpoint);
     } catch (ProducerFencedException | org.apache.kafka.common.errors.InvalidProducerEpochException e) {
+      metrics.error(ErrorKind.PERMANENT, "kafka");
       throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over (Kafka "
           + "fenced this one); two producers must not follow the same primary", e);
     } catch (KafkaException e) {
-      if (ErrorClassifier.classify(e) == ErrorKind.PERMANENT && !(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+      boolean permanent = ErrorClassifier.classify(e) == ErrorKind.PERMANENT
+          && !(e.getCause() instanceof java.util.concurrent.TimeoutException);
+      metrics.error(permanent ? ErrorKind.PERMANENT : ErrorKind.RETRIABLE, "kafka");
+      if (permanent) {
         throw new DdlcastException(ExitCode.FAILED, "Kafka refused the events: " + e.getMessage(), e);
       }
       LOG.warn("publishing to Kafka at {} failed ({}); resuming from the last committed checkpoint",
@@ -311,6 +347,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     }
     unpublished = null;
     published += events.size();
+    metrics.published(events.size());
     committedCursor = batch.cursor();
     lastCheckpointNanos = System.nanoTime();
     for (DdlEvent e : events) {
@@ -419,6 +456,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
       } catch (ProducerFencedException | org.apache.kafka.common.errors.InvalidProducerEpochException e) {
         throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over", e);
       } catch (KafkaException | IOException e) {
+        metrics.error(e instanceof KafkaException && ErrorClassifier.classify(e) == ErrorKind.PERMANENT
+            ? ErrorKind.PERMANENT : ErrorKind.RETRIABLE, e instanceof KafkaException ? "kafka" : "csvlog");
         if (e instanceof KafkaException && ErrorClassifier.classify(e) == ErrorKind.PERMANENT) {
           throw new DdlcastException(ExitCode.FAILED, "Kafka refused the producer: " + e.getMessage(), e);
         }
@@ -467,6 +506,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
         barrier = new Barrier(token, ended, now);
       }
     } catch (SQLException e) {
+      metrics.error(ErrorKind.RETRIABLE, "primary");
       LOG.warn("cannot ask the primary {} whether {} transaction(s) ended ({}); their DDL waits",
           primary.describe(), candidates.size(), e.getMessage());
     }
@@ -505,6 +545,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
           throw new DdlcastException(ExitCode.FAILED, "the primary " + primary.describe() + " refused ddlcast: "
               + e.getMessage(), e);
         }
+        metrics.error(ErrorKind.RETRIABLE, "primary");
         Duration wait = backoff.next();
         LOG.warn("the primary {} is unreachable ({}); retrying in {} s", primary.describe(), e.getMessage(),
             wait.toMillis() / 1000.0);
@@ -603,6 +644,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
     }
     if (primary != null) {
       primary.close();
+    }
+    if (metricsServer != null) {
+      metricsServer.close();
     }
     LOG.info("producer stopped ({} events published in all, {} records read in this run)", published, recordsRead);
   }

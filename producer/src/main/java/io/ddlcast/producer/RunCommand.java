@@ -61,13 +61,18 @@ final class RunCommand implements Callable<Integer> {
       converter = DurationConverter.class, description = "Pause when the log has nothing new (default: ${DEFAULT-VALUE}).")
   Duration pollInterval;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Serve Prometheus metrics at http://0.0.0.0:PORT/metrics and readiness at /health "
+          + "(default: no metrics server).")
+  Integer metricsPort;
+
   @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws InterruptedException {
     ProducerConfig config = ProducerConfig.validate(new ProducerConfig.Raw(bootstrapServers, topic, pgdata, logDir,
-        primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval));
+        primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort));
     ProducerService service = new ProducerService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-producer-shutdown");

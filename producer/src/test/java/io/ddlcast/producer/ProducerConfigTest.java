@@ -1,0 +1,64 @@
+package io.ddlcast.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ddlcast.common.cli.Cli;
+import io.ddlcast.common.cli.InvalidConfigException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.util.Map;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProducerConfigTest {
+  @TempDir
+  Path logDir;
+
+  private ProducerConfig.Raw raw(Integer metricsPort) {
+    return new ProducerConfig.Raw("localhost:9092", "ddlcast.ddl", null, logDir, null, "primary1", 1, -1,
+        StartFrom.EARLIEST, Duration.ofMillis(200), metricsPort);
+  }
+
+  @Test
+  void theMetricsPortIsOptional() {
+    assertThat(ProducerConfig.validate(raw(null)).metricsPort()).isNull();
+    assertThat(ProducerConfig.validate(raw(9464)).metricsPort()).isEqualTo(9464);
+  }
+
+  @Test
+  void aMetricsPortOutOfRangeIsReportedWithTheOtherProblems() {
+    ProducerConfig.Raw bad = new ProducerConfig.Raw("localhost:9092", "ddlcast.ddl", null, logDir, null, "primary1",
+        0, -1, StartFrom.EARLIEST, Duration.ofMillis(200), 70_000);
+    assertThatThrownBy(() -> ProducerConfig.validate(bad)).isInstanceOf(InvalidConfigException.class)
+        .extracting(e -> ((InvalidConfigException) e).problems()).asList().containsExactly(
+            "Invalid value '0' for option --partitions: must be at least 1",
+            "Invalid value '70000' for option --metrics-port: must be a TCP port between 1 and 65535");
+  }
+
+  /** The option, its environment variable and its key in the --config file all reach the validation. */
+  @Test
+  void runRefusesABadMetricsPortFromAnySourceBeforeStartingAnything() throws Exception {
+    Path config = Files.writeString(logDir.resolve("producer.properties"), "metrics.port=65536\n");
+    String[][] cases = {
+        {"--metrics-port", "0"},
+        {"--config", config.toString()},
+        {}};
+    String[] reported = {"0", "65536", "-5"};
+    for (int i = 0; i < cases.length; i++) {
+      StringWriter err = new StringWriter();
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--bootstrap-servers",
+          "localhost:1", "--log-dir", logDir.toString(), "--source", "primary1"));
+      args.addAll(java.util.List.of(cases[i]));
+      int code = Cli.run(new ProducerMain(), args.toArray(String[]::new),
+          i == 2 ? Map.of("DDLCAST_METRICS_PORT", "-5") : Map.of(), new PrintWriter(new StringWriter()),
+          new PrintWriter(err, true));
+      assertThat(code).as(err.toString()).isEqualTo(2);
+      assertThat(err.toString()).isEqualTo("Invalid value '" + reported[i] + "' for option --metrics-port: must be a "
+          + "TCP port between 1 and 65535" + System.lineSeparator());
+    }
+  }
+}
