@@ -1,6 +1,7 @@
 package io.ddlcast.producer;
 
 import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
 import java.nio.file.Files;
@@ -18,8 +19,9 @@ public record ProducerConfig(
     int partitions,
     short replicationFactor,
     StartFrom startFrom,
-    Duration pollInterval) {
-
+    Duration pollInterval,
+    EventFilter filter,
+    boolean acceptFiniteRetention) {
 
   /** The settings as given (strings and numbers from picocli), turned into a config or all their problems. */
   public record Raw(
@@ -32,7 +34,16 @@ public record ProducerConfig(
       int partitions,
       int replicationFactor,
       StartFrom startFrom,
-      Duration pollInterval) {}
+      Duration pollInterval,
+      EventFilter.Options filters,
+      boolean acceptFiniteRetention) {
+    /** Without filters, refusing a topic whose retention would delete history. */
+    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
+        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval) {
+      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
+          pollInterval, EventFilter.Options.NONE, false);
+    }
+  }
 
   public static ProducerConfig validate(Raw raw) {
     Problems problems = new Problems();
@@ -75,9 +86,11 @@ public record ProducerConfig(
     if (raw.pollInterval() == null || raw.pollInterval().toMillis() < 10) {
       problems.invalid("--poll-interval", raw.pollInterval(), "must be at least 10ms");
     }
+    EventFilter filter = EventFilter.of(raw.filters(), problems);
     problems.throwIfAny();
     return new ProducerConfig(bootstrap, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
-        raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval());
+        raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval(), filter,
+        raw.acceptFiniteRetention());
   }
 
   LogSource logSource() {

@@ -66,6 +66,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private Batch unpublished;
   private long published;
   private long dropped;
+  private volatile long filtered;
   private long recordsRead;
   private LogCursor committedCursor;
   private long lastCheckpointNanos;
@@ -85,6 +86,11 @@ public final class ProducerService implements Runnable, AutoCloseable {
   /** True once the producer follows the log (topics exist, checkpoint restored). */
   public boolean isReady() {
     return ready;
+  }
+
+  /** Events that took effect on the primary but were not published because the filters exclude them. */
+  public long filtered() {
+    return filtered;
   }
 
   /** The error that ended the loop, if it did not end on request. */
@@ -118,6 +124,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
     source = resolveSource();
     LOG.info("producer for source {} following the {} into topic {} at {}",
         source, config.logSource().describe(), config.topic(), config.bootstrapServers());
+    if (!config.filter().isEmpty()) {
+      LOG.info("publishing only what the filters take: {}", config.filter().describe());
+    }
     if (!createTopics()) {
       return;
     }
@@ -183,6 +192,13 @@ public final class ProducerService implements Runnable, AutoCloseable {
         LOG.error("not published: {} in {} at {}: the statement has {} characters, more than an event can carry "
                 + "({} MB); apply it to the standbys by hand", p.event().id(), p.event().database(),
             p.event().position(), p.event().statement().length(), EventPublisher.MAX_RECORD_BYTES >> 20);
+      } else if (outcome instanceof Outcome.Publish p && !config.filter().accepts(p.event())) {
+        filtered++;
+        LOG.info("filtered: {} in {} ({}): {}", p.event().id(), p.event().database(),
+            config.filter().rejection(p.event()), Secrets.maskAndShorten(p.event().statement(), 200));
+        if ("CREATE DATABASE".equals(p.event().command()) && installer != null) {
+          installHelper(p.event().key()); // DDL in it may still be published: capture it exactly
+        }
       } else if (outcome instanceof Outcome.Publish p) {
         events.add(p.event());
       } else if (outcome instanceof Outcome.Drop d) {
@@ -325,8 +341,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     if (statement.equals(event.statement()) && java.util.Objects.equals(context, event.context())) {
       return event;
     }
-    return new DdlEvent(event.schema(), event.id(), event.source(), event.database(), event.key(), event.scope(),
-        event.user(), context, event.command(), statement, event.logTime(), event.position());
+    return event.withStatement(statement, context);
   }
 
   /** A new database not created from template1 lacks ddlcast's helper: install it (needs a superuser). */
@@ -510,7 +525,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
           return false;
         }
         try {
-          EventPublisher.ensureTopics(admin, config.topic(), config.partitions(), config.replicationFactor());
+          EventPublisher.ensureTopics(admin, config.topic(), config.partitions(), config.replicationFactor(),
+              config.acceptFiniteRetention());
           return true;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -533,8 +549,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
     long now = System.nanoTime();
     if (now - lastProgressNanos >= PROGRESS_INTERVAL.toNanos()) {
       lastProgressNanos = now;
-      LOG.info("at {}: {} records read, {} events published, {} not published, {} awaiting their transaction",
-          follower.cursor(), recordsRead, published, dropped, tracker.pendingCount());
+      LOG.info("at {}: {} records read, {} events published, {} not published, {} filtered, {} awaiting their "
+          + "transaction", follower.cursor(), recordsRead, published, dropped, filtered, tracker.pendingCount());
     }
   }
 
@@ -570,6 +586,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     if (primary != null) {
       primary.close();
     }
-    LOG.info("producer stopped ({} events published in all, {} records read in this run)", published, recordsRead);
+    LOG.info("producer stopped ({} events published in all, {} records read and {} events filtered in this run)",
+        published, recordsRead, filtered);
   }
 }
