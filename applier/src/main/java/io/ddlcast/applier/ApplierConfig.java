@@ -1,6 +1,7 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
 import java.util.Map;
@@ -8,13 +9,18 @@ import java.util.Map;
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism,
-    Map<String, String> tablespaceMap) {
+    Map<String, String> tablespaceMap, EventFilter filter) {
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-      Map<String, String> tablespaceMap) {
+      Map<String, String> tablespaceMap, EventFilter.Options filters) {
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
       this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of());
+    }
+
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, EventFilter.Options.NONE);
     }
   }
 
@@ -47,8 +53,9 @@ public record ApplierConfig(
         problems.invalid("--tablespace-map", from + "=" + to, "both locations must be absolute paths");
       }
     });
+    EventFilter filter = EventFilter.of(raw.filters(), problems);
     problems.throwIfAny();
     return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces));
+        Map.copyOf(tablespaces), filter);
   }
 }

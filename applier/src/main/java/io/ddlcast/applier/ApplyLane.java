@@ -4,6 +4,7 @@ import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.error.ErrorClassifier;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -47,9 +48,17 @@ final class ApplyLane {
   private volatile long applied;
   private volatile long skipped;
   private volatile long alreadyApplied;
+  private volatile long filtered;
+  private final EventFilter filter;
 
   ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal) {
+    this(key, standbyName, executor, ledger, pool, running, queuedTotal, EventFilter.ALL);
+  }
+
+  ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
+      BooleanSupplier running, AtomicInteger queuedTotal, EventFilter filter) {
+    this.filter = filter;
     this.key = key;
     this.standbyName = standbyName;
     this.executor = executor;
@@ -106,6 +115,13 @@ final class ApplyLane {
       return;
     }
     DdlEvent event = work.event();
+    String rejection = filter.rejection(event);
+    if (rejection != null) { // not this standby's: done without running, like a skipped event
+      ledger.applied(work.partition(), key, work.offset());
+      filtered++;
+      LOG.info("filtered {} ({}): {}", event.id(), event.command(), rejection);
+      return;
+    }
     Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
     while (true) {
       long started = System.nanoTime();
@@ -203,6 +219,11 @@ final class ApplyLane {
 
   long applied() {
     return applied;
+  }
+
+  /** Events this standby's filters left out (counted as done for offset commits). */
+  long filtered() {
+    return filtered;
   }
 
 }

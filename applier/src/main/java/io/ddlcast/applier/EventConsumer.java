@@ -63,7 +63,8 @@ final class EventConsumer implements AutoCloseable {
   private final ApplierConfig config;
   private final BooleanSupplier running;
   private final OffsetLedger ledger = new OffsetLedger();
-  private final Map<String, ApplyLane> lanes = new HashMap<>();
+  /** Concurrent: counters are read from other threads ({@link #filtered()}). */
+  private final Map<String, ApplyLane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<TopicPartition, Held> held = new HashMap<>();
   private final StandbyConnections connections;
   private final StatementExecutor executor;
@@ -195,7 +196,7 @@ final class EventConsumer implements AutoCloseable {
 
   private ApplyLane lane(String key) {
     return lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(), executor, ledger, pool, running,
-        queued));
+        queued, config.filter()));
   }
 
   /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
@@ -290,9 +291,14 @@ final class EventConsumer implements AutoCloseable {
     for (TopicPartition tp : consumer.assignment()) {
       lag += consumer.currentLag(tp).orElse(0);
     }
-    LOG.info("standby {}: {} events applied in this run ({} already applied before), {} queued, {} behind in "
-            + "the topic; {} database(s): {} stopped on an error, {} retrying", config.standbyName(), applied,
-        skipped, queued.get(), lag, lanes.size(), stopped, retrying);
+    LOG.info("standby {}: {} events applied in this run ({} already applied before), {} filtered, {} queued, {} "
+            + "behind in the topic; {} database(s): {} stopped on an error, {} retrying", config.standbyName(), applied,
+        skipped, filtered(), queued.get(), lag, lanes.size(), stopped, retrying);
+  }
+
+  /** Events this standby's filters left out, in this run (any thread). */
+  long filtered() {
+    return lanes.values().stream().mapToLong(ApplyLane::filtered).sum();
   }
 
   /** Lanes finish the statement in hand, then the final commit; the consumer leaves the group. */
