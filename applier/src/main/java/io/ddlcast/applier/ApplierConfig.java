@@ -1,6 +1,7 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
@@ -9,28 +10,37 @@ import java.util.Map;
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism,
-    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort) {
+    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter) {
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-      Map<String, String> tablespaceMap, String onError, Integer metricsPort) {
+      Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters) {
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
         Map<String, String> tablespaceMap, String onError) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError, null);
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError, null,
+          EventFilter.Options.NONE);
     }
 
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
         Map<String, String> tablespaceMap, Integer metricsPort) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", metricsPort);
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", metricsPort,
+          EventFilter.Options.NONE);
+    }
+
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap, EventFilter.Options filters) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", null, filters);
+    }
+
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of(), "stop", null,
+          EventFilter.Options.NONE);
     }
 
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
         Map<String, String> tablespaceMap) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", null);
-    }
-
-    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of(), "stop", null);
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", null,
+          EventFilter.Options.NONE);
     }
   }
 
@@ -73,8 +83,9 @@ public record ApplierConfig(
       problems.invalid("--on-error", raw.onError(), "must be stop or skip");
     }
     MetricsPort.check(raw.metricsPort(), problems);
+    EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
     return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces), onError, raw.metricsPort());
+        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter);
   }
 }

@@ -46,6 +46,7 @@ final class ApplierMetrics {
   private final Counter alreadyApplied;
   private final Counter skipped;
   private final Counter failed;
+  private final Counter filtered;
   private final Timer latency;
   private final Map<ErrorKind, Map<String, Counter>> errors = new EnumMap<>(ErrorKind.class);
   /** Events handed to a lane and not applied yet, with their primary log time (epoch ms; MAX_VALUE: unknown). */
@@ -63,7 +64,9 @@ final class ApplierMetrics {
     alreadyApplied = counter(registry, "ddlcast_applier_events_already_applied", standby,
         "events not run again because they were applied before a restart");
     skipped = counter(registry, "ddlcast_applier_events_skipped", standby,
-        "events skipped on purpose (CREATE TABLESPACE without --tablespace-map)");
+        "events skipped on purpose (applier skip, --on-error=skip, CREATE TABLESPACE without --tablespace-map)");
+    filtered = counter(registry, "ddlcast_applier_events_filtered", standby,
+        "events this standby's filters left out");
     failed = counter(registry, "ddlcast_applier_events_failed", standby,
         "events that stopped their database's lane on a permanent error");
     latency = Timer.builder("ddlcast_applier_apply_latency").tag("standby", standby)
@@ -108,6 +111,12 @@ final class ApplierMetrics {
     } else {
       skipped.increment();
     }
+  }
+
+  /** An event this standby's filters left out: done without running. */
+  void filtered(Work work) {
+    pending.remove(new Key(work.partition(), work.offset()));
+    filtered.increment();
   }
 
   /** An event that the consumer found applied in an earlier run (offset metadata): never handed to a lane. */

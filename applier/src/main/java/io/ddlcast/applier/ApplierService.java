@@ -79,6 +79,12 @@ public final class ApplierService implements Runnable, AutoCloseable {
         Map.of("service", "applier", "standby", config.standbyName()));
   }
 
+  /** Events this standby's filters left out since the applier started consuming (0 before). */
+  public long filtered() {
+    EventConsumer c = consumer;
+    return c == null ? 0 : c.filtered();
+  }
+
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure.get());
   }
@@ -88,6 +94,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
     try {
       LOG.info("applier for standby {} ({}) reading topic {} at {}", config.standbyName(), config.standby(),
           config.topic(), config.bootstrapServers());
+      if (!config.filter().isEmpty()) {
+        LOG.info("standby {} takes only what the filters take: {}", config.standbyName(), config.filter().describe());
+      }
       if (!awaitTopic()) {
         return;
       }

@@ -4,6 +4,7 @@ import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.error.ErrorClassifier;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.status.ApplyResult;
 import java.time.Instant;
@@ -43,7 +44,7 @@ final class ApplyLane {
   private final Executor pool;
   private final BooleanSupplier running;
   private final AtomicInteger queuedTotal;
-  private final ResultPublisher results;
+  private final ResultSink results;
   private final OperatorDecisions decisions;
   private final ApplierMetrics metrics;
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
@@ -52,14 +53,17 @@ final class ApplyLane {
   private volatile long applied;
   private volatile long skipped;
   private volatile long alreadyApplied;
+  private volatile long filtered;
+  private final EventFilter filter;
 
   private volatile String stoppedAt;
 
   ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
-      BooleanSupplier running, AtomicInteger queuedTotal, ResultPublisher results, OperatorDecisions decisions,
-      ApplierMetrics metrics) {
+      BooleanSupplier running, AtomicInteger queuedTotal, ResultSink results, OperatorDecisions decisions,
+      ApplierMetrics metrics, EventFilter filter) {
     this.results = results;
     this.decisions = decisions;
+    this.filter = filter;
     this.key = key;
     this.standbyName = standbyName;
     this.executor = executor;
@@ -133,6 +137,15 @@ final class ApplyLane {
       return;
     }
     DdlEvent event = work.event();
+    String rejection = filter.rejection(event);
+    if (rejection != null) { // not this standby's: done without running, like a skipped event
+      ledger.applied(work.partition(), key, work.offset());
+      metrics.filtered(work);
+      filtered++;
+      LOG.info("filtered {} ({}): {}", event.id(), event.command(), rejection);
+      publish(work, ApplyResult.Outcome.FILTERED, null, null, rejection);
+      return;
+    }
     Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
     while (true) {
       long started = System.nanoTime();
@@ -286,6 +299,11 @@ final class ApplyLane {
   /** The event this stopped lane stopped at (id or @partition:offset), or null. */
   String stoppedAt() {
     return state == State.STOPPED ? stoppedAt : null;
+  }
+
+  /** Events this standby's filters left out (counted as done for offset commits). */
+  long filtered() {
+    return filtered;
   }
 
 }

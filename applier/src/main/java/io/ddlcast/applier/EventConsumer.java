@@ -63,7 +63,8 @@ final class EventConsumer implements AutoCloseable {
   private final ApplierConfig config;
   private final BooleanSupplier running;
   private final OffsetLedger ledger = new OffsetLedger();
-  private final Map<String, ApplyLane> lanes = new HashMap<>();
+  /** Concurrent: counters are read from other threads ({@link #filtered()}). */
+  private final Map<String, ApplyLane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<TopicPartition, Held> held = new HashMap<>();
   private final StandbyConnections connections;
   private final StatementExecutor executor;
@@ -76,11 +77,11 @@ final class EventConsumer implements AutoCloseable {
   private long lastProgress = System.nanoTime();
   private long skipped;
 
-  private final ResultPublisher results;
+  private final ResultSink results;
   private final OperatorDecisions decisions;
   private volatile boolean restartRequested;
 
-  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultPublisher results, OperatorDecisions decisions,
+  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics) {
     this.config = config;
     this.running = () -> running.getAsBoolean() && !restartRequested;
@@ -225,7 +226,7 @@ final class EventConsumer implements AutoCloseable {
 
   private ApplyLane lane(String key) {
     return lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(), executor, ledger, pool, running,
-        queued, results, decisions, metrics));
+        queued, results, decisions, metrics, config.filter()));
   }
 
   /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
@@ -321,9 +322,14 @@ final class EventConsumer implements AutoCloseable {
     for (TopicPartition tp : consumer.assignment()) {
       lag += consumer.currentLag(tp).orElse(0);
     }
-    LOG.info("standby {}: {} events applied in this run ({} already applied before), {} queued, {} behind in "
-            + "the topic; {} database(s): {} stopped on an error, {} retrying", config.standbyName(), applied,
-        skipped, queued.get(), lag, lanes.size(), stopped, retrying);
+    LOG.info("standby {}: {} events applied in this run ({} already applied before), {} filtered, {} queued, {} "
+            + "behind in the topic; {} database(s): {} stopped on an error, {} retrying", config.standbyName(), applied,
+        skipped, filtered(), queued.get(), lag, lanes.size(), stopped, retrying);
+  }
+
+  /** Events this standby's filters left out, in this run (any thread). */
+  long filtered() {
+    return lanes.values().stream().mapToLong(ApplyLane::filtered).sum();
   }
 
   /** Lanes finish the statement in hand, then the final commit; the consumer leaves the group. */

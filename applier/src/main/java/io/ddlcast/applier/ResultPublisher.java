@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * down) is retried by the Kafka client and, past its delivery timeout, logged and dropped — the standby's own
  * markers and the consumer offsets stay the truth; the results are the operator's view of it.
  */
-final class ResultPublisher implements AutoCloseable {
+final class ResultPublisher implements ResultSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultPublisher.class);
 
   private final String standby;
@@ -50,7 +50,8 @@ final class ResultPublisher implements AutoCloseable {
     this.producer = new KafkaProducer<>(props);
   }
 
-  void publish(ApplyResult result) {
+  @Override
+  public void publish(ApplyResult result) {
     send(new ProducerRecord<>(resultsTopic, standby, StatusJson.encode(result)));
   }
 
@@ -59,7 +60,8 @@ final class ResultPublisher implements AutoCloseable {
   }
 
   /** The skipped event as it was on the topic, with headers saying where it was skipped and why. */
-  void deadLetter(Work work, ApplyResult result) {
+  @Override
+  public void deadLetter(Work work, ApplyResult result) {
     RecordHeaders headers = new RecordHeaders();
     headers.add("ddlcast.standby", standby.getBytes(StandardCharsets.UTF_8));
     headers.add("ddlcast.source", work.where().getBytes(StandardCharsets.UTF_8));

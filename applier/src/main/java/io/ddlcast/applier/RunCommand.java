@@ -1,6 +1,7 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.cli.CommonOptions;
+import io.ddlcast.common.cli.FilterOptions;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.Topics;
@@ -54,13 +55,16 @@ final class RunCommand implements Callable<Integer> {
   Integer metricsPort;
 
   @Mixin
+  FilterOptions filters;
+
+  @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws InterruptedException {
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
-            metricsPort));
+            metricsPort, filters.options()));
     ApplierService service = new ApplierService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

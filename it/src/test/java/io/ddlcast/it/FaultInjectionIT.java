@@ -234,11 +234,9 @@ class FaultInjectionIT {
   private void chaos() {
     Random random = new Random(99);
     long interval = plan.length().toMillis() / (plan.kills() + 2);
-    while (!workloadDone) {
+    // until the workload is over and the plan's kills are reached (a victim that was down already does not count)
+    while (!workloadDone || producerKills.get() + applierKills.get() < plan.kills()) {
       sleep(interval / 2 + random.nextInt((int) interval));
-      if (workloadDone) {
-        return;
-      }
       String victim = List.of("producer", "standby1", "standby2").get(random.nextInt(3));
       synchronized (components) {
         JavaProcess process = components.get(victim);

@@ -21,17 +21,17 @@ import java.util.List;
  * <pre>{@code
  * {"v":2,"file":"postgresql-2026-11-23_183900.csv","offset":48213,"published":42,
  *  "tracker":{"sessions":[...],"prepared":[...],"outbox":[...],"round":7,"sequence":42},
- *  "lastEventId":"6742f0a1.2b4c:17","lastEventLogTime":"2026-11-23T18:39:15.123Z","behindBytes":0}
+ *  "lastEventId":"6742f0a1.2b4c:17","lastEventLogTime":"2026-11-23T18:39:15.123Z","behindBytes":0,"filtered":3}
  * }</pre>
  *
- * <p>The last three are for {@code ddlcast status} (the producer's row): the last event published and how many
- * bytes of csvlog were written after the cursor when the checkpoint was taken. The producer writes a checkpoint at
+ * <p>The last four are for {@code ddlcast status} (the producer's row): the last event published, how many bytes of
+ * csvlog were written after the cursor when the checkpoint was taken, and how many events the filters left out. The producer writes a checkpoint at
  * least every {@code ProducerService.HEARTBEAT} even when idle, so that its time says whether it runs.
  */
 record Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
-    String lastEventLogTime, long behindBytes) {
+    String lastEventLogTime, long behindBytes, long filtered) {
   Checkpoint(LogCursor cursor, TrackerState tracker, long published) {
-    this(cursor, tracker, published, null, null, -1);
+    this(cursor, tracker, published, null, null, -1, 0);
   }
 
   private static final int VERSION = 2;
@@ -53,6 +53,7 @@ record Checkpoint(LogCursor cursor, TrackerState tracker, long published, String
     if (behindBytes >= 0) {
       root.put("behindBytes", behindBytes);
     }
+    root.put("filtered", filtered);
     return root.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -68,7 +69,8 @@ record Checkpoint(LogCursor cursor, TrackerState tracker, long published, String
           root.path("published").asLong(),
           root.path("lastEventId").asText(null),
           root.path("lastEventLogTime").asText(null),
-          root.path("behindBytes").asLong(-1));
+          root.path("behindBytes").asLong(-1),
+          root.path("filtered").asLong(0));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("unreadable checkpoint: " + e.getMessage(), e);
     }

@@ -1,5 +1,7 @@
 package io.ddlcast.producer;
 
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.kafka.KafkaCluster;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * topic and the source, so a second producer for the same primary fences the first instead of duplicating events.
  *
  * <p>Also creates what it writes to when missing: the event topic with infinite retention (events are the history
- * a new standby replays), and the compacted checkpoint topic.
+ * a new standby replays), and the compacted checkpoint topic. An existing event topic that would delete history is
+ * refused unless the operator accepts it.
  */
 final class EventPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
@@ -63,8 +66,12 @@ final class EventPublisher implements AutoCloseable {
     this.source = source;
   }
 
-  /** Creates the event topic and the checkpoint topic if they do not exist; warns if history could be deleted. */
-  static void ensureTopics(Admin admin, String topic, int partitions, short replicationFactor)
+  /**
+   * Creates the event topic and the checkpoint topic if they do not exist. An event topic that would delete history
+   * (see {@link #historyRisks}) is refused, with the fix, unless {@code acceptFiniteRetention}: then a warning.
+   */
+  static void ensureTopics(Admin admin, String topic, int partitions, short replicationFactor,
+      boolean acceptFiniteRetention)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
     Optional<Short> rf = replicationFactor < 1 ? Optional.empty() : Optional.of(replicationFactor);
     NewTopic events = new NewTopic(topic, Optional.of(partitions), rf)
@@ -92,14 +99,56 @@ final class EventPublisher implements AutoCloseable {
     }
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
-    ConfigEntry retention = config.get(TopicConfig.RETENTION_MS_CONFIG);
-    ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-    if ((retention != null && !"-1".equals(retention.value()))
-        || (policy != null && policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT))) {
-      LOG.warn("topic {} has retention.ms={} cleanup.policy={}: Kafka will delete DDL history, and a standby "
-              + "rebuilt by replay would miss it. Set retention.ms=-1 and cleanup.policy=delete.",
-          topic, retention == null ? "?" : retention.value(), policy == null ? "?" : policy.value());
+    Map<String, String> risks = historyRisks(config);
+    if (risks.isEmpty()) {
+      return;
     }
+    String settings = describe(risks);
+    if (acceptFiniteRetention) {
+      LOG.warn("topic {} has {}: Kafka will delete DDL history, and a standby rebuilt by replaying the topic would "
+          + "miss it. Going on because of --accept-finite-retention.", topic, settings);
+      return;
+    }
+    throw new DdlcastException(ExitCode.FAILED, "topic " + topic + " would delete DDL history: it has " + settings
+        + ". A standby rebuilt by replaying the topic would miss what Kafka deleted. Fix the topic:\n"
+        + "  kafka-configs.sh --bootstrap-server HOST:PORT --alter --entity-type topics --entity-name " + topic
+        + " --add-config " + fixes(risks) + "\n"
+        + "or start the producer with --accept-finite-retention to run on it anyway.");
+  }
+
+  /**
+   * The settings of the event topic that delete history, with their values: {@code retention.ms} or
+   * {@code retention.bytes} other than -1, a {@code cleanup.policy} with {@code compact}. Empty if none.
+   */
+  static Map<String, String> historyRisks(Config config) {
+    Map<String, String> risks = new java.util.LinkedHashMap<>();
+    for (String name : List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.RETENTION_BYTES_CONFIG)) {
+      ConfigEntry entry = config.get(name);
+      if (entry != null && entry.value() != null && !"-1".equals(entry.value().strip())) {
+        risks.put(name, entry.value());
+      }
+    }
+    ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+    if (policy != null && policy.value() != null && policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+      risks.put(TopicConfig.CLEANUP_POLICY_CONFIG, policy.value());
+    }
+    return risks;
+  }
+
+  private static String describe(Map<String, String> risks) {
+    List<String> parts = new ArrayList<>();
+    risks.forEach((name, value) -> parts.add(name + "=" + value));
+    return String.join(", ", parts);
+  }
+
+  /** The --add-config value that makes the topic keep everything. */
+  static String fixes(Map<String, String> risks) {
+    List<String> parts = new ArrayList<>();
+    for (String name : risks.keySet()) {
+      parts.add(name + "=" + (name.equals(TopicConfig.CLEANUP_POLICY_CONFIG) ? TopicConfig.CLEANUP_POLICY_DELETE
+          : "-1"));
+    }
+    return String.join(",", parts);
   }
 
   /**

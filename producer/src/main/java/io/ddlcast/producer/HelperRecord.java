@@ -43,10 +43,16 @@ record HelperRecord(
   }
 
   /**
-   * An object the command created, changed or dropped. {@code temporary} is only known for drops,
-   * {@code inExtension} only for the others (true for commands of an extension's script).
+   * An object the command created, changed or dropped. {@code temporary} and {@code original} (named by the
+   * statement, not dropped along with it) are only known for drops, {@code inExtension} only for the others (true
+   * for commands of an extension's script).
    */
-  record HelperObject(String type, String schema, String identity, Boolean temporary, Boolean inExtension) {
+  record HelperObject(String type, String schema, String identity, Boolean temporary, Boolean inExtension,
+      Boolean original) {
+    HelperObject(String type, String schema, String identity, Boolean temporary, Boolean inExtension) {
+      this(type, schema, identity, temporary, inExtension, null);
+    }
+
     boolean isTemporary() {
       return Boolean.TRUE.equals(temporary) || (schema != null && schema.startsWith("pg_temp"));
     }
@@ -87,7 +93,8 @@ record HelperRecord(
     for (JsonNode o : json.path("objects")) {
       objects.add(new HelperObject(text(o, "type"), text(o, "schema"), text(o, "identity"),
           o.hasNonNull("temporary") ? o.get("temporary").asBoolean() : null,
-          o.hasNonNull("extension") ? o.get("extension").asBoolean() : null));
+          o.hasNonNull("extension") ? o.get("extension").asBoolean() : null,
+          o.hasNonNull("original") ? o.get("original").asBoolean() : null));
     }
     ExecutionContext context = new ExecutionContext(text(json, "user"), text(json, "session_user"),
         text(json, "search_path"));

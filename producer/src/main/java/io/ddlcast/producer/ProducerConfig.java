@@ -1,6 +1,7 @@
 package io.ddlcast.producer;
 
 import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
@@ -20,7 +21,9 @@ public record ProducerConfig(
     short replicationFactor,
     StartFrom startFrom,
     Duration pollInterval,
-    Integer metricsPort) {
+    Integer metricsPort,
+    EventFilter filter,
+    boolean acceptFiniteRetention) {
 
   /** The settings as given (strings and numbers from picocli), turned into a config or all their problems. */
   public record Raw(
@@ -34,12 +37,29 @@ public record ProducerConfig(
       int replicationFactor,
       StartFrom startFrom,
       Duration pollInterval,
-      Integer metricsPort) {
-    /** Without a metrics server. */
+      Integer metricsPort,
+      EventFilter.Options filters,
+      boolean acceptFiniteRetention) {
+    /** Without a metrics server and filters, refusing a topic whose retention would delete history. */
     public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
         int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval) {
       this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
-          pollInterval, null);
+          pollInterval, null, EventFilter.Options.NONE, false);
+    }
+
+    /** Without a metrics server. */
+    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
+        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval,
+        EventFilter.Options filters, boolean acceptFiniteRetention) {
+      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
+          pollInterval, null, filters, acceptFiniteRetention);
+    }
+
+    /** Without filters. */
+    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
+        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval, Integer metricsPort) {
+      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
+          pollInterval, metricsPort, EventFilter.Options.NONE, false);
     }
   }
 
@@ -85,10 +105,11 @@ public record ProducerConfig(
       problems.invalid("--poll-interval", raw.pollInterval(), "must be at least 10ms");
     }
     MetricsPort.check(raw.metricsPort(), problems);
+    EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
     return new ProducerConfig(bootstrap, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
         raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval(),
-        raw.metricsPort());
+        raw.metricsPort(), filter, raw.acceptFiniteRetention());
   }
 
   LogSource logSource() {

@@ -53,7 +53,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private record Barrier(String token, Set<String> vxids, long issuedNanos) {}
 
   /** Events decided and the state after them, published together or not at all. */
-  private record Batch(List<DdlEvent> events, LogCursor cursor, TrackerState tracker) {}
+  private record Batch(List<DdlEvent> events, LogCursor cursor, TrackerState tracker, long filteredInAll) {}
 
   private final ProducerConfig config;
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -74,6 +74,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private Batch unpublished;
   private long published;
   private long dropped;
+  private volatile long filtered;
   private long recordsRead;
   private LogCursor committedCursor;
   private long lastCheckpointNanos;
@@ -116,6 +117,11 @@ public final class ProducerService implements Runnable, AutoCloseable {
         Map.of("service", "producer", "source", source == null ? "" : source));
   }
 
+  /** Events that took effect on the primary but were not published because the filters exclude them (in all). */
+  public long filtered() {
+    return filtered;
+  }
+
   /** The error that ended the loop, if it did not end on request. */
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure.get());
@@ -147,6 +153,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
     source = resolveSource();
     LOG.info("producer for source {} following the {} into topic {} at {}",
         source, config.logSource().describe(), config.topic(), config.bootstrapServers());
+    if (!config.filter().isEmpty()) {
+      LOG.info("publishing only what the filters take: {}", config.filter().describe());
+    }
     if (!createTopics()) {
       return;
     }
@@ -189,7 +198,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     boolean due = sinceCheckpoint >= CHECKPOINT_INTERVAL.toNanos();
     boolean heartbeat = cursor != null && sinceCheckpoint >= HEARTBEAT.toNanos();
     if (!events.isEmpty() || (moved && (due || !batch.more())) || heartbeat) {
-      unpublished = new Batch(events, cursor, tracker.snapshot());
+      unpublished = new Batch(events, cursor, tracker.snapshot(), filtered);
       publish(unpublished);
     }
     return batch.more();
@@ -217,6 +226,13 @@ public final class ProducerService implements Runnable, AutoCloseable {
         LOG.error("not published: {} in {} at {}: the statement has {} characters, more than an event can carry "
                 + "({} MB); apply it to the standbys by hand", p.event().id(), p.event().database(),
             p.event().position(), p.event().statement().length(), EventPublisher.MAX_RECORD_BYTES >> 20);
+      } else if (outcome instanceof Outcome.Publish p && !config.filter().accepts(p.event())) {
+        filtered++;
+        LOG.info("filtered: {} in {} ({}): {}", p.event().id(), p.event().database(),
+            config.filter().rejection(p.event()), Secrets.maskAndShorten(p.event().statement(), 200));
+        if ("CREATE DATABASE".equals(p.event().command()) && installer != null) {
+          installHelper(p.event().key()); // DDL in it may still be published: capture it exactly
+        }
       } else if (outcome instanceof Outcome.Publish p) {
         events.add(p.event());
       } else if (outcome instanceof Outcome.Drop d) {
@@ -325,7 +341,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
       lastEventLogTime = last.logTime() == null ? null : last.logTime().toString();
     }
     Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size(), lastEventId,
-        lastEventLogTime, behindBytes(batch.cursor()));
+        lastEventLogTime, behindBytes(batch.cursor()), batch.filteredInAll());
     try {
       publisher.publish(events, checkpoint);
     } catch (ProducerFencedException | org.apache.kafka.common.errors.InvalidProducerEpochException e) {
@@ -394,8 +410,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     if (statement.equals(event.statement()) && java.util.Objects.equals(context, event.context())) {
       return event;
     }
-    return new DdlEvent(event.schema(), event.id(), event.source(), event.database(), event.key(), event.scope(),
-        event.user(), context, event.command(), statement, event.logTime(), event.position());
+    return event.withStatement(statement, context);
   }
 
   /** A new database not created from template1 lacks ddlcast's helper: install it (needs a superuser). */
@@ -437,6 +452,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
           committedCursor = checkpoint.get().cursor();
           lastEventId = checkpoint.get().lastEventId();
           lastEventLogTime = checkpoint.get().lastEventLogTime();
+          filtered = checkpoint.get().filtered();
         } else {
           tracker.restore(null);
           published = 0;
@@ -585,7 +601,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
           return false;
         }
         try {
-          EventPublisher.ensureTopics(admin, config.topic(), config.partitions(), config.replicationFactor());
+          EventPublisher.ensureTopics(admin, config.topic(), config.partitions(), config.replicationFactor(),
+              config.acceptFiniteRetention());
           return true;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -608,8 +625,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
     long now = System.nanoTime();
     if (now - lastProgressNanos >= PROGRESS_INTERVAL.toNanos()) {
       lastProgressNanos = now;
-      LOG.info("at {}: {} records read, {} events published, {} not published, {} awaiting their transaction",
-          follower.cursor(), recordsRead, published, dropped, tracker.pendingCount());
+      LOG.info("at {}: {} records read, {} events published, {} not published, {} filtered, {} awaiting their "
+          + "transaction", follower.cursor(), recordsRead, published, dropped, filtered, tracker.pendingCount());
     }
   }
 
@@ -648,6 +665,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     if (metricsServer != null) {
       metricsServer.close();
     }
-    LOG.info("producer stopped ({} events published in all, {} records read in this run)", published, recordsRead);
+    LOG.info("producer stopped ({} events published in all, {} records read and {} events filtered in this run)",
+        published, recordsRead, filtered);
   }
 }

@@ -2,6 +2,7 @@ package io.ddlcast.producer;
 
 import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.cli.DurationConverter;
+import io.ddlcast.common.cli.FilterOptions;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.Topics;
@@ -66,13 +67,22 @@ final class RunCommand implements Callable<Integer> {
           + "(default: no metrics server).")
   Integer metricsPort;
 
+  @Option(names = "--accept-finite-retention",
+      description = "Run even if the existing topic would delete history (retention.ms or retention.bytes not -1, "
+          + "or cleanup.policy compact): a standby rebuilt by replaying it would then miss the deleted DDL.")
+  boolean acceptFiniteRetention;
+
+  @Mixin
+  FilterOptions filters;
+
   @Mixin
   CommonOptions common;
 
   @Override
   public Integer call() throws InterruptedException {
     ProducerConfig config = ProducerConfig.validate(new ProducerConfig.Raw(bootstrapServers, topic, pgdata, logDir,
-        primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort));
+        primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort, filters.options(),
+        acceptFiniteRetention));
     ProducerService service = new ProducerService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-producer-shutdown");

@@ -2,10 +2,13 @@ package io.ddlcast.producer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.cli.CommonOptions;
+import io.ddlcast.common.cli.FilterOptions;
+import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,7 +32,8 @@ import picocli.CommandLine.Spec;
         "Read csvlog files offline (in the order given: oldest first) and print, as JSON lines, the events the "
             + "producer would publish ({\"decision\":\"publish\",...}) and the statements it would not, with the "
             + "reason (\"drop\": failed, rolled back, temporary, ...; \"undecided\": only the live primary can tell; "
-            + "\"open\": its transaction had not ended at the end of the files). Passwords are masked."})
+            + "\"open\": its transaction had not ended at the end of the files; \"filtered\": left out by the filter "
+            + "options, as the producer run with them would). Passwords are masked."})
 final class ScanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "csvlog files.")
   List<Path> files;
@@ -39,6 +43,9 @@ final class ScanCommand implements Callable<Integer> {
   String source;
 
   @Mixin
+  FilterOptions filters;
+
+  @Mixin
   CommonOptions common;
 
   @Spec
@@ -46,6 +53,9 @@ final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Problems problems = new Problems();
+    EventFilter filter = EventFilter.of(filters.options(), problems);
+    problems.throwIfAny();
     PrintWriter out = spec.commandLine().getOut();
     SessionTracker tracker = new SessionTracker(new StatementRecords(source), false);
     for (Path file : files) {
@@ -62,7 +72,7 @@ final class ScanCommand implements Callable<Integer> {
             + (bytes.length - chunk.consumed()) + " bytes); skipped");
       }
       for (LogRecord record : chunk.records()) {
-        tracker.accept(record).forEach(o -> print(out, o));
+        tracker.accept(record).forEach(o -> print(out, o, filter));
         tracker.drainProblems().forEach(p -> problem(out, p));
       }
     }
@@ -75,9 +85,13 @@ final class ScanCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
-  private static void print(PrintWriter out, Outcome outcome) {
+  private static void print(PrintWriter out, Outcome outcome, EventFilter filter) {
     ObjectNode line;
-    if (outcome instanceof Outcome.Drop d) {
+    String rejection = outcome instanceof Outcome.Publish p ? filter.rejection(p.event()) : null;
+    if (rejection != null) {
+      line = line("filtered", outcome.event());
+      line.put("reason", rejection);
+    } else if (outcome instanceof Outcome.Drop d) {
       boolean undecided = d.reason().startsWith("undecided");
       line = line(undecided ? "undecided" : "drop", d.event());
       line.put("reason", d.reason());

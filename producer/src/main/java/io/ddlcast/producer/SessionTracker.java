@@ -431,7 +431,8 @@ final class SessionTracker {
       io.ddlcast.common.event.LogPosition position, String logTime, HelperRecord helper, boolean sqlFunction) {
     ExecutionContext context = helper != null ? helper.context() : session.lastContext;
     String statement = RolePasswords.roleWithClearPassword(text) != null ? RolePasswords.withPlaceholder(text) : text;
-    DdlEvent event = statements.event(id, session.database, session.user, context, statement, logTime, position);
+    DdlEvent event = statements.event(id, session.database, session.user, context, statement, logTime, position,
+        helper, session.dropped);
     String skip = null;
     if (sqlFunction) {
       skip = "DDL (" + text + ") inside an SQL-language function: PostgreSQL does not log its text";

@@ -73,20 +73,31 @@ final class StatementRecords {
    */
   DdlEvent event(String id, String database, String user, ExecutionContext context, String sql, String logTime,
       LogPosition position) {
+    return event(id, database, user, context, sql, logTime, position, null, java.util.List.of());
+  }
+
+  /**
+   * The event, with the schemas it touches ({@link EventSchemas}) from the event trigger's record ({@code helper},
+   * null if none reported the command) and the objects it reported dropped just before.
+   */
+  DdlEvent event(String id, String database, String user, ExecutionContext context, String sql, String logTime,
+      LogPosition position, HelperRecord helper, java.util.List<HelperRecord.HelperObject> dropped) {
     SqlCommand command = SqlCommand.of(sql);
+    Scope scope = command.global() || command.isDatabaseCommand() ? Scope.CLUSTER : Scope.DATABASE;
     return new DdlEvent(
         DdlEvent.SCHEMA_VERSION,
         id,
         source,
         database,
         command.isDatabaseCommand() ? command.databaseName() : database,
-        command.global() || command.isDatabaseCommand() ? Scope.CLUSTER : Scope.DATABASE,
+        scope,
         user,
         context,
         command.tag(),
         sql,
         parseTime(logTime),
-        position);
+        position,
+        EventSchemas.of(scope, command.tag(), helper, dropped, sql, context));
   }
 
   /** The csvlog's {@code log_time} ("2026-11-23 18:39:15.123 UTC"); null when the zone cannot be read. */

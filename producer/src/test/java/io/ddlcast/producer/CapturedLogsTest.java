@@ -186,6 +186,21 @@ class CapturedLogsTest {
   }
 
   @Test
+  void eventsNameTheSchemasTheirObjectsAreIn() {
+    Run context = offline("16-context");
+    assertThat(context.event("CREATE TABLE c1();").schemas()).containsExactly("s16a");
+    assertThat(context.event("CREATE TABLE c4();").schemas()).containsExactly("s16b");
+    Run globals = offline("18-globals");
+    assertThat(globals.event("CREATE ROLE g_read NOLOGIN;").schemas()).isEmpty();
+    assertThat(globals.event("CREATE DATABASE gdb OWNER g_app TEMPLATE template0;").schemas()).isEmpty();
+    assertThat(globals.event("CREATE TABLE gt();").schemas()).containsExactly("public");
+    assertThat(globals.event("GRANT SELECT ON gt TO g_read;").schemas()).containsExactly("public");
+    assertThat(globals.event("CREATE EXTENSION postgres_fdw;").schemas()).isEmpty();
+    assertThat(globals.event("CREATE SERVER gsrv FOREIGN DATA WRAPPER postgres_fdw;").schemas()).isEmpty();
+    assertThat(globals.event("DROP OWNED BY g_read;").schemas()).isEmpty();
+  }
+
+  @Test
   void temporaryObjectsAndAlterSystemNeverShip() {
     Run temp = offline("19-temp");
     assertThat(temp.published()).containsExactly("CREATE TABLE real1();", "DROP TABLE real1;");

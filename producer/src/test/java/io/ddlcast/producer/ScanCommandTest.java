@@ -20,7 +20,12 @@ class ScanCommandTest {
   Path dir;
 
   private List<JsonNode> scan(String... fixtures) throws Exception {
+    return scanWith(List.of(), fixtures);
+  }
+
+  private List<JsonNode> scanWith(List<String> options, String... fixtures) throws Exception {
     List<String> args = new ArrayList<>(List.of("scan"));
+    args.addAll(options);
     for (String fixture : fixtures) {
       Path file = dir.resolve(fixture + ".csv");
       try (var in = getClass().getResourceAsStream("/csvlog/capture/" + fixture + ".csv")) {
@@ -72,5 +77,42 @@ class ScanCommandTest {
         new PrintWriter(new StringWriter()));
     assertThat(code).isZero();
     assertThat(out.toString()).contains("\"problem\":\"incomplete record at the end of").contains("\"decision\":\"open\"");
+  }
+
+  @Test
+  void filteredEventsArePrintedWithTheReasonAndEverythingElseIsAsWithoutFilters() throws Exception {
+    List<JsonNode> all = scan("16-context", "18-globals");
+    List<JsonNode> lines = scanWith(List.of("--exclude-schemas", "s16b", "--exclude-commands", "CREATE ROLE",
+        "--exclude-databases", "gdb*"), "16-context", "18-globals");
+    assertThat(lines).hasSameSizeAs(all);
+    List<String> filtered = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode line = lines.get(i);
+      assertThat(line.path("event")).isEqualTo(all.get(i).path("event"));
+      if (line.path("decision").asText().equals("filtered")) {
+        assertThat(all.get(i).path("decision").asText()).isEqualTo("publish");
+        filtered.add(line.path("event").path("statement").asText() + " | " + line.path("reason").asText());
+      } else {
+        assertThat(line.path("decision")).isEqualTo(all.get(i).path("decision"));
+      }
+    }
+    assertThat(filtered).containsExactly(
+        "CREATE TABLE c4(); | excluded by --exclude-schemas=s16b (schema s16b)",
+        "CREATE ROLE g_app LOGIN PASSWORD '********'; | excluded by --exclude-commands=CREATE ROLE (command CREATE ROLE)",
+        "CREATE ROLE g_read NOLOGIN; | excluded by --exclude-commands=CREATE ROLE (command CREATE ROLE)",
+        "CREATE DATABASE gdb OWNER g_app TEMPLATE template0; | excluded by --exclude-databases=gdb* (database gdb)",
+        "ALTER DATABASE gdb RENAME TO gdb2; | excluded by --exclude-databases=gdb* (database gdb)",
+        "DROP DATABASE gdb2; | excluded by --exclude-databases=gdb* (database gdb2)");
+  }
+
+  @Test
+  void badFilterPatternsAreRefusedBeforeReading() {
+    StringWriter err = new StringWriter();
+    int code = Cli.run(new ProducerMain(), new String[] {"scan", "--exclude-commands", "CREAT TABLE",
+        "--include-schemas", "a,", dir.resolve("missing.csv").toString()}, Map.of(), new PrintWriter(new StringWriter()),
+        new PrintWriter(err));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("Invalid value 'CREAT TABLE' for option --exclude-commands")
+        .contains("Invalid value 'a,' for option --include-schemas").doesNotContain("missing.csv");
   }
 }

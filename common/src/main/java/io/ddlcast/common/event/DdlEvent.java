@@ -1,6 +1,7 @@
 package io.ddlcast.common.event;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,8 @@ import java.util.Objects;
  *  "command":"CREATE FOREIGN TABLE",
  *  "statement":"CREATE FOREIGN TABLE employee (...)",
  *  "logTime":"2026-11-23T18:39:15.123Z",
- *  "position":{"file":"postgresql-2026-11-23_183900.csv","offset":48213,"session":"6742f0a1.2b4c","line":17}}
+ *  "position":{"file":"postgresql-2026-11-23_183900.csv","offset":48213,"session":"6742f0a1.2b4c","line":17},
+ *  "schemas":["sales"]}                // optional: the schemas the DDL touches (absent: none or unknown)
  * }</pre>
  *
  * <p>{@code key} differs from {@code database} for statements about a database itself: {@code CREATE DATABASE x}
@@ -29,6 +31,11 @@ import java.util.Objects;
  * databases, tablespaces): appliers run them from the maintenance database, after every earlier event of the
  * partition and before every later one. {@code context} is null when unknown (then the applier's own role and
  * search_path apply). Readers reject events whose schema version is newer than {@link #SCHEMA_VERSION}.
+ *
+ * <p>{@code schemas} (added within schema version 1: older events lack it, older readers ignore it) names the
+ * schemas whose objects the statement creates, changes or drops, as the catalog stores them; empty for statements
+ * on objects outside schemas (roles, databases, tablespaces, extensions, foreign servers, ...) and when the producer
+ * could not tell. It serves filters ({@link EventFilter}); it does not change how the statement runs.
  */
 public record DdlEvent(
     int schema,
@@ -42,7 +49,8 @@ public record DdlEvent(
     String command,
     String statement,
     Instant logTime,
-    LogPosition position) {
+    LogPosition position,
+    List<String> schemas) {
 
   /** The schema version this build writes and the newest it reads. */
   public static final int SCHEMA_VERSION = 1;
@@ -55,6 +63,19 @@ public record DdlEvent(
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(statement, "statement");
     Objects.requireNonNull(position, "position");
+    schemas = schemas == null ? List.of() : List.copyOf(schemas);
+  }
+
+  /** An event without schema information. */
+  public DdlEvent(int schema, String id, String source, String database, String key, Scope scope, String user,
+      ExecutionContext context, String command, String statement, Instant logTime, LogPosition position) {
+    this(schema, id, source, database, key, scope, user, context, command, statement, logTime, position, List.of());
+  }
+
+  /** The same event with another statement and context (the producer completes what the log could not give). */
+  public DdlEvent withStatement(String newStatement, ExecutionContext newContext) {
+    return new DdlEvent(schema, id, source, database, key, scope, user, newContext, command, newStatement, logTime,
+        position, schemas);
   }
 
   /** The id of the event for the log record at this position (part of nothing larger). */

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one place that turns {@link DdlEvent}s into bytes and back. Writing is strict and stable (field order as in
@@ -48,6 +51,10 @@ public final class EventCodec {
     position.put("offset", event.position().offset());
     position.put("session", event.position().session());
     position.put("line", event.position().line());
+    if (!event.schemas().isEmpty()) {
+      ArrayNode schemas = node.putArray("schemas");
+      event.schemas().forEach(schemas::add);
+    }
     try {
       return MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
@@ -99,7 +106,8 @@ public final class EventCodec {
               text(position, "file", true),
               required(position, "offset").asLong(),
               text(position, "session", true),
-              required(position, "line").asLong()));
+              required(position, "line").asLong()),
+          schemas(node.get("schemas")));
     } catch (RuntimeException e) { // IllegalArgument, DateTimeParse, NullPointer: a field of the wrong shape
       throw new InvalidEventException("invalid event: " + e.getMessage(), false, e);
     }
@@ -146,6 +154,24 @@ public final class EventCodec {
     }
     return new ExecutionContext(text(node, "role", false), text(node, "sessionRole", false),
         text(node, "searchPath", false));
+  }
+
+  /** The optional list of schemas: absent or null is none (events written before the field existed). */
+  private static List<String> schemas(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw new IllegalArgumentException("field 'schemas' is not an array");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode s : node) {
+      if (!s.isTextual()) {
+        throw new IllegalArgumentException("field 'schemas' holds a value that is not a string");
+      }
+      out.add(s.textValue());
+    }
+    return out;
   }
 
   private static Instant instant(String text) {

@@ -222,6 +222,51 @@ class EventCodecTest {
     assertThatThrownBy(() -> EventCodec.decode(bytes(node))).isInstanceOf(InvalidEventException.class);
   }
 
+  private static DdlEvent withSchemas(List<String> schemas) {
+    DdlEvent e = sample();
+    return new DdlEvent(e.schema(), e.id(), e.source(), e.database(), e.key(), e.scope(), e.user(), e.context(),
+        e.command(), e.statement(), e.logTime(), e.position(), schemas);
+  }
+
+  @Test
+  void schemasRoundTripAndComeLast() throws Exception {
+    DdlEvent event = withSchemas(List.of("sales", "Zürich \"q\""));
+    assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+    List<String> names = new ArrayList<>();
+    json(event).fieldNames().forEachRemaining(names::add);
+    assertThat(names).endsWith("position", "schemas");
+    assertThat(json(event).get("schemas").get(1).textValue()).isEqualTo("Zürich \"q\"");
+  }
+
+  @Test
+  void noSchemasIsNoFieldSoOlderReadersSeeTheSameBytes() throws Exception {
+    assertThat(json(withSchemas(List.of())).has("schemas")).isFalse();
+    assertThat(withSchemas(null).schemas()).isEmpty();
+  }
+
+  @Test
+  void anEventWrittenBeforeSchemasExistedIsReadWithNone() throws Exception {
+    // exactly what a build without the field wrote (schema version 1, no "schemas")
+    String old = "{\"schema\":1,\"id\":\"s:1\",\"source\":\"src\",\"database\":\"db\",\"key\":\"db\","
+        + "\"scope\":\"DATABASE\",\"user\":\"u\",\"command\":\"CREATE TABLE\",\"statement\":\"CREATE TABLE t()\","
+        + "\"logTime\":null,\"position\":{\"file\":\"f.csv\",\"offset\":1,\"session\":\"s\",\"line\":1}}";
+    DdlEvent event = EventCodec.decode(old.getBytes(StandardCharsets.UTF_8));
+    assertThat(event.schemas()).isEmpty();
+    assertThat(event.schema()).isEqualTo(1);
+    assertThat(event.command()).isEqualTo("CREATE TABLE");
+  }
+
+  @Test
+  void schemasOfTheWrongShapeAreInvalid() throws Exception {
+    ObjectNode node = json(sample());
+    node.put("schemas", "sales");
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node))).isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("schemas");
+    node.putArray("schemas").add(1);
+    assertThatThrownBy(() -> EventCodec.decode(bytes(node))).isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("schemas");
+  }
+
   @Test
   void idIsSessionColonLine() {
     assertThat(DdlEvent.idOf(new LogPosition("f.csv", 0, "6742f0a1.2b4c", 17))).isEqualTo("6742f0a1.2b4c:17");
