@@ -317,6 +317,40 @@ class CaptureExactnessIT {
   }
 
   /** Lets a role log in with its password over TCP (the test clusters trust everyone otherwise). */
+  @Test
+  @Order(9)
+  void scanReadsTheRealLogOfflineAndSaysWhatNeedsThePrimary() throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("scan"));
+    try (var files = Files.list(primary.logDirectory())) {
+      files.filter(f -> f.toString().endsWith(".csv")).sorted().forEach(f -> args.add(f.toString()));
+    }
+    Path out = Pipeline.ROOT.resolve("it/target/it-logs/CaptureExactnessIT/scan.log");
+    List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+    try (io.ddlcast.testkit.JavaProcess scan = io.ddlcast.testkit.JavaProcess.startJar(Pipeline.PRODUCER_JAR,
+        List.of("-Xmx256m"), args, java.util.Map.of(), out)) {
+      assertThat(scan.waitFor(Duration.ofSeconds(120))).as(scan.output()).isZero();
+      for (String line : scan.output().split("\n")) {
+        if (line.startsWith("{")) {
+          lines.add(io.ddlcast.common.event.EventCodec.mapper().readTree(line));
+        }
+      }
+    }
+    java.util.function.Function<String, List<String>> decisions = table -> lines.stream()
+        .filter(l -> l.path("event").path("statement").asText().contains(table + " "))
+        .map(l -> l.path("decision").asText() + ": " + l.path("reason").asText()).toList();
+    assertThat(decisions.apply("tx_commit")).first().asString().startsWith("publish");
+    assertThat(decisions.apply("tx_rollback")).singleElement().asString().startsWith("drop").contains("rolled back");
+    assertThat(decisions.apply("tx_aborted")).singleElement().asString().startsWith("drop");
+    assertThat(decisions.apply("tmp1")).isNotEmpty().allMatch(d -> d.startsWith("drop") && d.contains("temporary"));
+    // offline, a prepared transaction is undecided: only the live primary knows COMMIT/ROLLBACK PREPARED's outcome
+    assertThat(lines.stream().filter(l -> l.path("event").path("statement").asText().contains("tx_2pc_commit ")))
+        .singleElement().satisfies(l -> {
+          assertThat(l.path("decision").asText()).isEqualTo("undecided");
+          assertThat(l.path("needs").asText()).isEqualTo("primary");
+        });
+    assertThat(lines.toString()).doesNotContain("RoleSecret9").doesNotContain("AppSecret");
+  }
+
   private static void allowPasswordLogin(PostgresServer server, String role) throws Exception {
     Path hba = server.pgdata().resolve("pg_hba.conf");
     String rules = Files.readString(hba);

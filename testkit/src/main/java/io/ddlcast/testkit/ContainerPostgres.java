@@ -139,7 +139,7 @@ public final class ContainerPostgres implements PostgresServer {
   /** Lines with {@code ERROR:} in the container's output (the server's stderr). */
   @Override
   public List<String> serverLogErrors() {
-    return container.getLogs().lines().filter(line -> line.contains("ERROR:")).collect(Collectors.toList());
+    return container.getLogs().lines().filter(PostgresServer::isServerError).collect(Collectors.toList());
   }
 
   @Override
@@ -257,6 +257,7 @@ public final class ContainerPostgres implements PostgresServer {
     settings.put("synchronous_commit", "off");
     settings.put("full_page_writes", "off");
     settings.put("max_connections", "100");
+    settings.put("log_line_prefix", PostgresServer.LOG_LINE_PREFIX);
     options.settings().keySet().forEach(key -> settings.put(key, options.setting(key).orElseThrow()));
     List<String> command = new ArrayList<>(List.of("postgres"));
     settings.forEach((key, value) -> {

@@ -179,7 +179,7 @@ public final class LocalPostgres implements PostgresServer {
       return List.of();
     }
     try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-      return lines.filter(line -> line.contains("ERROR:")).collect(Collectors.toList());
+      return lines.filter(PostgresServer::isServerError).collect(Collectors.toList());
     } catch (IOException | UncheckedIOException e) {
       throw new TestkitException("could not read " + log + " of cluster " + name, e);
     }
@@ -276,6 +276,7 @@ public final class LocalPostgres implements PostgresServer {
     base.put("synchronous_commit", "off");
     base.put("full_page_writes", "off");
     base.put("max_connections", "100");
+    base.put("log_line_prefix", PostgresServer.LOG_LINE_PREFIX);
     base.putAll(options.settings());
     base.forEach((key, value) -> block.append(PostgresOptions.confLine(key, value)).append('\n'));
     return block.toString();

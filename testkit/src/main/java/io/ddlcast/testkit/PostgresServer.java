@@ -118,8 +118,20 @@ public interface PostgresServer extends AutoCloseable {
   /** {@code pg_dumpall --globals-only --no-role-passwords}, without the lines that differ between identical clusters. */
   String globalsDump();
 
-  /** The lines of the server's own stderr log that contain {@code ERROR:}. */
+  /** The ERROR lines of the server's own stderr log, except the testkit's own (see {@link #isServerError}). */
   List<String> serverLogErrors();
+
+  /** The test clusters' stderr log line prefix: time, pid and application name (to tell whose error it was). */
+  String LOG_LINE_PREFIX = "%m [%p] app=%a ";
+
+  /**
+   * An ERROR line of the server log that is not the testkit's own: pg_dump and pg_dumpall (the convergence checks)
+   * fail with "relation ... does not exist" when they dump a standby while an applier drops a table; that error is
+   * theirs, not the standby's.
+   */
+  static boolean isServerError(String line) {
+    return line.contains("ERROR:") && !line.contains(" app=pg_dump ") && !line.contains(" app=pg_dumpall ");
+  }
 
   /** Fast shutdown; data is kept and {@link #start()} brings the server back on the same port. */
   void stop();

@@ -126,6 +126,16 @@ class LocalPostgresTest {
   }
 
   @Test
+  void theTestkitsOwnDumpErrorsAreNotTheServers() {
+    assertThat(PostgresServer.isServerError(
+        "2026-12-01 03:57:27.482 UTC [20713] app=pg_dump ERROR:  relation \"public.t2_6\" does not exist")).isFalse();
+    assertThat(PostgresServer.isServerError(
+        "2026-12-01 03:57:27.482 UTC [20713] app=PostgreSQL JDBC Driver ERROR:  relation \"t\" already exists"))
+        .isTrue();
+    assertThat(PostgresServer.isServerError("2026-12-01 03:57:27.482 UTC [20713] app= LOG:  checkpoint")).isFalse();
+  }
+
+  @Test
   @Order(5)
   void stopStartAndKillKeepTheData() {
     int port = standby.port();
