@@ -37,7 +37,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private static final int MAX_CATCH_UP_BATCHES = 64;
 
   private static final Logger LOG = LoggerFactory.getLogger(ProducerService.class);
-  private static final int MAX_BATCH_BYTES = 4 << 20;
+  static final int MAX_BATCH_BYTES = 4 << 20;
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
   private static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(30);
