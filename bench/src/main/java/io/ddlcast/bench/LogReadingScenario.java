@@ -56,18 +56,16 @@ final class LogReadingScenario {
     try (PostgresServer primary = TestServers.postgres("logcapture", options)) {
       Rig.installHelper(primary, logs.resolve("logcapture-install.log"));
       primary.execute("postgres", "CREATE DATABASE shop");
-      String conn = PgTools.conninfo(primary, "shop");
-      PgTools.checked(PgTools.run(List.of(PgTools.program("pgbench"), "-i", "-q", "-s", "4", "--dbname=" + conn),
-          Map.of(), 600), "pgbench -i");
+      List<String> conn = List.of("-h", primary.host(), "-p", Integer.toString(primary.port()), "-U",
+          primary.superuser());
+      PgTools.checked(PgTools.run(pgbench(conn, "-i", "-q", "-s", "4"), Map.of(), 600), "pgbench -i");
       long bytesWanted = megabytes * 1024L * 1024L;
       List<Process> load = new ArrayList<>();
       AtomicBoolean stop = new AtomicBoolean();
       Thread ddl = new Thread(() -> runDdl(primary, stop), "bench-ddl");
       try {
-        load.add(start(List.of(PgTools.program("pgbench"), "-n", "-c", "4", "-j", "2", "-T", "3600",
-            "--dbname=" + conn)));
-        load.add(start(List.of(PgTools.program("pgbench"), "-n", "-S", "-C", "-c", "1", "-T", "3600",
-            "--dbname=" + conn)));
+        load.add(start(pgbench(conn, "-n", "-c", "4", "-j", "2", "-T", "3600")));
+        load.add(start(pgbench(conn, "-n", "-S", "-C", "-c", "1", "-T", "3600")));
         ddl.start();
         long t0 = System.nanoTime();
         while (size(primary.logDirectory()) < bytesWanted) {
@@ -97,6 +95,14 @@ final class LogReadingScenario {
         }
       }
     }
+  }
+
+  private static List<String> pgbench(List<String> connection, String... args) {
+    List<String> command = new ArrayList<>(List.of(PgTools.program("pgbench")));
+    command.addAll(connection);
+    command.addAll(List.of(args));
+    command.add("shop");
+    return command;
   }
 
   private static Process start(List<String> command) throws IOException {
