@@ -31,6 +31,8 @@ final class Machine {
     facts.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     PgTools.Run pg = PgTools.run(List.of(PgTools.program("postgres"), "--version"), Map.of(), 30);
     facts.put("PostgreSQL", pg.output().strip());
+    lines(Path.of("/proc/loadavg")).stream().findFirst().ifPresent(l -> facts.put("Load at start",
+        String.join(" ", java.util.Arrays.copyOf(l.split(" "), 3)) + " (1, 5, 15 min; a quiet machine is near 0)"));
     facts.put("Date", java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
         .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     return facts;
