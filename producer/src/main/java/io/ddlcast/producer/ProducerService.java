@@ -41,9 +41,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private static final int MAX_CATCH_UP_BATCHES = 64;
 
   private static final Logger LOG = LoggerFactory.getLogger(ProducerService.class);
-  private String lastEventId;
-  private String lastEventLogTime;
-  private static final int MAX_BATCH_BYTES = 4 << 20;
+  static final int MAX_BATCH_BYTES = 4 << 20;
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
   /** The longest an idle producer goes without writing its checkpoint: status tells a producer down by its age. */
   static final Duration HEARTBEAT = Duration.ofSeconds(10);
@@ -75,6 +73,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private long published;
   private long dropped;
   private volatile long filtered;
+  private String lastEventId;
+  private String lastEventLogTime;
   private long recordsRead;
   private LogCursor committedCursor;
   private long lastCheckpointNanos;

@@ -1,0 +1,175 @@
+package io.ddlcast.bench;
+
+import io.ddlcast.testkit.Await;
+import io.ddlcast.testkit.JavaProcess;
+import io.ddlcast.testkit.KafkaServer;
+import io.ddlcast.testkit.PostgresOptions;
+import io.ddlcast.testkit.PostgresServer;
+import io.ddlcast.testkit.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The servers and components of one benchmark run: a primary (csvlog as the producer expects it, ddlcast's helper
+ * installed) and standbys from the testkit, on the run's own topic of the shared broker, with the producer and the
+ * appliers as separate processes started from their runnable jars exactly as an operator starts them (so that their
+ * memory and CPU are theirs, see {@link Footprint}). The producer runs with its default {@code --poll-interval}.
+ */
+final class Rig implements AutoCloseable {
+  /** JVM options of the producer and applier processes: a heap ceiling above both targets, and a GC log. */
+  static final String HEAP_CEILING = "-Xmx256m";
+
+  /** A component process with its GC log. */
+  record Component(String name, JavaProcess process, Path gcLog) {
+    long pid() {
+      return process.pid();
+    }
+  }
+
+  final KafkaServer kafka;
+  final String topic;
+  final PostgresServer primary;
+  final List<PostgresServer> standbys = new ArrayList<>();
+  final Path logs;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private Component producer;
+  private final List<Component> appliers = new ArrayList<>();
+
+  private Rig(KafkaServer kafka, String topic, PostgresServer primary, Path logs) {
+    this.kafka = kafka;
+    this.topic = topic;
+    this.primary = primary;
+    this.logs = logs;
+    resources.add(primary);
+  }
+
+  /** Creates a primary and {@code standbyCount} standbys in parallel and installs the helper on the primary. */
+  static Rig start(KafkaServer kafka, String run, int standbyCount, Path logs) {
+    CompletableFuture<PostgresServer> primary =
+        CompletableFuture.supplyAsync(() -> TestServers.postgres(run + "-primary", PostgresOptions.primary()));
+    List<CompletableFuture<PostgresServer>> standbys = new ArrayList<>();
+    for (int i = 1; i <= standbyCount; i++) {
+      String name = run + "-standby" + i;
+      standbys.add(CompletableFuture.supplyAsync(() -> TestServers.postgres(name, PostgresOptions.standby())));
+    }
+    Rig rig = new Rig(kafka, "ddlcast.bench." + run, primary.join(), logs);
+    for (CompletableFuture<PostgresServer> s : standbys) {
+      rig.standbys.add(rig.track(s.join()));
+    }
+    installHelper(rig.primary, logs.resolve(run + "-install.log"));
+    return rig;
+  }
+
+  /** {@code producer install} on a primary, as a process. */
+  static void installHelper(PostgresServer primary, Path output) {
+    try (JavaProcess install = JavaProcess.startJar(Jars.producer(), List.of(), List.of("install", "--primary-url",
+        primary.jdbcUrl("postgres")), Map.of(), output)) {
+      int code = install.waitFor(Duration.ofSeconds(120));
+      if (code != 0) {
+        throw new BenchException("producer install exited with " + code + ":\n" + PgTools.tail(install.output()));
+      }
+    }
+  }
+
+  /** A fresh standby cluster tracked by this rig (for a rebuild). */
+  PostgresServer addStandby(String name) {
+    PostgresServer standby = track(TestServers.postgres(name, PostgresOptions.standby()));
+    standbys.add(standby);
+    return standby;
+  }
+
+  Component startProducer() {
+    List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--topic",
+        topic, "--primary-url", primary.jdbcUrl("postgres"), "--pgdata", primary.pgdata().toString()));
+    Path gcLog = logs.resolve(topic + "-producer.gc.log");
+    JavaProcess process = track(JavaProcess.startJar(Jars.producer(), List.of(HEAP_CEILING,
+        Footprint.gcLogOption(gcLog)), args, Map.of(), logs.resolve(topic + "-producer.log")));
+    process.awaitOutput("producer for source", Duration.ofSeconds(120));
+    producer = new Component("producer", process, gcLog);
+    return producer;
+  }
+
+  /** Starts an applier for {@code standby} under {@code name}; returns once it reads the topic. */
+  Component startApplier(PostgresServer standby, String name) {
+    Path gcLog = logs.resolve(topic + "-applier-" + name + ".gc.log");
+    List<String> args = List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+        "--standby-name", name, "--standby-url", standby.jdbcUrl("postgres"));
+    JavaProcess process = track(JavaProcess.startJar(Jars.applier(), List.of(HEAP_CEILING,
+        Footprint.gcLogOption(gcLog)), args, Map.of(), applierLog(name)));
+    Component applier = new Component("applier " + name, process, gcLog);
+    appliers.add(applier);
+    process.awaitOutput("applier for standby " + name, Duration.ofSeconds(120));
+    return applier;
+  }
+
+  Path applierLog(String name) {
+    return logs.resolve(topic + "-applier-" + name + ".log");
+  }
+
+  Component producer() {
+    return producer;
+  }
+
+  List<Component> appliers() {
+    return appliers;
+  }
+
+  /** Waits until {@code check} holds on every given server, failing if a component died meanwhile. */
+  void awaitAll(String what, Duration timeout, List<PostgresServer> servers,
+      java.util.function.Predicate<PostgresServer> check) {
+    Await.until(what, timeout, () -> {
+      checkAlive();
+      return servers.stream().allMatch(check);
+    });
+  }
+
+  void checkAlive() {
+    List<Component> all = new ArrayList<>(appliers);
+    if (producer != null) {
+      all.add(producer);
+    }
+    for (Component c : all) {
+      if (!c.process().isAlive()) {
+        throw new BenchException(c.name() + " exited; its last output:\n" + PgTools.tail(c.process().output()));
+      }
+    }
+  }
+
+  /** Stops the components (SIGTERM, then waits), keeping the servers. */
+  void stopComponents() {
+    List<Component> all = new ArrayList<>(appliers);
+    if (producer != null) {
+      all.add(producer);
+    }
+    all.forEach(c -> c.process().sigterm());
+    for (Component c : all) {
+      try {
+        c.process().waitFor(Duration.ofSeconds(60));
+      } catch (AssertionError e) {
+        c.process().sigkill();
+      }
+    }
+    appliers.clear();
+    producer = null;
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        System.err.println("closing " + resources.get(i) + ": " + e);
+      }
+    }
+  }
+}
