@@ -73,6 +73,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private long published;
   private long dropped;
   private volatile long filtered;
+  private LogWatcher watcher;
   private String lastEventId;
   private String lastEventLogTime;
   private long recordsRead;
@@ -161,6 +162,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     }
     publisher = new EventPublisher(config.bootstrapServers(), config.topic(), source);
     follower = new LogFollower(config.logSource(), null, MAX_BATCH_BYTES);
+    watcher = new LogWatcher(config.logSource());
     tracker = new SessionTracker(new StatementRecords(source), primary != null);
     if (!restore(true)) {
       return;
@@ -170,8 +172,21 @@ public final class ProducerService implements Runnable, AutoCloseable {
       boolean more = step();
       logProgress();
       if (!more && running) {
-        sleep(config.pollInterval());
+        if (unpublished != null) {
+          sleep(config.pollInterval()); // Kafka or the primary is away: retry at the pace of the interval
+        } else {
+          awaitLog();
+        }
       }
+    }
+  }
+
+  private void awaitLog() {
+    try {
+      watcher.await(config.pollInterval());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
     }
   }
 
@@ -655,6 +670,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private void closeResources() {
     if (follower != null) {
       follower.close();
+      if (watcher != null) {
+        watcher.close();
+      }
     }
     if (publisher != null) {
       publisher.close();
