@@ -54,8 +54,10 @@ final class StatusFolder implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.CLIENT_ID_CONFIG, "ddlcast-status-" + standby);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"); // every fold reaches the view topic
+    // The view reaches its topic once per commit (cache on): a standby applying hundreds of events a second writes
+    // a view a second, not one per event; status is at most that much behind.
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Integer.toString(1 << 20));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
     props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "ddlcast-status-" + standby);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "30000");

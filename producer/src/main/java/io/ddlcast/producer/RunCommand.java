@@ -59,7 +59,8 @@ final class RunCommand implements Callable<Integer> {
   StartFrom startFrom;
 
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "200ms",
-      converter = DurationConverter.class, description = "Pause when the log has nothing new (default: ${DEFAULT-VALUE}).")
+      converter = DurationConverter.class, description = "Longest pause when the log has nothing new: the producer wakes as soon as the "
+          + "log directory changes (inotify), and at the latest after this (default: ${DEFAULT-VALUE}).")
   Duration pollInterval;
 
   @Option(names = "--metrics-port", paramLabel = "PORT",
