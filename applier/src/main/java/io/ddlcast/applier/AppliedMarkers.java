@@ -65,6 +65,41 @@ final class AppliedMarkers {
     }
   }
 
+  /** The lane's marker if this applier already knows it (no round trip), else null. */
+  Marker cached(String lane, TopicPartition tp) {
+    return cache.get(key(lane, tp));
+  }
+
+  /**
+   * Records the event applied inside the caller's open transaction, after running {@code first} (the reset of the
+   * DDL's role, so that the marker is written as the applier): one round trip where the table is known to exist.
+   */
+  void appliedAfter(Connection c, String first, String lane, TopicPartition tp, long offset, String eventId)
+      throws SQLException {
+    if (!ready.containsKey(c)) {
+      try (Statement st = c.createStatement()) {
+        st.execute(first);
+      }
+      applied(c, lane, tp, offset, eventId);
+      return;
+    }
+    String upsert = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, event_id, "
+        + "in_doubt_offset, applied_at) VALUES (" + literal(stored(lane)) + ", " + literal(tp.topic()) + ", "
+        + tp.partition() + ", " + offset + ", " + literal(eventId) + ", NULL, now()) ON CONFLICT (lane, topic, "
+        + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
+        + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
+    try (Statement st = c.createStatement()) {
+      st.setEscapeProcessing(false);
+      st.execute(first + "; " + upsert);
+    }
+    cache.put(key(lane, tp), new Marker(offset, -1));
+  }
+
+  /** A string literal that means the same whatever standard_conforming_strings is. */
+  static String literal(String value) {
+    return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+
   /** Records the event applied (inside the caller's transaction, when there is one). */
   void applied(Connection c, String lane, TopicPartition tp, long offset, String eventId) throws SQLException {
     write(c, lane, tp, offset, eventId, null);

@@ -145,18 +145,16 @@ final class StandbyConnections implements AutoCloseable {
     String toSession = to == null ? null : to.sessionRole();
     String toRole = to == null ? null : to.role();
     String toPath = to == null ? null : to.searchPath();
+    java.util.List<String> sql = new java.util.ArrayList<>();
+    if (!Objects.equals(fromSession, toSession)) {
+      sql.add(toSession == null ? "RESET SESSION AUTHORIZATION" : "SET SESSION AUTHORIZATION " + ident(toSession));
+    }
+    sql.add(toRole == null || toRole.equals(toSession) ? "RESET ROLE" : "SET ROLE " + ident(toRole));
+    sql.add(toPath == null ? "RESET search_path"
+        : "SELECT pg_catalog.set_config('search_path', " + literal(toPath) + ", false)");
     try (Statement st = c.createStatement()) {
       st.setEscapeProcessing(false);
-      if (!Objects.equals(fromSession, toSession)) {
-        st.execute(toSession == null ? "RESET SESSION AUTHORIZATION" : "SET SESSION AUTHORIZATION " + ident(toSession));
-      }
-      if (toRole == null || toRole.equals(toSession)) {
-        st.execute("RESET ROLE");
-      } else {
-        st.execute("SET ROLE " + ident(toRole));
-      }
-      st.execute(toPath == null ? "RESET search_path"
-          : "SELECT pg_catalog.set_config('search_path', " + literal(toPath) + ", false)");
+      st.execute(String.join("; ", sql)); // one round trip; in auto-commit, so the settings outlive it
     }
   }
 

@@ -83,22 +83,24 @@ final class StatementExecutor {
       connections.closeDatabaseConnections();
     }
     try {
-      Connection connection = connection(event, cluster, null);
-      AppliedMarkers.Marker marker = markers.read(connection, lane, tp);
+      AppliedMarkers.Marker marker = markers.cached(lane, tp);
+      if (marker == null) { // known after the lane's first event: no reset of the context to read it again
+        marker = markers.read(connection(event, cluster, null), lane, tp);
+      }
       if (offset <= marker.lastOffset()) {
         return Result.ALREADY_APPLIED;
       }
       if (SqlCommand.of(sql).nonTransactional()) {
         return applyOutsideTransaction(event, sql, lane, tp, offset, cluster, key, marker.inDoubt() == offset);
       }
-      connection = connection(event, cluster, event.context());
+      Connection connection = connection(event, cluster, event.context());
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
         statement.setEscapeProcessing(false);
         statement.execute(sql);
-        statement.execute("RESET SESSION AUTHORIZATION"); // the marker is the applier's, not the DDL's role's
         connections.contextUnknown(key);
-        markers.applied(connection, lane, tp, offset, event.id());
+        // the marker is the applier's, not the DDL's role's: reset first, in the same round trip
+        markers.appliedAfter(connection, "RESET SESSION AUTHORIZATION", lane, tp, offset, event.id());
         connection.commit();
       } catch (SQLException e) {
         rollbackQuietly(connection);
