@@ -4,28 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.EventCodec;
-import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.StandbyView;
 import io.ddlcast.common.status.StatusJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The replication status as Kafka holds it, like {@code pg_stat_replication}: one row per standby (state, last
@@ -53,7 +45,7 @@ final class StatusReport {
     StatusReport report = new StatusReport();
     try (TopicProgress progress = new TopicProgress(bootstrapServers, topic)) {
       Map<String, StandbyView> views = new TreeMap<>();
-      latest(bootstrapServers, Topics.standbysTopic(topic)).forEach((key, record) -> {
+      TopicReader.latestByKey(bootstrapServers, Topics.standbysTopic(topic)).forEach((key, record) -> {
         try {
           views.put(key, StatusJson.decode(record.value(), StandbyView.class));
         } catch (IllegalArgumentException ignored) {
@@ -84,7 +76,7 @@ final class StatusReport {
         }
         report.standbys.add(new Standby(name, state, lag.events(), lag.atLeast(), lag.age(report.taken), view));
       }
-      latest(bootstrapServers, Topics.checkpointTopic(topic)).forEach((source, record) -> {
+      TopicReader.latestByKey(bootstrapServers, Topics.checkpointTopic(topic)).forEach((source, record) -> {
         try {
           report.producers.add(new Producer(source, EventCodec.mapper().readTree(record.value()),
               Instant.ofEpochMilli(record.timestamp())));
@@ -94,41 +86,6 @@ final class StatusReport {
       });
     }
     return report;
-  }
-
-  /** The latest record per key of a (small, compacted) topic; empty if the topic does not exist. */
-  static Map<String, ConsumerRecord<String, byte[]>> latest(String bootstrapServers, String topic) {
-    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-status");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    Map<String, ConsumerRecord<String, byte[]>> out = new LinkedHashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(15)).get(topic);
-      if (infos == null) {
-        return out;
-      }
-      List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(15));
-      for (TopicPartition tp : partitions) {
-        while (consumer.position(tp, Duration.ofSeconds(15)) < ends.get(tp)) {
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-            if (record.key() == null) {
-              continue;
-            }
-            if (record.value() == null) {
-              out.remove(record.key());
-            } else {
-              out.put(record.key(), record);
-            }
-          }
-        }
-      }
-    }
-    return out;
   }
 
   ObjectNode json() {

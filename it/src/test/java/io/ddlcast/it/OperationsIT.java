@@ -12,13 +12,7 @@ import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.SchemaSnapshot;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -198,22 +192,12 @@ class OperationsIT {
   }
 
   private List<DdlEvent> deadLetters() throws Exception {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
     List<DdlEvent> events = new java.util.ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(Topics.deadLetterTopic(Topics.DEFAULT_TOPIC), 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          assertThat(new String(r.headers().lastHeader("ddlcast.result").value())).contains("\"outcome\":\"SKIPPED\"")
-              .contains("42P07");
-          events.add(EventCodec.decode(r.value()));
-        }
-      }
+    for (ConsumerRecord<String, byte[]> r : io.ddlcast.common.kafka.TopicReader.readAll(
+        pipeline.kafka.bootstrapServers(), Topics.deadLetterTopic(Topics.DEFAULT_TOPIC))) {
+      assertThat(new String(r.headers().lastHeader("ddlcast.result").value())).contains("\"outcome\":\"SKIPPED\"")
+          .contains("42P07");
+      events.add(EventCodec.decode(r.value()));
     }
     return events;
   }

@@ -3,6 +3,7 @@ package io.ddlcast.it;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.JavaProcess;
@@ -16,15 +17,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The integration tests' one harness: a real Kafka broker, a real primary (csvlog configured) and real standbys
@@ -183,22 +178,10 @@ final class Pipeline implements AutoCloseable {
 
   /** Every committed event on the topic, in partition order. */
   List<DdlEvent> topicEvents() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<DdlEvent> events = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEFAULT_TOPIC, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          events.add(EventCodec.decode(r.value()));
-        }
+    try {
+      for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(kafka.bootstrapServers(), Topics.DEFAULT_TOPIC)) {
+        events.add(EventCodec.decode(r.value()));
       }
     } catch (InvalidEventException e) {
       throw new AssertionError("the topic holds a record that is not an event: " + e.getMessage(), e);

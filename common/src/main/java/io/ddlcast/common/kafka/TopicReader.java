@@ -1,0 +1,75 @@
+package io.ddlcast.common.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads a whole topic as it is now: every committed record (read_committed, so never an aborted one), partition by
+ * partition in offset order, up to the end each partition had when reading began. For tools and tests that look at a
+ * small topic (status views, checkpoints, dead letters) or replay one, without a consumer group.
+ */
+public final class TopicReader {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private TopicReader() {}
+
+  /** Every committed record; empty if the topic does not exist. */
+  public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
+    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-topic-reader");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20));
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<PartitionInfo> infos = consumer.listTopics(TIMEOUT).get(topic);
+      if (infos == null) {
+        return out;
+      }
+      List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
+          .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
+      for (TopicPartition tp : partitions) {
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        long end = ends.get(tp);
+        while (consumer.position(tp, TIMEOUT) < end) {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            if (record.offset() < end) {
+              out.add(record);
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The latest record per key, as compaction would keep it (a null value deletes its key). */
+  public static Map<String, ConsumerRecord<String, byte[]>> latestByKey(String bootstrapServers, String topic) {
+    Map<String, ConsumerRecord<String, byte[]>> out = new LinkedHashMap<>();
+    for (ConsumerRecord<String, byte[]> record : readAll(bootstrapServers, topic)) {
+      if (record.key() == null) {
+        continue;
+      }
+      if (record.value() == null) {
+        out.remove(record.key());
+      } else {
+        out.put(record.key(), record);
+      }
+    }
+    return out;
+  }
+}
