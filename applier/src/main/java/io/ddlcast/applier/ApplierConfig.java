@@ -50,8 +50,8 @@ public record ApplierConfig(
     KafkaNames.checkTopic(raw.topic(), problems);
     if (raw.standbyName() == null || raw.standbyName().isBlank()) {
       problems.missing("--standby-name", "name this standby; it names the applier's consumer group");
-    } else if (!KafkaNames.isLegal(raw.standbyName())) {
-      problems.invalid("--standby-name", raw.standbyName(), "use letters, digits, '.', '_' and '-'");
+    } else {
+      KafkaNames.checkName("--standby-name", raw.standbyName(), problems);
     }
     PgUrl standby = null;
     if (raw.standbyUrl() == null || raw.standbyUrl().isBlank()) {

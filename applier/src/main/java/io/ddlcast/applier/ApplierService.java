@@ -1,8 +1,6 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.error.Backoff;
-import io.ddlcast.common.error.DdlcastException;
-import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.status.ControlCommand;
 import java.time.Duration;
@@ -11,7 +9,6 @@ import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,14 +53,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
    * cannot be bound is a configuration error: nothing is started).
    */
   public Thread start() {
-    if (config.metricsPort() != null) {
-      try {
-        metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health);
-      } catch (IOException e) {
-        throw new DdlcastException(ExitCode.USAGE, "cannot serve metrics on --metrics-port " + config.metricsPort()
-            + ": " + e.getMessage(), e);
-      }
-    }
+    metricsServer = MetricsServer.forOption(config.metricsPort(), registry, this::health);
     Thread thread = new Thread(this, "ddlcast-applier-" + config.standbyName());
     thread.start();
     return thread;

@@ -33,9 +33,7 @@ final class RetryCommand implements Callable<Integer> {
   public Integer call() {
     Problems problems = new Problems();
     String bootstrap = kafka.validate(problems);
-    if (!KafkaNames.isLegal(standby)) {
-      problems.invalid("--standby", standby, "use letters, digits, '.', '_' and '-'");
-    }
+    KafkaNames.checkName("--standby", standby, problems);
     problems.throwIfAny();
     OperatorCommand.send(bootstrap, kafka.topic,
         OperatorCommand.command(ControlCommand.Type.RETRY, standby, database, null));

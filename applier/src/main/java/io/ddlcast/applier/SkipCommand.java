@@ -33,9 +33,7 @@ final class SkipCommand implements Callable<Integer> {
   public Integer call() {
     Problems problems = new Problems();
     String bootstrap = kafka.validate(problems);
-    if (!KafkaNames.isLegal(standby)) {
-      problems.invalid("--standby", standby, "use letters, digits, '.', '_' and '-'");
-    }
+    KafkaNames.checkName("--standby", standby, problems);
     if (event.isBlank()) {
       problems.invalid("--event", event, "name the event to skip");
     }

@@ -58,11 +58,7 @@ final class WaitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Problems problems = new Problems();
     String bootstrap = kafka.validate(problems);
-    for (String s : standbys) {
-      if (!KafkaNames.isLegal(s.strip())) {
-        problems.invalid("--standbys", s, "use letters, digits, '.', '_' and '-'");
-      }
-    }
+    standbys.forEach(s -> KafkaNames.checkName("--standbys", s.strip(), problems));
     if (timeout.isNegative()) {
       problems.invalid("--timeout", timeout, "must not be negative");
     }

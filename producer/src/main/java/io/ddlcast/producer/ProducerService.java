@@ -94,14 +94,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
    * --metrics-port is given (a port that cannot be bound is a configuration error: nothing is started).
    */
   public Thread start() {
-    if (config.metricsPort() != null) {
-      try {
-        metricsServer = MetricsServer.start("0.0.0.0", config.metricsPort(), registry, this::health);
-      } catch (IOException e) {
-        throw new DdlcastException(ExitCode.USAGE, "cannot serve metrics on --metrics-port " + config.metricsPort()
-            + ": " + e.getMessage(), e);
-      }
-    }
+    metricsServer = MetricsServer.forOption(config.metricsPort(), registry, this::health);
     Thread thread = new Thread(this, "ddlcast-producer");
     thread.start();
     return thread;

@@ -33,6 +33,13 @@ public final class KafkaNames {
     }
   }
 
+  /** A name that becomes part of Kafka names (a standby's consumer group, a source's transactional id). */
+  public static void checkName(String option, String name, Problems problems) {
+    if (!isLegal(name)) {
+      problems.invalid(option, name, "use letters, digits, '.', '_' and '-'");
+    }
+  }
+
   /** Legal as a topic name, and therefore in the names ddlcast derives from it (transactional ids, groups). */
   public static boolean isLegal(String name) {
     return name != null && TOPIC.matcher(name).matches() && !name.equals(".") && !name.equals("..");

@@ -3,6 +3,8 @@ package io.ddlcast.common.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -31,6 +33,22 @@ public final class MetricsServer implements AutoCloseable {
   private MetricsServer(HttpServer server, ExecutorService executor) {
     this.server = server;
     this.executor = executor;
+  }
+
+  /**
+   * The server a service's {@code --metrics-port} asks for, on all interfaces, or null without the option. A port that
+   * cannot be bound is a configuration error (exit code 2): the service does not start.
+   */
+  public static MetricsServer forOption(Integer port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+    if (port == null) {
+      return null;
+    }
+    try {
+      return start("0.0.0.0", port, registry, health);
+    } catch (IOException e) {
+      throw new DdlcastException(ExitCode.USAGE,
+          "cannot serve metrics on --metrics-port " + port + ": " + e.getMessage(), e);
+    }
   }
 
   /**
