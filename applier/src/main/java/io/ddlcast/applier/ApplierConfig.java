@@ -15,23 +15,6 @@ public record ApplierConfig(
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
       Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters) {
-    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-        Map<String, String> tablespaceMap, String onError) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError, null,
-          EventFilter.Options.NONE);
-    }
-
-    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-        Map<String, String> tablespaceMap, Integer metricsPort) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", metricsPort,
-          EventFilter.Options.NONE);
-    }
-
-    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-        Map<String, String> tablespaceMap, EventFilter.Options filters) {
-      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, "stop", null, filters);
-    }
-
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
       this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of(), "stop", null,
           EventFilter.Options.NONE);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddlcast.common.cli.Cli;
 import io.ddlcast.common.cli.InvalidConfigException;
+import io.ddlcast.common.event.EventFilter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class ApplierConfigTest {
   private static ApplierConfig.Raw raw(int parallelism, Integer metricsPort) {
     return new ApplierConfig.Raw("localhost:9092", "ddlcast.ddl", "standby1",
-        "jdbc:postgresql://localhost:5432/postgres?user=postgres", parallelism, Map.of(), metricsPort);
+        "jdbc:postgresql://localhost:5432/postgres?user=postgres", parallelism, Map.of(), "stop", metricsPort,
+        EventFilter.Options.NONE);
   }
 
   @Test
@@ -44,18 +46,19 @@ class ApplierConfigTest {
 
   private static ApplierConfig.Raw raw(String onError) {
     return new ApplierConfig.Raw("127.0.0.1:9092", "ddlcast.ddl", "s1", "jdbc:postgresql://127.0.0.1:5432/postgres",
-        4, Map.of(), onError);
+        4, Map.of(), onError, null, EventFilter.Options.NONE);
   }
 
   @Test
   void onErrorIsStopByDefaultOrSkip() {
-    assertThat(ApplierConfig.validate(raw((String) null)).onError()).isEqualTo(OperatorDecisions.OnError.STOP);
+    assertThat(ApplierConfig.validate(raw(null)).onError()).isEqualTo(OperatorDecisions.OnError.STOP);
     assertThat(ApplierConfig.validate(raw("SKIP")).onError()).isEqualTo(OperatorDecisions.OnError.SKIP);
   }
 
   @Test
   void everyProblemIsNamedAtOnce() {
-    ApplierConfig.Raw bad = new ApplierConfig.Raw(null, "ddlcast.ddl", "s 1", "not-a-url", 0, Map.of(), "ignore");
+    ApplierConfig.Raw bad = new ApplierConfig.Raw(null, "ddlcast.ddl", "s 1", "not-a-url", 0, Map.of(), "ignore", null,
+        EventFilter.Options.NONE);
     assertThatThrownBy(() -> ApplierConfig.validate(bad)).isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("--bootstrap-servers").hasMessageContaining("--standby-name")
         .hasMessageContaining("--standby-url").hasMessageContaining("--parallelism")

@@ -16,7 +16,8 @@ class ApplierServiceTest {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("0.0.0.0", 0));
       ApplierConfig config = ApplierConfig.validate(new ApplierConfig.Raw("localhost:1", "ddlcast.ddl", "s1",
-          "jdbc:postgresql://localhost:1/postgres", 1, Map.of(), taken.getLocalPort()));
+          "jdbc:postgresql://localhost:1/postgres", 1, Map.of(), "stop", taken.getLocalPort(),
+          io.ddlcast.common.event.EventFilter.Options.NONE));
       ApplierService service = new ApplierService(config);
       assertThatThrownBy(service::start).isInstanceOf(DdlcastException.class)
           .hasMessageStartingWith("cannot serve metrics on --metrics-port " + taken.getLocalPort() + ": ")
