@@ -71,6 +71,28 @@ final class LogSource {
     return names;
   }
 
+  /**
+   * Bytes of csvlog after a position: the rest of its file and every later file (all files for a null position). How
+   * far a reader at that position is behind the primary.
+   */
+  long bytesAfter(LogCursor cursor) throws IOException {
+    long behind = 0;
+    for (String file : files()) {
+      int order = cursor == null ? 1 : file.compareTo(cursor.file());
+      if (order < 0) {
+        continue;
+      }
+      long size;
+      try {
+        size = Files.size(resolve(file));
+      } catch (NoSuchFileException e) {
+        continue; // removed between listing and sizing
+      }
+      behind += order == 0 ? Math.max(0, size - cursor.offset()) : size;
+    }
+    return behind;
+  }
+
   Path resolve(String fileName) throws IOException {
     return directory().orElseThrow(() -> new NoSuchFileException(describe())).resolve(fileName);
   }

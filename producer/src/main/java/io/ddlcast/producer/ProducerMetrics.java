@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -125,29 +123,12 @@ final class ProducerMetrics {
   double lagBytes() {
     LogCursor at = position;
     try {
-      List<String> files = source.files();
-      if (files.isEmpty()) {
+      if (source.files().isEmpty()) {
         return at == null ? Double.NaN : 0;
       }
-      long behind = 0;
-      for (String file : files) {
-        if (at == null || file.compareTo(at.file()) > 0) {
-          behind += size(file);
-        } else if (file.equals(at.file())) {
-          behind += Math.max(0, size(file) - at.offset());
-        }
-      }
-      return behind;
+      return source.bytesAfter(at);
     } catch (IOException e) {
       return Double.NaN;
-    }
-  }
-
-  private long size(String file) throws IOException {
-    try {
-      return Files.size(source.resolve(file));
-    } catch (NoSuchFileException e) {
-      return 0; // removed between listing and sizing
     }
   }
 

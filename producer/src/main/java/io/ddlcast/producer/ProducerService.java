@@ -309,19 +309,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
 
   /** Bytes of csvlog written after the cursor (in its file and later ones); -1 if the files cannot be listed. */
   private long behindBytes(LogCursor cursor) {
-    if (cursor == null) {
-      return -1;
-    }
     try {
-      long behind = 0;
-      for (String file : config.logSource().files()) {
-        int order = file.compareTo(cursor.file());
-        if (order >= 0) {
-          long size = java.nio.file.Files.size(config.logSource().resolve(file));
-          behind += order == 0 ? Math.max(0, size - cursor.offset()) : size;
-        }
-      }
-      return behind;
+      return cursor == null ? -1 : config.logSource().bytesAfter(cursor);
     } catch (IOException e) {
       return -1;
     }

@@ -217,4 +217,15 @@ class LogFollowerTest {
     append("postgresql-1.csv", statement(2, "CREATE TABLE b()"));
     assertThat(lines(follower)).containsExactly(2L);
   }
+
+  @Test
+  void theBytesBehindAPositionCountTheRestOfItsFileAndEveryLaterOne() throws IOException {
+    append("postgresql-1.csv", "0123456789");
+    append("postgresql-2.csv", "abcde");
+    LogSource source = LogSource.ofLogDir(dir);
+    assertThat(source.bytesAfter(null)).isEqualTo(15);
+    assertThat(source.bytesAfter(new LogCursor("postgresql-1.csv", 4))).isEqualTo(11);
+    assertThat(source.bytesAfter(new LogCursor("postgresql-2.csv", 5))).isZero();
+    assertThat(source.bytesAfter(new LogCursor("postgresql-0.csv", 0))).isEqualTo(15); // removed: all after it
+  }
 }
