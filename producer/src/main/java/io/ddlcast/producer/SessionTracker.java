@@ -483,7 +483,13 @@ final class SessionTracker {
     } else if (control != null && (control.startsWith("ROLLBACK") || control.startsWith("ABORT"))) {
       rollback(session, "rolled back on the primary");
     } else if (!txn.explicit || (control != null && (control.startsWith("COMMIT") || control.startsWith("END")))) {
-      commit(session);
+      // the log shows only that it ended, somewhere before this record: like a commit the primary reports, it goes
+      // before the commits that waited for it (a disconnection is logged late, after later sessions' records)
+      if (txn.xid != null) {
+        insertBeforeWaiters(txn.xid, () -> commit(session));
+      } else {
+        commit(session);
+      }
     } else if (primaryAvailable && txn.xid != null) {
       session.txn = null;
       prepared.put(txn.xid, txn); // decided by its status, like a prepared transaction

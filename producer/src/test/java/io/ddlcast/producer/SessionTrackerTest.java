@@ -127,6 +127,22 @@ class SessionTrackerTest {
   }
 
   @Test
+  void aLateDisconnectionKeepsAnAutoCommitInItsPlaceBeforeTheCommitsThatWaitedForIt() {
+    // pgjdbc in auto-commit, one connection per statement (seen in ProducerRestartIT): t7 committed before t8's
+    // connection opened, but the backends log their disconnections in either order
+    String t7 = Csvlog.record("s.7", 1, "3/7", "LOG", "00000", "idle", "execute <unnamed>: CREATE TABLE t7()", "")
+        + Csvlog.record("s.7", 2, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744");
+    String t8 = Csvlog.record("s.8", 1, "4/8", "LOG", "00000", "idle", "execute <unnamed>: CREATE TABLE t8()", "")
+        + Csvlog.record("s.8", 2, "4/8", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "745");
+    String t8Gone = Csvlog.record("s.8", 3, "", "LOG", "00000", "idle", "disconnection: session time: 0:00:00.01", "");
+    String t7Gone = Csvlog.record("s.7", 3, "", "LOG", "00000", "idle", "disconnection: session time: 0:00:00.02", "");
+    List<Outcome> outcomes = new ArrayList<>(feed(t7 + t8 + t8Gone + t7Gone));
+    outcomes.addAll(tracker.applyStatuses(Map.of()));
+    assertThat(published(outcomes)).containsExactly("CREATE TABLE t7()", "CREATE TABLE t8()");
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
   void aQuietSessionWithoutATransactionIdIsSettledByTheBarrier() {
     List<Outcome> outcomes = feed(
         Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle", "execute <unnamed>: CREATE TABLE j()", ""));
