@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * <p>Committed transactions are emitted in the order their commits appear in the log. Where another session's
  * transaction is still open when one commits, the commit is held for one round of asking the primary, so that a
  * transaction that committed earlier but whose own commit record is late (or never comes: auto-commit over the
- * extended protocol) is emitted first.
+ * extended protocol) is emitted first: when the primary reports it committed, or when the log shows its end only
+ * late (a disconnection, which a backend logs as it exits, after records of sessions that started later).
  *
  * <p>Never emitted (dropped with the reason): temporary objects, ddlcast's own objects and sessions,
  * {@code ALTER SYSTEM}, DDL inside SQL-language functions (PostgreSQL does not log its text), and what cannot be
