@@ -5,6 +5,7 @@ import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.KafkaServer;
 import io.ddlcast.testkit.PostgresOptions;
 import io.ddlcast.testkit.PostgresServer;
+import io.ddlcast.testkit.Resources;
 import io.ddlcast.testkit.TestServers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ final class Rig implements AutoCloseable {
   final PostgresServer primary;
   final List<PostgresServer> standbys = new ArrayList<>();
   final Path logs;
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Resources resources = new Resources();
   private Component producer;
   private final List<Component> appliers = new ArrayList<>();
 
@@ -44,7 +45,7 @@ final class Rig implements AutoCloseable {
     this.topic = topic;
     this.primary = primary;
     this.logs = logs;
-    resources.add(primary);
+    resources.track(primary);
   }
 
   /** Creates a primary and {@code standbyCount} standbys in parallel and installs the helper on the primary. */
@@ -158,18 +159,11 @@ final class Rig implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T track(T resource) {
-    resources.add(resource);
-    return resource;
+    return resources.track(resource);
   }
 
   @Override
   public void close() {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      try {
-        resources.get(i).close();
-      } catch (Exception e) {
-        System.err.println("closing " + resources.get(i) + ": " + e);
-      }
-    }
+    resources.close();
   }
 }

@@ -10,6 +10,7 @@ import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.KafkaServer;
 import io.ddlcast.testkit.PostgresOptions;
 import io.ddlcast.testkit.PostgresServer;
+import io.ddlcast.testkit.Resources;
 import io.ddlcast.testkit.TestServers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ final class Pipeline implements AutoCloseable {
   final PostgresServer primary;
   final Map<String, PostgresServer> standbys = new HashMap<>();
   private final Path logs;
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Resources resources = new Resources();
 
   Pipeline(String testName, String... standbyNames) {
     this(testName, PostgresOptions.primary().withSetting("max_prepared_transactions", "10"), standbyNames);
@@ -198,18 +199,11 @@ final class Pipeline implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T track(T resource) {
-    resources.add(resource);
-    return resource;
+    return resources.track(resource);
   }
 
   @Override
   public void close() {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      try {
-        resources.get(i).close();
-      } catch (Exception e) {
-        System.err.println("closing " + resources.get(i) + ": " + e);
-      }
-    }
+    resources.close();
   }
 }
