@@ -7,11 +7,15 @@ import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.jdbc.PgUrl;
+import io.ddlcast.producer.primary.HelperInstaller;
+import io.ddlcast.producer.primary.PrimaryClient;
+import io.ddlcast.producer.primary.PrimarySettings;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +47,7 @@ final class CheckCommand implements Callable<Integer> {
     PgUrl primary = PrimaryUrlOption.parse(primaryUrl);
     List<PrimarySettings.Finding> findings;
     Map<String, HelperInstaller.State> helper = new LinkedHashMap<>();
-    try (PrimaryMonitor monitor = new PrimaryMonitor(primary)) {
+    try (PrimaryClient monitor = new PrimaryClient(primary)) {
       findings = PrimarySettings.judge(monitor.settings(PrimarySettings.names()));
       HelperInstaller installer = new HelperInstaller(primary);
       for (String database : installer.databases()) {
@@ -89,7 +93,7 @@ final class CheckCommand implements Callable<Integer> {
           f.ok() ? "ok" : "NOT OK: " + f.rule().why());
     }
     out.printf("%n%-26s %s%n", "DATABASE", "DDLCAST HELPER (event trigger)");
-    helper.forEach((db, state) -> out.printf("%-26s %s%n", db, state.name().toLowerCase(java.util.Locale.ROOT)));
+    helper.forEach((db, state) -> out.printf("%-26s %s%n", db, state.name().toLowerCase(Locale.ROOT)));
     out.println();
     if (ready) {
       out.println("Ready: the producer can follow this primary.");
@@ -114,7 +118,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     ArrayNode databases = root.putArray("helper");
     helper.forEach((db, state) -> databases.addObject().put("database", db)
-        .put("state", state.name().toLowerCase(java.util.Locale.ROOT)));
+        .put("state", state.name().toLowerCase(Locale.ROOT)));
     ArrayNode fixes = root.putArray("fix");
     fix.forEach(fixes::add);
     out.println(root.toString());

@@ -4,14 +4,15 @@ import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.jdbc.PgUrl;
+import io.ddlcast.producer.primary.HelperInstaller;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code ddlcast-producer install}: puts ddlcast's helper (an event trigger) into every database of the primary. */
 @Command(name = "install", mixinStandardHelpOptions = true, sortOptions = false,

@@ -1,5 +1,13 @@
 package io.ddlcast.producer;
 
+import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.StatementParts;
+import io.ddlcast.producer.csvlog.CsvlogParser;
+import io.ddlcast.producer.csvlog.LogFollower;
+import io.ddlcast.producer.csvlog.LogRecord;
+import io.ddlcast.producer.csvlog.LogSource;
+import io.ddlcast.producer.settle.Outcome;
+import io.ddlcast.producer.settle.SessionTracker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -7,7 +15,7 @@ import java.util.List;
 /**
  * The producer's reading stack ({@link LogFollower} → {@link CsvlogParser} → {@link SessionTracker}) driven offline,
  * on one thread, without Kafka or the primary: what the benchmark measures, and nothing else. It adds no logic of
- * its own; the classes are the ones {@link ProducerService} runs, with the same batch size.
+ * its own; the classes are the ones {@link ProducerLoop} runs, with the same batch size.
  */
 public final class OfflineReader {
 
@@ -21,8 +29,8 @@ public final class OfflineReader {
    * session tracker, and returns the totals. Decisions that would need the primary are counted as dropped.
    */
   public static Totals readDirectory(Path logDir) throws IOException {
-    LogFollower follower = new LogFollower(LogSource.ofLogDir(logDir), null, ProducerService.MAX_BATCH_BYTES);
-    SessionTracker tracker = new SessionTracker(new StatementRecords("offline"), false);
+    LogFollower follower = new LogFollower(LogSource.ofLogDir(logDir), null, ProducerLoop.MAX_BATCH_BYTES);
+    SessionTracker tracker = new SessionTracker(new EventFactory("offline"), false);
     long records = 0;
     long bytes = 0;
     long published = 0;

@@ -5,6 +5,7 @@ import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
+import io.ddlcast.producer.csvlog.LogSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,21 +46,6 @@ public record ProducerConfig(
         int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval) {
       this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
           pollInterval, null, EventFilter.Options.NONE, false);
-    }
-
-    /** Without a metrics server. */
-    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
-        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval,
-        EventFilter.Options filters, boolean acceptFiniteRetention) {
-      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
-          pollInterval, null, filters, acceptFiniteRetention);
-    }
-
-    /** Without filters. */
-    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
-        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval, Integer metricsPort) {
-      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
-          pollInterval, metricsPort, EventFilter.Options.NONE, false);
     }
   }
 

@@ -1,12 +1,20 @@
 package io.ddlcast.producer;
 
 import io.ddlcast.common.error.ErrorKind;
+import io.ddlcast.producer.capture.DropKind;
+import io.ddlcast.producer.csvlog.LogCursor;
+import io.ddlcast.producer.csvlog.LogRecord;
+import io.ddlcast.producer.csvlog.LogSource;
+import io.ddlcast.producer.csvlog.LogTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,8 +27,9 @@ import java.util.Map;
  *                                                 failure included)
  * ddlcast_producer_csvlog_read_bytes_total        bytes of those records
  * ddlcast_producer_events_published_total         events committed to the topic
- * ddlcast_producer_records_dropped_total{reason}  DDL not published: rolled_back, failed, undecided, not_replicated
- *                                                 (temporary, ddlcast's own, ALTER SYSTEM, ...), too_large
+ * ddlcast_producer_records_dropped_total{reason}  DDL not published, by {@link DropKind#label()}: rolled_back,
+ *                                                 failed, undecided, not_replicated (temporary, ddlcast's own,
+ *                                                 ALTER SYSTEM, DDL in SQL functions, ...), too_large
  * ddlcast_producer_errors_total{kind,target}      kind retriable|permanent; target csvlog|kafka|primary
  * ddlcast_producer_lag_bytes                      csvlog bytes not read yet: from the reader's position to the end
  *                                                 of the newest csv file (NaN until the first file is found)
@@ -37,33 +46,10 @@ final class ProducerMetrics {
   private final Counter recordsRead;
   private final Counter bytesRead;
   private final Counter published;
-  private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
+  private final Map<DropKind, Counter> dropped = new EnumMap<>(DropKind.class);
   private final Map<ErrorKind, Map<String, Counter>> errors = new EnumMap<>(ErrorKind.class);
   private volatile LogCursor position;
   private volatile String newestLogTime;
-
-  /** Why a statement was not published, as a label value: few and fixed. */
-  enum DropReason {
-    ROLLED_BACK, FAILED, UNDECIDED, NOT_REPLICATED, TOO_LARGE;
-
-    String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** The kind of a drop reason as {@link SessionTracker} words it. */
-    static DropReason of(String reason) {
-      if (reason.startsWith("rolled back")) {
-        return ROLLED_BACK;
-      }
-      if (reason.startsWith("failed")) {
-        return FAILED;
-      }
-      if (reason.startsWith("undecided")) {
-        return UNDECIDED;
-      }
-      return NOT_REPLICATED;
-    }
-  }
 
   ProducerMetrics(MeterRegistry registry, LogSource source) {
     this.source = source;
@@ -73,15 +59,15 @@ final class ProducerMetrics {
         .description("bytes of csvlog records read").register(registry);
     published = Counter.builder("ddlcast_producer_events_published")
         .description("DDL events committed to the topic").register(registry);
-    for (DropReason reason : DropReason.values()) {
-      dropped.put(reason, Counter.builder("ddlcast_producer_records_dropped").tag("reason", reason.label())
+    for (DropKind kind : DropKind.values()) { // kinds that share a label share its counter
+      dropped.put(kind, Counter.builder("ddlcast_producer_records_dropped").tag("reason", kind.label())
           .description("DDL statements seen in the log and not published").register(registry));
     }
     for (ErrorKind kind : ErrorKind.values()) {
-      Map<String, Counter> byTarget = new java.util.HashMap<>();
+      Map<String, Counter> byTarget = new HashMap<>();
       for (String target : List.of("csvlog", "kafka", "primary")) {
         byTarget.put(target, Counter.builder("ddlcast_producer_errors").tag("kind", kind.name().toLowerCase(
-            java.util.Locale.ROOT)).tag("target", target).description("errors met, by kind and by what failed")
+            Locale.ROOT)).tag("target", target).description("errors met, by kind and by what failed")
             .register(registry));
       }
       errors.put(kind, byTarget);
@@ -111,8 +97,8 @@ final class ProducerMetrics {
     published.increment(events);
   }
 
-  void dropped(DropReason reason) {
-    dropped.get(reason).increment();
+  void dropped(DropKind kind) {
+    dropped.get(kind).increment();
   }
 
   void error(ErrorKind kind, String target) {
@@ -137,7 +123,7 @@ final class ProducerMetrics {
     if (text == null) {
       return Double.NaN;
     }
-    java.time.Instant time = StatementRecords.parseTime(text);
+    Instant time = LogTime.parse(text);
     return time == null ? Double.NaN : time.toEpochMilli() / 1000.0;
   }
 }

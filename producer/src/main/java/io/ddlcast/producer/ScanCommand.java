@@ -10,6 +10,12 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
+import io.ddlcast.producer.capture.DropKind;
+import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.csvlog.CsvlogParser;
+import io.ddlcast.producer.csvlog.LogRecord;
+import io.ddlcast.producer.settle.Outcome;
+import io.ddlcast.producer.settle.SessionTracker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -57,7 +63,7 @@ final class ScanCommand implements Callable<Integer> {
     EventFilter filter = EventFilter.of(filters.options(), problems);
     problems.throwIfAny();
     PrintWriter out = spec.commandLine().getOut();
-    SessionTracker tracker = new SessionTracker(new StatementRecords(source), false);
+    SessionTracker tracker = new SessionTracker(new EventFactory(source), false);
     for (Path file : files) {
       byte[] bytes;
       try {
@@ -92,7 +98,7 @@ final class ScanCommand implements Callable<Integer> {
       line = line("filtered", outcome.event());
       line.put("reason", rejection);
     } else if (outcome instanceof Outcome.Drop d) {
-      boolean undecided = d.reason().startsWith("undecided");
+      boolean undecided = d.kind() == DropKind.UNDECIDED;
       line = line(undecided ? "undecided" : "drop", d.event());
       line.put("reason", d.reason());
       if (undecided) {

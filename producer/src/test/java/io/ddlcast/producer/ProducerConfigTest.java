@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddlcast.common.cli.Cli;
 import io.ddlcast.common.cli.InvalidConfigException;
+import io.ddlcast.common.event.EventFilter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
-import java.util.Map;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class ProducerConfigTest {
 
   private ProducerConfig.Raw raw(Integer metricsPort) {
     return new ProducerConfig.Raw("localhost:9092", "ddlcast.ddl", null, logDir, null, "primary1", 1, -1,
-        StartFrom.EARLIEST, Duration.ofMillis(200), metricsPort);
+        StartFrom.EARLIEST, Duration.ofMillis(200), metricsPort, EventFilter.Options.NONE, false);
   }
 
   @Test
@@ -32,7 +33,7 @@ class ProducerConfigTest {
   @Test
   void aMetricsPortOutOfRangeIsReportedWithTheOtherProblems() {
     ProducerConfig.Raw bad = new ProducerConfig.Raw("localhost:9092", "ddlcast.ddl", null, logDir, null, "primary1",
-        0, -1, StartFrom.EARLIEST, Duration.ofMillis(200), 70_000);
+        0, -1, StartFrom.EARLIEST, Duration.ofMillis(200), 70_000, EventFilter.Options.NONE, false);
     assertThatThrownBy(() -> ProducerConfig.validate(bad)).isInstanceOf(InvalidConfigException.class)
         .extracting(e -> ((InvalidConfigException) e).problems()).asList().containsExactly(
             "Invalid value '0' for option --partitions: must be at least 1",

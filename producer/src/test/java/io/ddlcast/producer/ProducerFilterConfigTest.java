@@ -7,10 +7,6 @@ import io.ddlcast.common.cli.InvalidConfigException;
 import io.ddlcast.common.event.EventFilter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +16,7 @@ class ProducerFilterConfigTest {
 
   private ProducerConfig.Raw raw(String bootstrap, EventFilter.Options filters, boolean accept) {
     return new ProducerConfig.Raw(bootstrap, "ddlcast.ddl", null, dir, null, "p1", 1, -1, StartFrom.EARLIEST,
-        Duration.ofMillis(200), filters, accept);
+        Duration.ofMillis(200), null, filters, accept);
   }
 
   @Test
@@ -44,21 +40,5 @@ class ProducerFilterConfigTest {
             .anyMatch(p -> p.startsWith("Invalid value 'nohostport' for option --bootstrap-servers"))
             .anyMatch(p -> p.startsWith("Invalid value 'a,,b' for option --exclude-databases"))
             .anyMatch(p -> p.startsWith("Invalid value 'CREATE_TABLE' for option --include-commands")));
-  }
-
-  private static Config topic(String retentionMs, String retentionBytes, String policy) {
-    return new Config(List.of(new ConfigEntry("retention.ms", retentionMs),
-        new ConfigEntry("retention.bytes", retentionBytes), new ConfigEntry("cleanup.policy", policy),
-        new ConfigEntry("segment.ms", "3600000")));
-  }
-
-  @Test
-  void aTopicKeepsHistoryOnlyWithInfiniteRetentionAndNoCompaction() {
-    assertThat(EventPublisher.historyRisks(topic("-1", "-1", "delete"))).isEmpty();
-    Map<String, String> risks = EventPublisher.historyRisks(topic("3600000", "1073741824", "compact,delete"));
-    assertThat(risks).containsExactly(Map.entry("retention.ms", "3600000"),
-        Map.entry("retention.bytes", "1073741824"), Map.entry("cleanup.policy", "compact,delete"));
-    assertThat(EventPublisher.fixes(risks)).isEqualTo("retention.ms=-1,retention.bytes=-1,cleanup.policy=delete");
-    assertThat(EventPublisher.historyRisks(topic("-1", "-1", "compact"))).containsOnlyKeys("cleanup.policy");
   }
 }

@@ -2,15 +2,29 @@ package io.ddlcast.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.ErrorKind;
+import io.ddlcast.common.event.EventFilter;
+import io.ddlcast.producer.capture.DropKind;
+import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.csvlog.Csvlog;
+import io.ddlcast.producer.csvlog.CsvlogParser;
+import io.ddlcast.producer.csvlog.LogFollower;
+import io.ddlcast.producer.csvlog.LogRecord;
+import io.ddlcast.producer.csvlog.LogSource;
+import io.ddlcast.producer.settle.Outcome;
+import io.ddlcast.producer.settle.SessionTracker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,12 +80,12 @@ class ProducerMetricsTest {
   @Test
   void dropsAreCountedByReasonKindAndErrorsByKindAndTarget() {
     ProducerMetrics metrics = new ProducerMetrics(registry, LogSource.ofLogDir(dir));
-    metrics.dropped(ProducerMetrics.DropReason.of("rolled back on the primary"));
-    metrics.dropped(ProducerMetrics.DropReason.of("rolled back on the primary with its savepoint"));
-    metrics.dropped(ProducerMetrics.DropReason.of("failed on the primary: ERROR 42P07 relation exists"));
-    metrics.dropped(ProducerMetrics.DropReason.of("undecided: prepared for two-phase commit, ..."));
-    metrics.dropped(ProducerMetrics.DropReason.of("temporary object (exists only in its session)"));
-    metrics.dropped(ProducerMetrics.DropReason.TOO_LARGE);
+    metrics.dropped(DropKind.ROLLED_BACK); // rolled back on the primary
+    metrics.dropped(DropKind.ROLLED_BACK); // rolled back on the primary with its savepoint
+    metrics.dropped(DropKind.FAILED); // failed on the primary: ERROR 42P07 relation exists
+    metrics.dropped(DropKind.UNDECIDED); // undecided: prepared for two-phase commit, ...
+    metrics.dropped(DropKind.NOT_REPLICATED); // temporary object (exists only in its session)
+    metrics.dropped(DropKind.TOO_LARGE);
     metrics.error(ErrorKind.RETRIABLE, "kafka");
     metrics.error(ErrorKind.RETRIABLE, "kafka");
     metrics.error(ErrorKind.PERMANENT, "primary");
@@ -90,5 +104,32 @@ class ProducerMetricsTest {
         .contains("ddlcast_producer_events_published_total 3.0")
         .contains("ddlcast_producer_csvlog_read_bytes_total 0.0")
         .contains("ddlcast_producer_lag_bytes ");
+  }
+
+  private static List<LogRecord> fixture(String name) throws IOException {
+    try (InputStream in = ProducerMetricsTest.class.getResourceAsStream("/csvlog/capture/" + name + ".csv")) {
+      byte[] bytes = in.readAllBytes();
+      return CsvlogParser.parse(name, 0, bytes, bytes.length).records();
+    }
+  }
+
+  @Test
+  void aSessionThatEndsOrIsTerminatedInsideItsTransactionCountsAsRolledBack() throws IOException {
+    ProducerMetrics metrics = new ProducerMetrics(registry, LogSource.ofLogDir(dir));
+    OutcomeRouter router = new OutcomeRouter(EventFilter.of(EventFilter.Options.NONE, new Problems()), metrics,
+        database -> { });
+    SessionTracker tracker = new SessionTracker(new EventFactory("metrics"), false);
+    List<Outcome> outcomes = new ArrayList<>();
+    for (String name : List.of("05-disconnect-open-tx", "06-terminated")) {
+      fixture(name).forEach(r -> outcomes.addAll(tracker.accept(r)));
+    }
+    assertThat(outcomes).extracting(o -> ((Outcome.Drop) o).reason()).containsExactly(
+        "the session ended with its transaction open: rolled back on the primary",
+        "the session was terminated (57P01 terminating connection due to administrator command) with its "
+            + "transaction open: rolled back on the primary");
+    assertThat(router.route(outcomes)).isEmpty();
+    assertThat(registry.scrape())
+        .contains("ddlcast_producer_records_dropped_total{reason=\"rolled_back\"} 2.0")
+        .contains("ddlcast_producer_records_dropped_total{reason=\"not_replicated\"} 0.0");
   }
 }

@@ -39,10 +39,20 @@ public final class Backoff {
     attempts = 0;
   }
 
+  /** The backoff of a service waiting at start for a server it needs: from half a second up to 15 s. */
+  public static Backoff startup() {
+    return new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
+  }
+
   /** Sleeps for {@link #next()}; returns false when interrupted (the interrupt flag is kept). */
   public boolean sleep() {
+    return sleep(next());
+  }
+
+  /** Sleeps; returns false when interrupted (the interrupt flag is kept). The one sleep of ddlcast's loops. */
+  public static boolean sleep(Duration duration) {
     try {
-      Thread.sleep(next().toMillis());
+      Thread.sleep(duration.toMillis());
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -44,7 +44,12 @@ public record SqlCommand(
   private static final int LOOKAHEAD = 12;
 
   public static SqlCommand of(String sql) {
-    List<Token> tokens = SqlLexer.tokens(sql, LOOKAHEAD);
+    return of(SqlText.of(sql));
+  }
+
+  /** The command of a statement whose tokens were already read (see {@link SqlText}). */
+  public static SqlCommand of(SqlText sql) {
+    List<Token> tokens = sql.tokens(LOOKAHEAD);
     if (tokens.isEmpty() || tokens.get(0).kind() != Kind.WORD) {
       return new SqlCommand("", null, false, false, false, false);
     }
@@ -134,15 +139,14 @@ public record SqlCommand(
    * {@code GRANT r TO u} / {@code REVOKE r FROM u} (role membership: no ON before TO/FROM), or privileges on a
    * database or tablespace: both change shared catalogs, and event triggers do not fire for them.
    */
-  private static boolean isRoleMembershipOrGlobalGrant(String sql) {
-    SqlLexer lexer = new SqlLexer(sql);
+  private static boolean isRoleMembershipOrGlobalGrant(SqlText sql) {
     Token token;
-    while ((token = lexer.next()) != null) {
+    for (int i = 0; (token = sql.token(i)) != null; i++) {
       if (token.is("TO") || token.is("FROM")) {
         return true;
       }
       if (token.is("ON")) {
-        Token type = lexer.next();
+        Token type = sql.token(i + 1);
         return type != null && (type.is("DATABASE") || type.is("TABLESPACE"));
       }
     }

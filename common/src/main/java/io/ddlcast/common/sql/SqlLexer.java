@@ -2,6 +2,7 @@ package io.ddlcast.common.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A small lexer for PostgreSQL statement text: enough to read leading keywords and identifiers, and to find the
@@ -45,6 +46,11 @@ public final class SqlLexer {
     }
   }
 
+  /** Tokens kept per statement by {@link #statements}: what the readers of a statement's head look at. */
+  public static final int KEPT_TOKENS = 80;
+
+  private static final LongAdder LEXED = new LongAdder();
+
   private final String sql;
   private int pos;
 
@@ -70,8 +76,18 @@ public final class SqlLexer {
    * for its END.
    */
   public static List<String> split(String sql) {
-    List<String> parts = new ArrayList<>();
+    return statements(sql).stream().map(SqlText::text).toList();
+  }
+
+  /**
+   * The statements of a string as {@link #split} finds them, each with the tokens this one pass read: the first
+   * {@value #KEPT_TOKENS} of each statement are kept, so that reading a statement's command and names lexes
+   * nothing again.
+   */
+  public static List<SqlText> statements(String sql) {
+    List<SqlText> statements = new ArrayList<>();
     SqlLexer lexer = new SqlLexer(sql);
+    List<Token> kept = new ArrayList<>();
     int statementStart = 0;
     int atomicDepth = 0;
     Token previous = null;
@@ -84,23 +100,56 @@ public final class SqlLexer {
       } else if (atomicDepth > 0 && token.is("CASE")) {
         atomicDepth++; // CASE ... END inside an atomic body
       } else if (atomicDepth == 0 && token.kind() == Kind.SYMBOL && token.text().equals(";")) {
-        addTrimmed(parts, sql.substring(statementStart, token.start()));
+        addStatement(statements, sql, statementStart, token.start(), kept);
         statementStart = token.end();
+        kept = new ArrayList<>();
+        previous = token;
+        continue;
+      }
+      if (kept.size() <= KEPT_TOKENS) { // one more than kept: tells whether the statement goes on
+        kept.add(token);
       }
       previous = token;
     }
-    addTrimmed(parts, sql.substring(statementStart));
-    return parts;
+    addStatement(statements, sql, statementStart, sql.length(), kept);
+    return statements;
   }
 
-  private static void addTrimmed(List<String> parts, String part) {
-    if (new SqlLexer(part).next() != null) {
-      parts.add(part.strip());
+  private static void addStatement(List<SqlText> statements, String sql, int start, int end, List<Token> tokens) {
+    if (tokens.isEmpty()) {
+      return;
     }
+    String part = sql.substring(start, end);
+    String text = part.strip();
+    int shift = start + part.indexOf(text);
+    List<Token> leading = new ArrayList<>(Math.min(tokens.size(), KEPT_TOKENS));
+    for (Token t : tokens.subList(0, Math.min(tokens.size(), KEPT_TOKENS))) {
+      leading.add(new Token(t.kind(), t.text(), t.start() - shift, t.end() - shift));
+    }
+    SqlLexer rest = null;
+    if (tokens.size() > KEPT_TOKENS) {
+      rest = new SqlLexer(text);
+      rest.pos = leading.get(leading.size() - 1).end();
+    }
+    statements.add(new SqlText(text, leading, rest));
   }
 
   /** The next token, or null at the end. Comments and whitespace are skipped. */
   public Token next() {
+    int from = pos;
+    Token token = scan();
+    LEXED.add(pos - from);
+    return token;
+  }
+
+  /**
+   * Characters read by every lexer of this JVM so far: for tests that check a text is lexed once, and benchmarks.
+   */
+  public static long charactersLexed() {
+    return LEXED.sum();
+  }
+
+  private Token scan() {
     skipSpaceAndComments();
     if (pos >= sql.length()) {
       return null;

@@ -18,6 +18,37 @@ class SqlLexerTest {
   }
 
   @Test
+  void statementsCarryTheTokensOfTheSplittingPassWithPositionsInTheirOwnText() {
+    List<SqlText> statements = SqlLexer.statements("  CREATE TABLE a (x int) ;\n DROP TABLE b  ");
+    assertThat(statements).extracting(SqlText::text).containsExactly("CREATE TABLE a (x int)", "DROP TABLE b");
+    Token b = statements.get(1).token(2);
+    assertThat(b.identifier()).isEqualTo("b");
+    assertThat(statements.get(1).text().substring(b.start(), b.end())).isEqualTo("b");
+    assertThat(statements.get(1).token(3)).isNull();
+  }
+
+  @Test
+  void readingAStatementAfterSplittingItLexesNoCharacterTwice() {
+    StringBuilder roles = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      roles.append(i == 0 ? "" : ", ").append("r").append(i);
+    }
+    String grant = "GRANT " + roles + " TO app";
+    String sql = "CREATE TABLE t (a int); " + grant;
+    long before = SqlLexer.charactersLexed();
+    List<SqlText> statements = SqlLexer.statements(sql);
+    assertThat(SqlLexer.charactersLexed() - before).isEqualTo(sql.length()); // the splitting pass: every character
+    SqlCommand create = SqlCommand.of(statements.get(0));
+    assertThat(SqlLexer.charactersLexed() - before).isEqualTo(sql.length()); // its command: nothing more
+    SqlCommand membership = SqlCommand.of(statements.get(1)); // looks for TO past the kept tokens
+    int keptEnd = statements.get(1).tokens(SqlLexer.KEPT_TOKENS).get(SqlLexer.KEPT_TOKENS - 1).end();
+    assertThat(SqlLexer.charactersLexed() - before).isEqualTo(sql.length() + grant.indexOf(" TO app") + " TO".length() - keptEnd); // up to TO, lazily
+    assertThat(create.tag()).isEqualTo("CREATE TABLE");
+    assertThat(membership.global()).isTrue();
+    assertThat(statements.get(1).tokens(SqlLexer.KEPT_TOKENS + 5)).hasSize(SqlLexer.KEPT_TOKENS + 5);
+  }
+
+  @Test
   void semicolonInsideStringWithDoubledQuoteDoesNotSplit() {
     assertThat(SqlLexer.split("COMMENT ON TABLE t IS 'it''s; fine'; DROP TABLE u"))
         .containsExactly("COMMENT ON TABLE t IS 'it''s; fine'", "DROP TABLE u");

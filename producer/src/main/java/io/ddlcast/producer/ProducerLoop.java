@@ -1,0 +1,309 @@
+package io.ddlcast.producer;
+
+import io.ddlcast.common.error.Backoff;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ErrorClassifier;
+import io.ddlcast.common.error.ErrorKind;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.error.Retry;
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.sql.Secrets;
+import io.ddlcast.producer.csvlog.LogCursor;
+import io.ddlcast.producer.csvlog.LogFollower;
+import io.ddlcast.producer.csvlog.LogRecord;
+import io.ddlcast.producer.csvlog.LogSource;
+import io.ddlcast.producer.primary.EventCompleter;
+import io.ddlcast.producer.primary.PrimaryRounds;
+import io.ddlcast.producer.publish.Checkpoint;
+import io.ddlcast.producer.publish.EventSink;
+import io.ddlcast.producer.settle.Outcome;
+import io.ddlcast.producer.settle.SessionTracker;
+import io.ddlcast.producer.settle.TrackerState;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's loop: follow the csvlog, settle each DDL statement's outcome, publish what took effect together
+ * with the checkpoint, repeat. Each {@link #round} reads one batch of records, settles them (asking the primary
+ * when due), and publishes the events with the checkpoint after them. Any Kafka failure restarts from the last
+ * checkpoint Kafka committed, so a batch is published entirely or not at all and then read again.
+ */
+final class ProducerLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(ProducerLoop.class);
+  /** Bytes of csvlog read per round, at most. */
+  static final int MAX_BATCH_BYTES = 4 << 20;
+  /** How much log is read, at most, between asking the primary and applying its answers. */
+  private static final int MAX_CATCH_UP_BATCHES = 64;
+  private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+  /** The longest an idle producer goes without writing its checkpoint: status tells a producer down by its age. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(10);
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+
+  /** Events decided and the state after them, published together or not at all. */
+  record Batch(List<DdlEvent> events, LogCursor cursor, TrackerState tracker, long filteredInAll) {}
+
+  /** What one round did: the events it published (none if it could not), and whether more log waits. */
+  record Round(List<DdlEvent> published, boolean more, boolean stuck) {}
+
+  /** The stages the loop drives; {@code rounds} is null without a primary connection. */
+  record Stages(LogSource source, LogFollower follower, SessionTracker tracker, PrimaryRounds rounds,
+      EventCompleter completer, EventSink sink, OutcomeRouter router, Consumer<String> newDatabase) {}
+
+  private final Stages stages;
+  private final ProducerMetrics metrics;
+  private final String source;
+  private final String kafka;
+  private final StartFrom startFrom;
+  private final BooleanSupplier running;
+  private Batch unpublished;
+  private LogCursor committedCursor;
+  private long published;
+  private String lastEventId;
+  private String lastEventLogTime;
+  private long recordsRead;
+  private long lastCheckpointNanos;
+  private long lastProgressNanos = System.nanoTime();
+
+  /** {@code kafka}: the bootstrap servers, for messages. */
+  ProducerLoop(Stages stages, ProducerMetrics metrics, String source, String kafka, StartFrom startFrom,
+      BooleanSupplier running) {
+    this.stages = stages;
+    this.metrics = metrics;
+    this.source = source;
+    this.kafka = kafka;
+    this.startFrom = startFrom;
+    this.running = running;
+  }
+
+  /** One read-decide-publish round. */
+  Round round() {
+    if (unpublished != null && !publish(unpublished)) {
+      return new Round(List.of(), false, true); // the primary or Kafka is away: nothing is read until it is out
+    }
+    LogFollower.Batch batch;
+    try {
+      batch = stages.follower().poll();
+    } catch (IOException e) {
+      csvlogError(e);
+      return new Round(List.of(), false, false);
+    }
+    List<Outcome> outcomes = new ArrayList<>(read(batch));
+    if (stages.rounds() != null) {
+      outcomes.addAll(stages.rounds().turn(this::catchUp));
+    }
+    List<DdlEvent> events = stages.router().route(outcomes);
+    stages.tracker().drainProblems().forEach(p -> LOG.warn("{}", p));
+    LogCursor cursor = stages.follower().cursor();
+    boolean moved = cursor != null && !cursor.equals(committedCursor);
+    long sinceCheckpoint = System.nanoTime() - lastCheckpointNanos;
+    boolean due = sinceCheckpoint >= CHECKPOINT_INTERVAL.toNanos();
+    boolean heartbeat = cursor != null && sinceCheckpoint >= HEARTBEAT.toNanos();
+    List<DdlEvent> out = List.of();
+    if (!events.isEmpty() || (moved && (due || !batch.more())) || heartbeat) {
+      unpublished = new Batch(events, cursor, stages.tracker().snapshot(), stages.router().filtered());
+      if (publish(unpublished)) {
+        out = events;
+      }
+    }
+    logProgress();
+    return new Round(out, batch.more(), unpublished != null);
+  }
+
+  /** The records of a batch, settled; a barrier the primary wrote settles what it was written for. */
+  private List<Outcome> read(LogFollower.Batch batch) {
+    batch.problems().forEach(p -> LOG.warn("csvlog: {}", p));
+    recordsRead += batch.records().size();
+    metrics.read(batch.records(), stages.follower().cursor());
+    List<Outcome> outcomes = new ArrayList<>();
+    for (LogRecord record : batch.records()) {
+      List<Outcome> settled = stages.rounds() == null ? null : stages.rounds().barrier(record);
+      outcomes.addAll(settled != null ? settled : stages.tracker().accept(record));
+    }
+    return outcomes;
+  }
+
+  /** The log written up to a question to the primary, read before its answers apply. */
+  private PrimaryRounds.Reading catchUp() {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < MAX_CATCH_UP_BATCHES; i++) {
+      LogFollower.Batch batch;
+      try {
+        batch = stages.follower().poll();
+      } catch (IOException e) {
+        csvlogError(e);
+        return new PrimaryRounds.Reading(outcomes, false);
+      }
+      outcomes.addAll(read(batch));
+      if (!batch.more()) {
+        break;
+      }
+    }
+    return new PrimaryRounds.Reading(outcomes, true);
+  }
+
+  private void csvlogError(IOException e) {
+    metrics.error(ErrorKind.RETRIABLE, "csvlog");
+    LOG.warn("cannot read the csvlog ({}): {}; retrying", stages.source().describe(), e.toString());
+  }
+
+  /**
+   * Publishes a batch with the checkpoint that follows it. Role password placeholders become the primary's stored
+   * verifiers first; if the primary or Kafka cannot be reached, the batch stays and is tried again.
+   */
+  private boolean publish(Batch batch) {
+    List<DdlEvent> events = new ArrayList<>(batch.events().size());
+    try {
+      for (DdlEvent event : batch.events()) {
+        events.add(stages.completer().complete(event));
+      }
+    } catch (SQLException e) {
+      metrics.error(ErrorKind.RETRIABLE, "primary");
+      LOG.warn("cannot complete {} event(s) from the primary ({}); retrying", batch.events().size(), e.getMessage());
+      return false;
+    }
+    if (!events.isEmpty()) {
+      DdlEvent last = events.get(events.size() - 1);
+      lastEventId = last.id();
+      lastEventLogTime = last.logTime() == null ? null : last.logTime().toString();
+    }
+    Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size(), lastEventId,
+        lastEventLogTime, behindBytes(batch.cursor()), batch.filteredInAll());
+    try {
+      stages.sink().publish(events, checkpoint);
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      metrics.error(ErrorKind.PERMANENT, "kafka");
+      throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over (Kafka "
+          + "fenced this one); two producers must not follow the same primary", e);
+    } catch (KafkaException e) {
+      return publishFailed(e);
+    }
+    unpublished = null;
+    published += events.size();
+    metrics.published(events.size());
+    committedCursor = batch.cursor();
+    lastCheckpointNanos = System.nanoTime();
+    for (DdlEvent e : events) {
+      LOG.info("published {} to {} ({}): {}", e.id(), e.key(), e.command(), Secrets.maskAndShorten(e.statement(), 200));
+      if ("CREATE DATABASE".equals(e.command())) {
+        stages.newDatabase().accept(e.key());
+      }
+    }
+    return true;
+  }
+
+  /** Kafka did not take the batch: stop if it never will, else start again from the last committed checkpoint. */
+  private boolean publishFailed(KafkaException e) {
+    boolean permanent = ErrorClassifier.classify(e) == ErrorKind.PERMANENT && !(e.getCause() instanceof TimeoutException);
+    metrics.error(permanent ? ErrorKind.PERMANENT : ErrorKind.RETRIABLE, "kafka");
+    if (permanent) {
+      throw new DdlcastException(ExitCode.FAILED, "Kafka refused the events: " + e.getMessage(), e);
+    }
+    LOG.warn("publishing to Kafka at {} failed ({}); resuming from the last committed checkpoint", kafka,
+        e.toString());
+    unpublished = null;
+    restore(false);
+    return false;
+  }
+
+  /** Bytes of csvlog written after the cursor (in its file and later ones); -1 if the files cannot be listed. */
+  private long behindBytes(LogCursor cursor) {
+    try {
+      return cursor == null ? -1 : stages.source().bytesAfter(cursor);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Loads the last committed checkpoint (retrying while Kafka is unreachable) and positions the follower and the
+   * tracker on it. With no checkpoint, starts as --from says. False if stopped first.
+   */
+  boolean restore(boolean first) {
+    Optional<Boolean> done = Retry.until(running, Backoff.startup(), () -> {
+      Optional<Checkpoint> checkpoint = stages.sink().start();
+      if (stages.rounds() != null) {
+        stages.rounds().reset();
+      }
+      if (checkpoint.isPresent()) {
+        resumeAt(checkpoint.get());
+      } else {
+        startAfresh(first);
+      }
+      lastCheckpointNanos = System.nanoTime();
+      return Boolean.TRUE;
+    }, this::restoreFailed);
+    return done.isPresent();
+  }
+
+  private void resumeAt(Checkpoint checkpoint) throws IOException {
+    stages.follower().seek(checkpoint.cursor());
+    stages.tracker().restore(checkpoint.tracker());
+    published = checkpoint.published();
+    committedCursor = checkpoint.cursor();
+    lastEventId = checkpoint.lastEventId();
+    lastEventLogTime = checkpoint.lastEventLogTime();
+    stages.router().restoreFiltered(checkpoint.filtered());
+  }
+
+  private void startAfresh(boolean first) throws IOException {
+    stages.tracker().restore(null);
+    published = 0;
+    committedCursor = null;
+    if (startFrom == StartFrom.LATEST) {
+      stages.follower().seekToEnd();
+    } else {
+      stages.follower().seek(null);
+    }
+    if (first) {
+      LOG.info("no checkpoint for source {}: starting at the {} of the csvlog", source,
+          startFrom == StartFrom.LATEST ? "end" : "beginning");
+    }
+  }
+
+  private void restoreFailed(Exception e, Duration wait) {
+    if (e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException) {
+      throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over", e);
+    }
+    if (!(e instanceof KafkaException || e instanceof IOException)) {
+      throw Retry.unchecked(e);
+    }
+    boolean permanent = e instanceof KafkaException && ErrorClassifier.classify(e) == ErrorKind.PERMANENT;
+    metrics.error(permanent ? ErrorKind.PERMANENT : ErrorKind.RETRIABLE, e instanceof KafkaException ? "kafka"
+        : "csvlog");
+    if (permanent) {
+      throw new DdlcastException(ExitCode.FAILED, "Kafka refused the producer: " + e.getMessage(), e);
+    }
+    LOG.warn("cannot resume from Kafka at {} ({}); retrying in {} s", kafka, e.getMessage(),
+        wait.toMillis() / 1000.0);
+  }
+
+  private void logProgress() {
+    long now = System.nanoTime();
+    if (now - lastProgressNanos >= PROGRESS_INTERVAL.toNanos()) {
+      lastProgressNanos = now;
+      LOG.info("at {}: {} records read, {} events published, {} not published, {} filtered, {} awaiting their "
+          + "transaction", stages.follower().cursor(), recordsRead, published, stages.router().dropped(),
+          stages.router().filtered(), stages.tracker().pendingCount());
+    }
+  }
+
+  long published() {
+    return published;
+  }
+
+  long recordsRead() {
+    return recordsRead;
+  }
+}

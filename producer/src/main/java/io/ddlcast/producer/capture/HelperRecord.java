@@ -1,0 +1,160 @@
+package io.ddlcast.producer.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.ExecutionContext;
+import io.ddlcast.producer.csvlog.LogRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A record written by ddlcast's event trigger on the primary (see {@code helper.sql}): {@code ddlcast
+ * ddl_command_end {json}} after each DDL command, {@code ddlcast sql_drop {json}} before it for drops, or
+ * {@code ddlcast error ...} if the trigger itself failed.
+ *
+ * <p>For DDL run inside a DO block, a function or a procedure, the record's CONTEXT column holds the inner statement
+ * ({@code SQL statement "CREATE TABLE x ()"}) under the trigger's own frame; for DDL in an SQL-language function it
+ * holds only {@code SQL function "f" statement 1}, without the text.
+ */
+public record HelperRecord(
+    Kind kind,
+    String tag,
+    ExecutionContext context,
+    Xid xid,
+    Xid subxid,
+    List<HelperObject> objects,
+    Origin origin,
+    String innerStatement,
+    String error) {
+
+  public static final String PREFIX = "ddlcast ";
+
+  public enum Kind {
+    DDL_COMMAND_END,
+    SQL_DROP,
+    ERROR
+  }
+
+  /** Where the command came from: the top-level statement, a statement inside PL/pgSQL, or an SQL function. */
+  public enum Origin {
+    TOP_LEVEL,
+    INNER_STATEMENT,
+    SQL_FUNCTION
+  }
+
+  /**
+   * An object the command created, changed or dropped. {@code temporary} and {@code original} (named by the
+   * statement, not dropped along with it) are only known for drops, {@code inExtension} only for the others (true
+   * for commands of an extension's script).
+   */
+  public record HelperObject(String type, String schema, String identity, Boolean temporary, Boolean inExtension,
+      Boolean original) {
+    boolean isTemporary() {
+      return Boolean.TRUE.equals(temporary) || (schema != null && schema.startsWith("pg_temp"));
+    }
+
+    boolean isDdlcastOwn() {
+      return "ddlcast".equals(schema) || ("schema".equals(type) && "ddlcast".equals(identity));
+    }
+  }
+
+  private static final String OWN_FRAME = "PL/pgSQL function ddlcast.log_ddl()";
+  private static final String SQL_STATEMENT = "SQL statement \"";
+
+  /** The helper record this log record is, or null if it is not one. Throws IllegalArgumentException if garbled. */
+  public static HelperRecord parse(LogRecord record) {
+    if (!"LOG".equals(record.severity()) || !record.message().startsWith(PREFIX)) {
+      return null;
+    }
+    String rest = record.message().substring(PREFIX.length());
+    if (rest.startsWith("error ")) {
+      return new HelperRecord(Kind.ERROR, null, null, null, null, List.of(), Origin.TOP_LEVEL, null,
+          rest.substring("error ".length()));
+    }
+    Kind kind;
+    if (rest.startsWith("ddl_command_end ")) {
+      kind = Kind.DDL_COMMAND_END;
+    } else if (rest.startsWith("sql_drop ")) {
+      kind = Kind.SQL_DROP;
+    } else {
+      return null;
+    }
+    JsonNode json;
+    try {
+      json = EventCodec.mapper().readTree(rest.substring(rest.indexOf(' ') + 1));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("unreadable ddlcast helper record: " + e.getMessage(), e);
+    }
+    List<HelperObject> objects = new ArrayList<>();
+    for (JsonNode o : json.path("objects")) {
+      objects.add(new HelperObject(text(o, "type"), text(o, "schema"), text(o, "identity"),
+          o.hasNonNull("temporary") ? o.get("temporary").asBoolean() : null,
+          o.hasNonNull("extension") ? o.get("extension").asBoolean() : null,
+          o.hasNonNull("original") ? o.get("original").asBoolean() : null));
+    }
+    ExecutionContext context = new ExecutionContext(text(json, "user"), text(json, "session_user"),
+        text(json, "search_path"));
+    String frames = record.context();
+    Origin origin = Origin.TOP_LEVEL;
+    String inner = null;
+    int own = frames.indexOf(OWN_FRAME);
+    String below = own < 0 ? "" : frames.substring(frames.indexOf('\n', own) < 0 ? frames.length()
+        : frames.indexOf('\n', own) + 1);
+    if (below.startsWith(SQL_STATEMENT)) {
+      origin = Origin.INNER_STATEMENT;
+      inner = innerStatement(below);
+    } else if (!below.isEmpty()) {
+      origin = Origin.SQL_FUNCTION;
+    }
+    return new HelperRecord(kind, text(json, "tag"), context, xid(json, "xid", true), xid(json, "subxid", false),
+        List.copyOf(objects), origin, inner, null);
+  }
+
+  /** The text of {@code SQL statement "..."} at the start of the frames below the trigger's own. */
+  private static String innerStatement(String frames) {
+    String body = frames.substring(SQL_STATEMENT.length());
+    int end = -1;
+    for (String next : List.of("\"\nPL/pgSQL function ", "\"\nSQL function ", "\"\nSQL statement \"",
+        "\"\nPL/pgSQL ")) {
+      int at = body.indexOf(next);
+      if (at >= 0 && (end < 0 || at < end)) {
+        end = at;
+      }
+    }
+    if (end < 0) {
+      end = body.endsWith("\"") ? body.length() - 1 : body.length();
+    }
+    return body.substring(0, end);
+  }
+
+  /** A transaction id field; a value that is not one makes the whole record unreadable (reported, not used). */
+  private static Xid xid(JsonNode json, String field, boolean full) {
+    String value = text(json, field);
+    try {
+      return value == null ? null : Xid.parseNumber(value, full);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unreadable ddlcast helper record: " + field + " " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /** A command run by an extension's script: part of its CREATE/ALTER EXTENSION, which is what replicates. */
+  public boolean isExtensionMember() {
+    return !objects.isEmpty() && objects.stream().allMatch(o -> Boolean.TRUE.equals(o.inExtension()));
+  }
+
+  public boolean allObjectsTemporary(List<HelperObject> dropped) {
+    List<HelperObject> relevant = kind == Kind.DDL_COMMAND_END && objects.isEmpty() ? dropped : objects;
+    return !relevant.isEmpty() && relevant.stream().allMatch(HelperObject::isTemporary);
+  }
+
+  public boolean allObjectsDdlcastOwn(List<HelperObject> dropped) {
+    List<HelperObject> relevant = kind == Kind.DDL_COMMAND_END && objects.isEmpty() ? dropped : objects;
+    return !relevant.isEmpty() && relevant.stream().allMatch(HelperObject::isDdlcastOwn);
+  }
+}

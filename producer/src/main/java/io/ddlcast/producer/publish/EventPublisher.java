@@ -1,0 +1,129 @@
+package io.ddlcast.producer.publish;
+
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.TopicReader;
+import io.ddlcast.common.kafka.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes events and the producer's checkpoint to Kafka, together, in one transaction per batch: either both are
+ * visible to {@code read_committed} readers (the appliers) or neither is. The transactional id is derived from the
+ * topic and the source, so a second producer for the same primary fences the first instead of duplicating events.
+ *
+ * <p>It owns the size rule: an event larger than {@link #MAX_RECORD_BYTES} is never published ({@link #fits}); the
+ * topics it creates ({@link TopicSetup}) take records up to that size.
+ */
+public final class EventPublisher implements EventSink {
+  private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+  /**
+   * The largest record ddlcast writes: a statement can be megabytes (a function body, a long COMMENT); Kafka's
+   * default of 1 MB would refuse it. Events larger than this are not published and reported with their position.
+   */
+  public static final int MAX_RECORD_BYTES = 64 << 20;
+
+  private final String bootstrapServers;
+  private final String topic;
+  private final String checkpointTopic;
+  private final String source;
+  private final Function<Properties, Producer<String, byte[]>> producers;
+  private Producer<String, byte[]> producer;
+
+  public EventPublisher(String bootstrapServers, String topic, String source) {
+    this(bootstrapServers, topic, source, KafkaProducer::new);
+  }
+
+  /** With the Kafka producer made by {@code producers} from its settings (a {@code MockProducer} in tests). */
+  EventPublisher(String bootstrapServers, String topic, String source,
+      Function<Properties, Producer<String, byte[]>> producers) {
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+    this.checkpointTopic = Topics.checkpointTopic(topic);
+    this.source = source;
+    this.producers = producers;
+  }
+
+  /** True if the event can be published: its statement, as JSON, fits in a record. */
+  public static boolean fits(DdlEvent event) {
+    return event.statement().length() * 3L <= MAX_RECORD_BYTES;
+  }
+
+  /**
+   * Opens the transactional producer (fencing any earlier instance for this source and aborting its open
+   * transaction), then reads the latest committed checkpoint.
+   */
+  @Override
+  public Optional<Checkpoint> start() {
+    close();
+    producer = producers.apply(settings());
+    producer.initTransactions();
+    return readCheckpoint();
+  }
+
+  /** The Kafka producer's settings: transactional, idempotent, acknowledged by every in-sync replica. */
+  Properties settings() {
+    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-producer-" + source);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.producerTransactionalId(topic, source));
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES));
+    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(2 * MAX_RECORD_BYTES));
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return props;
+  }
+
+  /** Publishes the events, in order, keyed by database, and the checkpoint that follows them, atomically. */
+  @Override
+  public void publish(List<DdlEvent> events, Checkpoint checkpoint) {
+    producer.beginTransaction();
+    for (DdlEvent event : events) {
+      producer.send(new ProducerRecord<>(topic, event.key(), EventCodec.encode(event)));
+    }
+    producer.send(new ProducerRecord<>(checkpointTopic, source, checkpoint.encode()));
+    producer.commitTransaction();
+  }
+
+  /** The newest committed checkpoint of this source (the topic is compacted by source). */
+  Optional<Checkpoint> readCheckpoint() {
+    ConsumerRecord<String, byte[]> latest = TopicReader.latestByKey(bootstrapServers, checkpointTopic).get(source);
+    if (latest == null) {
+      return Optional.empty();
+    }
+    Checkpoint checkpoint = Checkpoint.decode(latest.value());
+    LOG.info("resuming source {} at {} ({} events published so far)", source, checkpoint.cursor(),
+        checkpoint.published());
+    return Optional.of(checkpoint);
+  }
+
+  @Override
+  public void close() {
+    if (producer != null) {
+      try {
+        producer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        LOG.debug("closing the Kafka producer: {}", e.toString());
+      }
+      producer = null;
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.ddlcast.producer.settle;
+
+import io.ddlcast.producer.capture.DropKind;
+import io.ddlcast.producer.capture.HelperRecord;
+import io.ddlcast.producer.capture.Xid;
+import io.ddlcast.producer.csvlog.LogRecord;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What each kind of record means for its session: where the statement string stands ({@link StatementMatcher}) and
+ * what became of the transaction ({@link Settler}). Errors, completions and disconnections mean something only for
+ * a session the tracker knows.
+ */
+final class SessionEvents {
+  private final StatementMatcher matcher;
+  private final Settler settler;
+  private final Consumer<String> problems;
+
+  SessionEvents(StatementMatcher matcher, Settler settler, Consumer<String> problems) {
+    this.matcher = matcher;
+    this.settler = settler;
+    this.problems = problems;
+  }
+
+  /** A new statement string: the previous one finished; a later transaction means the earlier one ended. */
+  void statement(Session session, LogRecord record, String sql) {
+    matcher.finished(session);
+    if (session.movedOnFrom(record.vxid())) {
+      settler.endedWithoutEvidence(session);
+    }
+    if (record.commandTag().startsWith("idle in transaction")) {
+      session.explicitVxid = record.vxid();
+    }
+    matcher.statement(session, record, sql);
+  }
+
+  /** ddlcast's event trigger reported a command (or objects it drops next, or its own failure). */
+  void helper(Session session, LogRecord record, HelperRecord helper) {
+    switch (helper.kind()) {
+      case ERROR -> problems.accept("ddlcast's event trigger failed in session " + record.sessionId() + " at "
+          + record.position() + ": " + helper.error() + "; the DDL there ships without its context");
+      case SQL_DROP -> session.dropped = helper.objects();
+      case DDL_COMMAND_END -> command(session, record, helper);
+      default -> throw new IllegalStateException(helper.kind().name());
+    }
+  }
+
+  private void command(Session session, LogRecord record, HelperRecord helper) {
+    if (helper.isExtensionMember()) {
+      return; // part of its CREATE/ALTER EXTENSION, which is what replicates
+    }
+    session.lastContext = helper.context();
+    CapturedDdl item = switch (helper.origin()) {
+      case INNER_STATEMENT -> matcher.inner(session, record, helper, helper.innerStatement(), false);
+      case SQL_FUNCTION -> matcher.inner(session, record, helper, helper.tag(), true);
+      case TOP_LEVEL -> matcher.topLevel(session, record, helper);
+    };
+    session.dropped = List.of();
+    if (item != null) {
+      settler.add(session, record.vxid(), item);
+    }
+    if (helper.xid() != null && session.txn != null && session.txn.is(record.vxid())) {
+      session.txn.xid = helper.xid();
+    }
+  }
+
+  /** An ERROR fails the statement it belongs to; FATAL and PANIC end the session and its transaction. */
+  void error(Session session, LogRecord record) {
+    boolean fatal = !"ERROR".equals(record.severity());
+    String vxid = record.vxid();
+    boolean current = !vxid.isEmpty() && (session.txn != null ? session.txn.is(vxid)
+        : session.cursor != null && session.cursor.vxid.equals(vxid));
+    boolean statementFailed = current && !(fatal && record.commandTag().startsWith("idle"));
+    if (statementFailed) {
+      matcher.failed(session, record);
+    } else {
+      matcher.finished(session);
+    }
+    if (session.movedOnFrom(vxid) && (fatal || !vxid.isEmpty())) {
+      settler.endedWithoutEvidence(session);
+    }
+    if (current && session.txn != null) {
+      session.txn.aborted = true;
+    }
+    if (fatal && session.txn != null) {
+      settler.rollback(session, DropKind.ROLLED_BACK, "the session was terminated (" + record.sqlState() + " "
+          + record.message() + ") with its transaction open: rolled back on the primary");
+    }
+  }
+
+  /** A completion record ({@code log_duration}): the command tag says what completed. */
+  void completion(Session session, LogRecord record) {
+    String tag = record.commandTag();
+    matcher.finished(session);
+    OpenTransaction txn = session.txn;
+    boolean sameTransaction = txn != null && txn.is(record.vxid());
+    if (sameTransaction && txn.xid == null) {
+      txn.xid = Xid.fromLogColumn(record.xid());
+    }
+    if (tag.equals("BEGIN") || tag.equals("START TRANSACTION")) {
+      session.explicitVxid = record.vxid();
+      return;
+    }
+    if (tag.equals("COMMIT PREPARED") || tag.equals("ROLLBACK PREPARED")) {
+      settler.preparedDecided();
+    }
+    if (txn == null) {
+      return;
+    }
+    switch (tag) {
+      case "COMMIT", "END" -> {
+        if (!sameTransaction) {
+          settler.commit(session);
+        }
+      }
+      case "ROLLBACK", "ABORT" -> {
+        if (sameTransaction) {
+          txn.savepointRollback = true; // ROLLBACK TO SAVEPOINT: the transaction goes on
+          txn.aborted = false;
+        } else {
+          settler.rollback(session, DropKind.ROLLED_BACK, "rolled back on the primary");
+        }
+      }
+      case "PREPARE TRANSACTION" -> settler.prepare(session);
+      default -> {
+        if (!sameTransaction) {
+          settler.endedWithoutEvidence(session);
+        }
+      }
+    }
+  }
+
+  /** The session ended: inside a transaction ({@code idle in transaction}) that rolled it back. */
+  void disconnection(Session session, LogRecord record) {
+    matcher.finished(session);
+    if (session.txn == null) {
+      return;
+    }
+    if (record.commandTag().startsWith("idle in transaction")) {
+      settler.rollback(session, DropKind.ROLLED_BACK,
+          "the session ended with its transaction open: rolled back on the primary");
+    } else {
+      settler.endedWithoutEvidence(session);
+    }
+  }
+
+  /** Any other record of the session: a new virtual transaction id means the statement and transaction ended. */
+  void other(Session session, LogRecord record) {
+    String vxid = record.vxid();
+    if (vxid.isEmpty()) {
+      return;
+    }
+    if (session.cursor != null && !vxid.equals(session.cursor.vxid)) {
+      matcher.finished(session);
+    }
+    if (session.movedOnFrom(vxid)) {
+      settler.endedWithoutEvidence(session);
+    }
+  }
+
+  /** The server restarted (a crash, or a restart): every session ended; open transactions are the primary's call. */
+  void serverRestarted(Session session) {
+    matcher.finished(session);
+    settler.serverRestarted(session);
+  }
+}

@@ -1,0 +1,100 @@
+package io.ddlcast.producer.settle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.LogPosition;
+import io.ddlcast.producer.capture.EventFactory.Site;
+import io.ddlcast.producer.capture.StatementParts;
+import io.ddlcast.producer.capture.StatementParts.Kind;
+import io.ddlcast.producer.capture.StatementParts.Part;
+import io.ddlcast.producer.csvlog.LogRecord;
+import java.util.List;
+
+/**
+ * The statement string a session is executing, and how far its parts were matched to the commands that ran. Event
+ * ids are the statement record's position ({@code session:line}), with {@code /N} for part N of a string of several.
+ *
+ * <pre>{@code
+ * {"text":"CREATE TABLE a(); CREATE TABLE b()","baseId":"g.4:1","position":{...},
+ *  "logTime":"2026-11-23 18:54:13.190 UTC","vxid":"10/1","next":0,"lastTransactionControl":null}
+ * }</pre>
+ */
+final class StatementCursor {
+  final String text;
+  final String baseId;
+  final LogPosition position;
+  final String logTime;
+  final String vxid;
+  /** The first part not matched yet. */
+  int next;
+  /** The tag of the last transaction control passed over (COMMIT, ROLLBACK, ...), until the next DDL. */
+  String lastTransactionControl;
+  private List<Part> parts;
+
+  private StatementCursor(String text, List<Part> parts, LogPosition position, String logTime, String vxid) {
+    this.text = text;
+    this.parts = parts;
+    this.baseId = DdlEvent.idOf(position);
+    this.position = position;
+    this.logTime = logTime;
+    this.vxid = vxid;
+  }
+
+  /** The statement string of {@code record}, lexed into its parts. */
+  static StatementCursor of(String text, List<Part> parts, LogRecord record) {
+    return new StatementCursor(text, parts, record.position(), record.logTime(), record.vxid());
+  }
+
+  List<Part> parts() {
+    if (parts == null) {
+      parts = StatementParts.of(text); // restored from a checkpoint: lexed again once
+    }
+    return parts;
+  }
+
+  /** The first part from {@link #next} on of a kind, or -1. */
+  int nextOfKind(Kind kind) {
+    List<Part> all = parts();
+    for (int k = next; k < all.size(); k++) {
+      if (all.get(k).kind() == kind) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** The DDL parts not reached yet. */
+  List<Part> remainingDdl() {
+    return parts().subList(next, parts().size()).stream().filter(Part::isDdl).toList();
+  }
+
+  /** A statement alone in its string is shipped exactly as the primary ran it; a part of a string, trimmed. */
+  String textOf(Part part) {
+    return parts().size() == 1 ? text : part.text();
+  }
+
+  Site siteOf(Part part) {
+    return new Site(parts().size() == 1 ? baseId : baseId + "/" + part.index(), position, logTime);
+  }
+
+  ObjectNode toJson() {
+    ObjectNode c = StateJson.object();
+    c.put("text", text);
+    c.put("baseId", baseId);
+    c.set("position", StateJson.position(position));
+    c.put("logTime", logTime);
+    c.put("vxid", vxid);
+    c.put("next", next);
+    c.put("lastTransactionControl", lastTransactionControl);
+    return c;
+  }
+
+  static StatementCursor fromJson(JsonNode c) {
+    StatementCursor cursor = new StatementCursor(StateJson.text(c, "text"), null, StateJson.position(c.get("position")),
+        StateJson.text(c, "logTime"), StateJson.text(c, "vxid"));
+    cursor.next = c.path("next").asInt();
+    cursor.lastTransactionControl = StateJson.text(c, "lastTransactionControl");
+    return cursor;
+  }
+}

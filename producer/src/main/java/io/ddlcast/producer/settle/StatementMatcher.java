@@ -1,0 +1,155 @@
+package io.ddlcast.producer.settle;
+
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.ExecutionContext;
+import io.ddlcast.producer.capture.DropKind;
+import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.EventFactory.Site;
+import io.ddlcast.producer.capture.HelperRecord;
+import io.ddlcast.producer.capture.ReplicationPolicy;
+import io.ddlcast.producer.capture.StatementParts;
+import io.ddlcast.producer.capture.StatementParts.Kind;
+import io.ddlcast.producer.capture.StatementParts.Part;
+import io.ddlcast.producer.csvlog.LogRecord;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Matches the commands that ran to the parts of the statement string a session executes ({@link StatementCursor}).
+ * The event trigger reports each DDL command of a database as it ends; the parts between two reports ran too, in
+ * order and without an error: DDL among them that no trigger reports (on cluster-wide objects) is captured as it is
+ * passed over, and transaction control among them (COMMIT, ROLLBACK, PREPARE TRANSACTION, BEGIN) settles or opens
+ * the session's transaction right there. When the statement finishes, the rest ran; when it fails, the DDL parts not
+ * reached never ran.
+ */
+final class StatementMatcher {
+  private static final Pattern ROLLBACK_TO = Pattern.compile("(?is)rollback\\s+(work\\s+|transaction\\s+)?to\\b.*");
+
+  private final EventFactory events;
+  private final Settler settler;
+  private final CommitQueue queue;
+  private final Consumer<String> problems;
+
+  StatementMatcher(EventFactory events, Settler settler, CommitQueue queue, Consumer<String> problems) {
+    this.events = events;
+    this.settler = settler;
+    this.queue = queue;
+    this.problems = problems;
+  }
+
+  /** A statement record: the string the session executes now, if any part of it is DDL. */
+  void statement(Session session, LogRecord record, String sql) {
+    List<Part> parts = StatementParts.of(sql);
+    if (parts.stream().anyMatch(p -> p.kind() == Kind.DDL || p.kind() == Kind.GLOBAL)) {
+      session.cursor = StatementCursor.of(sql, parts, record);
+    } // else: DDL it may run (DO, functions) is reported by the event trigger
+  }
+
+  /** A top-level command the trigger reported: the part of the string it is, with what was passed over on the way. */
+  CapturedDdl topLevel(Session session, LogRecord record, HelperRecord helper) {
+    StatementCursor cursor = session.cursor;
+    if (cursor == null || !cursor.text.equals(record.query())) {
+      // the statement itself was not logged (e.g. log_statement below ddl)
+      cursor = StatementCursor.of(record.query(), StatementParts.of(record.query()), record);
+      session.cursor = cursor;
+    }
+    int match = cursor.nextOfKind(Kind.DDL);
+    if (match < 0) {
+      match = cursor.nextOfKind(Kind.OTHER); // SELECT ... INTO is DDL that reads like a query
+    }
+    if (match < 0) {
+      problems.accept("no statement text for the " + helper.tag() + " reported at " + record.position()
+          + "; not published");
+      return null;
+    }
+    passOver(session, cursor, match, record.vxid());
+    if (session.movedOnFrom(record.vxid())) {
+      settler.endedWithoutEvidence(session);
+    }
+    Part part = cursor.parts().get(match);
+    cursor.next = match + 1;
+    return capture(session, cursor.siteOf(part), helper.context(), part, cursor.textOf(part), helper, false);
+  }
+
+  /** A command the trigger reported from inside PL/pgSQL, or an SQL-language function (only its tag is known). */
+  CapturedDdl inner(Session session, LogRecord record, HelperRecord helper, String text, boolean sqlFunction) {
+    Site site = new Site(DdlEvent.idOf(record.position()), record.position(), record.logTime());
+    return capture(session, site, helper.context(), StatementParts.single(text), text, helper, sqlFunction);
+  }
+
+  /** The statement finished: what it ran and no trigger reported is captured; its transaction control applies. */
+  void finished(Session session) {
+    StatementCursor cursor = session.cursor;
+    if (cursor != null) {
+      passOver(session, cursor, cursor.parts().size(), session.txn != null ? session.txn.vxid : cursor.vxid);
+      session.cursor = null;
+    }
+  }
+
+  /** The statement failed with {@code error} (null: it did not take effect): the DDL parts not reached never ran. */
+  void failed(Session session, LogRecord error) {
+    StatementCursor cursor = session.cursor;
+    if (cursor == null) {
+      return;
+    }
+    SettledTransaction entry = queue.open();
+    String reason = error == null ? "failed on the primary"
+        : "failed on the primary: " + error.severity() + " " + error.sqlState() + " " + error.message();
+    for (Part part : cursor.remainingDdl()) {
+      CapturedDdl item = capture(session, cursor.siteOf(part), session.lastContext, part, cursor.textOf(part), null,
+          false);
+      entry.outcomes.add(new Outcome.Drop(item.event(), DropKind.FAILED, reason));
+    }
+    if (!entry.outcomes.isEmpty()) {
+      queue.add(entry);
+    }
+    session.cursor = null;
+  }
+
+  /**
+   * Moves the cursor to {@code until}: the parts passed over ran, in order, and without an error. DDL parts no event
+   * trigger reports (global ones) are captured; a COMMIT, ROLLBACK or PREPARE TRANSACTION inside the string settles
+   * the transaction there and then, and a BEGIN makes the next one explicit.
+   */
+  private void passOver(Session session, StatementCursor cursor, int until, String vxid) {
+    List<Part> parts = cursor.parts();
+    for (int k = cursor.next; k < until; k++) {
+      Part part = parts.get(k);
+      if (part.kind() == Kind.TRANSACTION) {
+        transactionControl(session, cursor, part, vxid);
+      } else if (part.isDdl()) {
+        settler.add(session, session.txn != null ? session.txn.vxid : vxid, capture(session, cursor.siteOf(part),
+            session.lastContext, part, cursor.textOf(part), null, false));
+      }
+    }
+    cursor.next = Math.max(cursor.next, until);
+  }
+
+  private void transactionControl(Session session, StatementCursor cursor, Part part, String vxid) {
+    String tag = part.command().tag();
+    cursor.lastTransactionControl = tag;
+    if (tag.startsWith("BEGIN") || tag.startsWith("START")) {
+      session.explicitVxid = vxid;
+    } else if (session.txn == null) {
+      return;
+    } else if (tag.equals("COMMIT") || tag.startsWith("END")) {
+      settler.commit(session);
+    } else if ((tag.equals("ROLLBACK") || tag.equals("ABORT")) && !ROLLBACK_TO.matcher(part.text()).matches()) {
+      settler.rollback(session, DropKind.ROLLED_BACK, "rolled back on the primary");
+    } else if (tag.equals("ROLLBACK")) {
+      session.txn.savepointRollback = true;
+    } else if (tag.equals("PREPARE TRANSACTION")) {
+      settler.prepare(session);
+    }
+  }
+
+  /** The captured command: its event, subtransaction, and whether it is never replicated. */
+  private CapturedDdl capture(Session session, Site site, ExecutionContext context, Part part, String text,
+      HelperRecord helper, boolean sqlFunction) {
+    DdlEvent event = events.event(site, session.runner(context), part, text, helper, session.dropped);
+    ReplicationPolicy.Exclusion exclusion = ReplicationPolicy.exclusion(part, text, session.applicationName, helper,
+        session.dropped, sqlFunction);
+    return new CapturedDdl(event, helper == null ? null : helper.subxid(), exclusion);
+  }
+}
