@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -130,8 +132,8 @@ public final class BenchMain implements Callable<Integer> {
       this.selected = selected;
       this.quick = quick;
       this.runs = runs;
-      this.logs = Jars.root().resolve("bench/target/bench-logs/" + java.time.LocalDateTime.now()
-          .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      this.logs = Jars.root().resolve("bench/target/bench-logs/" + LocalDateTime.now()
+          .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
     boolean run() throws Exception {

@@ -1,5 +1,7 @@
 package io.ddlcast.bench;
 
+import io.ddlcast.producer.OfflineReader;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -49,8 +51,8 @@ record ComponentCost(double producerRssMb, double producerLiveHeapMb, double pro
   /** Records in the csvlog files of {@code logDir}, counted by the producer's own parser. */
   static long csvRecords(Path logDir) {
     try {
-      return io.ddlcast.producer.OfflineReader.readDirectory(logDir).records();
-    } catch (java.io.IOException e) {
+      return OfflineReader.readDirectory(logDir).records();
+    } catch (IOException e) {
       throw new BenchException("cannot read " + logDir + ": " + e.getMessage(), e);
     }
   }

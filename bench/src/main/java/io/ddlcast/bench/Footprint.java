@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,7 +63,7 @@ final class Footprint {
     if (!Files.isExecutable(Path.of(jcmd))) {
       jcmd = "jcmd";
     }
-    PgTools.Run run = PgTools.run(List.of(jcmd, Long.toString(pid), "GC.run"), java.util.Map.of(), 60);
+    PgTools.Run run = PgTools.run(List.of(jcmd, Long.toString(pid), "GC.run"), Map.of(), 60);
     if (run.exitCode() != 0) {
       throw new BenchException("jcmd " + pid + " GC.run failed: " + PgTools.tail(run.output()));
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -50,7 +51,7 @@ final class JmhRunner {
   }
 
   private ChainedOptionsBuilder options(String include) {
-    return new OptionsBuilder().include("^" + java.util.regex.Pattern.quote(include) + "$")
+    return new OptionsBuilder().include("^" + Pattern.quote(include) + "$")
         .forks(quick ? 0 : 1)
         .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(1))
         .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(1))

@@ -2,6 +2,8 @@ package io.ddlcast.bench;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.KafkaServer;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -145,7 +148,7 @@ final class LatencyScenario {
     while (m.find()) {
       try {
         times.putIfAbsent(m.group(2), OffsetDateTime.parse(m.group(1)).toInstant());
-      } catch (java.time.format.DateTimeParseException e) {
+      } catch (DateTimeParseException e) {
         throw new BenchException("the applier's log lines have no ISO timestamp (" + m.group(1) + ")", e);
       }
     }
@@ -156,10 +159,10 @@ final class LatencyScenario {
   private List<DdlEvent> topicEvents(String topic) {
     List<DdlEvent> events = new ArrayList<>();
     try {
-      for (var r : io.ddlcast.common.kafka.TopicReader.readAll(kafka.bootstrapServers(), topic)) {
+      for (var r : TopicReader.readAll(kafka.bootstrapServers(), topic)) {
         events.add(EventCodec.decode(r.value()));
       }
-    } catch (io.ddlcast.common.event.InvalidEventException e) {
+    } catch (InvalidEventException e) {
       throw new BenchException("the topic holds a record that is not an event: " + e.getMessage(), e);
     }
     return events;

@@ -1,6 +1,8 @@
 package io.ddlcast.bench;
 
 import io.ddlcast.producer.OfflineReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 
 /**
@@ -14,7 +16,7 @@ public final class LogReadMain {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int passes = Integer.parseInt(args[1]);
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int pass = 0; pass < passes; pass++) {
       long cpu0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();

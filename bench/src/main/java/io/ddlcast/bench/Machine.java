@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Facts about the machine a run was made on, for the report: CPU, memory, OS, Java, PostgreSQL. */
@@ -22,7 +27,7 @@ final class Machine {
         + " available to the JVM)");
     lines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:")).findFirst().ifPresent(l -> {
       long kb = Long.parseLong(l.replaceAll("[^0-9]", ""));
-      facts.put("RAM", String.format(java.util.Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0));
+      facts.put("RAM", String.format(Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0));
     });
     String os = lines(Path.of("/etc/os-release")).stream().filter(l -> l.startsWith("PRETTY_NAME="))
         .findFirst().map(l -> l.substring("PRETTY_NAME=".length()).replace("\"", "")).orElse(
@@ -32,9 +37,8 @@ final class Machine {
     PgTools.Run pg = PgTools.run(List.of(PgTools.program("postgres"), "--version"), Map.of(), 30);
     facts.put("PostgreSQL", pg.output().strip());
     lines(Path.of("/proc/loadavg")).stream().findFirst().ifPresent(l -> facts.put("Load at start",
-        String.join(" ", java.util.Arrays.copyOf(l.split(" "), 3)) + " (1, 5, 15 min; a quiet machine is near 0)"));
-    facts.put("Date", java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
-        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        String.join(" ", Arrays.copyOf(l.split(" "), 3)) + " (1, 5, 15 min; a quiet machine is near 0)"));
+    facts.put("Date", ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString());
     return facts;
   }
 

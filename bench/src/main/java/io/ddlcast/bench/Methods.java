@@ -58,7 +58,8 @@ final class Methods {
 
         ```
         java -cp bench/target/ddlcast-bench.jar org.openjdk.jmh.Main StatementSplitterBenchmark
-        java -cp bench/target/ddlcast-bench.jar org.openjdk.jmh.Main CsvlogParserBenchmark -p csvlog=/path/to/postgresql.csv
+        java -cp bench/target/ddlcast-bench.jar org.openjdk.jmh.Main CsvlogParserBenchmark \
+      -p csvlog=/path/to/postgresql.csv
         ```
 
       Process output (producer, appliers, GC logs, the generated script, the captured csvlog) is kept under

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The servers and components of one benchmark run: a primary (csvlog as the producer expects it, ddlcast's helper
@@ -120,8 +121,7 @@ final class Rig implements AutoCloseable {
   }
 
   /** Waits until {@code check} holds on every given server, failing if a component died meanwhile. */
-  void awaitAll(String what, Duration timeout, List<PostgresServer> servers,
-      java.util.function.Predicate<PostgresServer> check) {
+  void awaitAll(String what, Duration timeout, List<PostgresServer> servers, Predicate<PostgresServer> check) {
     Await.until(what, timeout, () -> {
       checkAlive();
       return servers.stream().allMatch(check);

@@ -1,7 +1,17 @@
 package io.ddlcast.bench;
 
 import io.ddlcast.testkit.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A cheap fingerprint of a database's user schema, for polling convergence while the pipeline works: how many
@@ -41,32 +51,32 @@ final class Signature {
    * and database (opening a connection per poll would cost the standby more than the query), looking again only at
    * the databases that have not matched yet. Returns the {@link System#nanoTime} at which the last one matched.
    */
-  static long awaitMatch(java.util.Map<String, String> expected, List<PostgresServer> standbys,
-      java.time.Duration timeout, long pollMillis, Runnable checkAlive) {
-    java.util.Map<String, java.sql.Connection> connections = new java.util.HashMap<>();
-    java.util.Set<String> pending = new java.util.LinkedHashSet<>();
+  static long awaitMatch(Map<String, String> expected, List<PostgresServer> standbys,
+      Duration timeout, long pollMillis, Runnable checkAlive) {
+    Map<String, Connection> connections = new HashMap<>();
+    Set<String> pending = new LinkedHashSet<>();
     for (PostgresServer s : standbys) {
       for (String db : expected.keySet()) {
         pending.add(s.name() + "\u0000" + db);
       }
     }
-    java.util.Map<String, PostgresServer> byName = new java.util.HashMap<>();
+    Map<String, PostgresServer> byName = new HashMap<>();
     standbys.forEach(s -> byName.put(s.name(), s));
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     try {
       while (true) {
-        for (java.util.Iterator<String> it = pending.iterator(); it.hasNext(); ) {
+        for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
           String key = it.next();
           String[] parts = key.split("\u0000");
           String db = parts[1];
           try {
-            java.sql.Connection c = connections.get(key);
+            Connection c = connections.get(key);
             if (c == null) {
               c = byName.get(parts[0]).connect(db);
               connections.put(key, c);
             }
-            try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(QUERY)) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(QUERY)) {
               rs.next();
               String actual = rs.getString(1);
               if (actual.equals(expected.get(db))) {
@@ -75,9 +85,9 @@ final class Signature {
                 last = parts[0] + " " + db + ": " + actual + " (expected " + expected.get(db) + ")";
               }
             }
-          } catch (java.sql.SQLException e) {
+          } catch (SQLException e) {
             last = parts[0] + " " + db + ": " + e.getMessage();
-            java.sql.Connection broken = connections.remove(key);
+            Connection broken = connections.remove(key);
             close(broken);
           }
         }
@@ -101,11 +111,11 @@ final class Signature {
     }
   }
 
-  private static void close(java.sql.Connection c) {
+  private static void close(Connection c) {
     if (c != null) {
       try {
         c.close();
-      } catch (java.sql.SQLException ignored) {
+      } catch (SQLException ignored) {
         // closing a connection to a throwaway cluster
       }
     }

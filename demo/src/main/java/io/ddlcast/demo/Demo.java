@@ -2,8 +2,10 @@ package io.ddlcast.demo;
 
 import io.ddlcast.applier.ApplierConfig;
 import io.ddlcast.applier.ApplierService;
+import io.ddlcast.common.cli.Cli;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.producer.ProducerConfig;
+import io.ddlcast.producer.ProducerMain;
 import io.ddlcast.producer.ProducerService;
 import io.ddlcast.producer.StartFrom;
 import io.ddlcast.testkit.Await;
@@ -14,15 +16,20 @@ import io.ddlcast.testkit.SchemaSnapshot;
 import io.ddlcast.testkit.TestServers;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
  * The demo's course, on embedded defaults. It wires the same producer and applier classes the jars run, against
@@ -81,7 +88,8 @@ final class Demo implements AutoCloseable {
     long ddlEnd = System.nanoTime();
 
     say("");
-    say("Waiting for both standbys to converge (pg_dump --schema-only of every database, pg_dumpall --globals-only) ...");
+    say("Waiting for both standbys to converge"
+        + " (pg_dump --schema-only of every database, pg_dumpall --globals-only) ...");
     try {
       SchemaSnapshot.awaitConverged(timeout, primary, standby1, standby2);
     } catch (AssertionError notConverged) {
@@ -110,10 +118,9 @@ final class Demo implements AutoCloseable {
 
   /** {@code producer install}: ddlcast's event trigger on the primary, as an operator installs it. */
   private void installHelper() {
-    java.io.StringWriter text = new java.io.StringWriter();
-    int code = io.ddlcast.common.cli.Cli.run(new io.ddlcast.producer.ProducerMain(),
-        new String[] {"install", "--primary-url", primary.jdbcUrl("postgres")}, java.util.Map.of(),
-        new java.io.PrintWriter(text), new java.io.PrintWriter(text));
+    StringWriter text = new StringWriter();
+    int code = Cli.run(new ProducerMain(), new String[] {"install", "--primary-url", primary.jdbcUrl("postgres")},
+        Map.of(), new PrintWriter(text), new PrintWriter(text));
     if (code != 0) {
       throw new IllegalStateException("producer install failed: " + text);
     }
@@ -177,8 +184,7 @@ final class Demo implements AutoCloseable {
         s -> s == primary ? "-" : (SchemaSnapshot.of(s).equals(reference) ? "yes" : "NO"));
   }
 
-  private void row(String format, String label, List<PostgresServer> servers,
-      java.util.function.Function<PostgresServer, String> cell) {
+  private void row(String format, String label, List<PostgresServer> servers, Function<PostgresServer, String> cell) {
     Object[] values = new Object[servers.size() + 1];
     values[0] = label;
     for (int i = 0; i < servers.size(); i++) {
@@ -247,7 +253,7 @@ final class Demo implements AutoCloseable {
     started.clear();
     if (shared != null) {
       try (var files = Files.walk(shared)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       } catch (IOException ignored) {
         // a temp dir left behind is harmless
       }

@@ -4,6 +4,7 @@ import io.ddlcast.common.cli.Cli;
 import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +42,7 @@ public final class DemoMain implements Callable<Integer> {
       throw new DdlcastException(ExitCode.USAGE, "--timeout must be at least 1 second");
     }
     try (Demo demo = new Demo(System.out)) {
-      boolean converged = demo.run(java.time.Duration.ofSeconds(timeoutSeconds));
+      boolean converged = demo.run(Duration.ofSeconds(timeoutSeconds));
       if (keepRunning) {
         demo.printConnections();
         demo.awaitInterrupt();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.SchemaSnapshot;
@@ -51,8 +52,9 @@ class BadInputIT {
     Path log = currentLog(primary);
     long garbledAt = Files.size(log);
     append(log, "this,is,not,a,csvlog,record\n".getBytes(StandardCharsets.UTF_8));
-    byte[] invalid = ("2026-11-23 18:54:13.190 UTC,\"postgres\",\"postgres\",1,\"x\",ab.cd,1,\"idle\",2026-11-23 18:54:13 UTC,"
-        + "9/9,0,LOG,00000,\"bad \u00ffbytes\",,,,,,,,,\"psql\",\"client backend\",,0\n").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] invalid = ("2026-11-23 18:54:13.190 UTC,\"postgres\",\"postgres\",1,\"x\",ab.cd,1,\"idle\","
+        + "2026-11-23 18:54:13 UTC,9/9,0,LOG,00000,\"bad \u00ffbytes\",,,,,,,,,\"psql\",\"client backend\",,0\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
     append(log, invalid);
     primary.execute("postgres", "CREATE TABLE after_garbage (a int)");
     String big = "x".repeat(10 << 20); // a 10 MB statement
@@ -92,9 +94,10 @@ class BadInputIT {
     DdlEvent template = pipeline.topicEvents().get(0);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.DEFAULT_TOPIC, "poisoned", "not json {".getBytes(StandardCharsets.UTF_8)))
-          .get();
-      String newer = EventCodec.toJson(template).replace("\"schema\":1", "\"schema\":2").replace(template.key(), "future");
+      producer.send(new ProducerRecord<>(Topics.DEFAULT_TOPIC, "poisoned",
+          "not json {".getBytes(StandardCharsets.UTF_8))).get();
+      String newer = EventCodec.toJson(template).replace("\"schema\":1", "\"schema\":2")
+          .replace(template.key(), "future");
       producer.send(new ProducerRecord<>(Topics.DEFAULT_TOPIC, "future", newer.getBytes(StandardCharsets.UTF_8))).get();
     }
     primary.execute("poisoned", "CREATE TABLE waits (a int)");
@@ -102,11 +105,11 @@ class BadInputIT {
 
     applier.awaitOutput("STOPPED database poisoned", CONVERGE);
     applier.awaitOutput("STOPPED database future", CONVERGE);
-    io.ddlcast.testkit.Await.until("database fine to keep going", CONVERGE,
+    Await.until("database fine to keep going", CONVERGE,
         () -> pipeline.standby("standby1").schemaDump("fine").equals(primary.schemaDump("fine")));
     assertThat(applier.output())
-        .containsPattern("STOPPED database poisoned on standby standby1 at event \\? \\(topic ddlcast\\.ddl partition 0 "
-            + "offset \\d+\\): it is not an event this applier can apply: not JSON")
+        .containsPattern("STOPPED database poisoned on standby standby1 at event \\? \\(topic ddlcast\\.ddl"
+            + " partition 0 offset \\d+\\): it is not an event this applier can apply: not JSON")
         .contains("is newer than the 1 this build reads: upgrade ddlcast");
     assertThat(pipeline.standby("standby1").query("poisoned",
         "SELECT count(*) FROM pg_class WHERE relname = 'waits'")).containsExactly("0");

@@ -2,17 +2,26 @@ package io.ddlcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.testkit.Await;
+import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.PsqlRun;
 import io.ddlcast.testkit.SchemaSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,6 +29,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.postgresql.PGConnection;
 
 /**
  * Exactly the DDL that committed reaches the standbys, in commit order, with the context it ran in: one test per
@@ -104,7 +114,7 @@ class CaptureExactnessIT {
         Statement v = victim.createStatement(); Statement k = killer.createStatement()) {
       victim.setAutoCommit(false);
       v.execute("CREATE TABLE tx_terminated ()");
-      int pid = victim.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+      int pid = victim.unwrap(PGConnection.class).getBackendPID();
       k.execute("SELECT pg_terminate_backend(" + pid + ")");
     }
     converged();
@@ -137,7 +147,8 @@ class CaptureExactnessIT {
       converged();
     }
     List<String> shipped = shippedStatements();
-    assertThat(shipped.indexOf("CREATE TABLE ord_b (id int)")).isLessThan(shipped.indexOf("CREATE TABLE ord_a (id int)"));
+    assertThat(shipped.indexOf("CREATE TABLE ord_b (id int)"))
+        .isLessThan(shipped.indexOf("CREATE TABLE ord_a (id int)"));
     assertThat(shipped.indexOf("CREATE TABLE ord_q (id int)"))
         .isLessThan(shipped.indexOf("CREATE INDEX ord_q_id ON ord_q (id)"));
   }
@@ -174,7 +185,7 @@ class CaptureExactnessIT {
       st.execute("CREATE TABLE e1 (a int)");
       try {
         st.execute("CREATE TABLE e1 (a int)");
-      } catch (java.sql.SQLException expected) {
+      } catch (SQLException expected) {
         // fails on the primary: must not ship
       }
       st.execute("CREATE TABLE e2 (); CREATE TABLE e3 ()"); // pgjdbc splits this into two statements
@@ -238,8 +249,9 @@ class CaptureExactnessIT {
         "GRANT CONNECT ON DATABASE glob1 TO g_read");
     primary.execute("glob1", "CREATE TABLE gt (id serial PRIMARY KEY)", "GRANT SELECT ON gt TO g_read",
         "GRANT USAGE ON SEQUENCE gt_id_seq TO g_read", "CREATE SCHEMA gs", "GRANT USAGE ON SCHEMA gs TO g_read",
-        "CREATE FUNCTION gs.f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "REVOKE EXECUTE ON FUNCTION gs.f() FROM PUBLIC",
-        "GRANT EXECUTE ON FUNCTION gs.f() TO g_read", "CREATE TYPE gs.t AS (a int)", "GRANT USAGE ON TYPE gs.t TO g_read",
+        "CREATE FUNCTION gs.f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+        "REVOKE EXECUTE ON FUNCTION gs.f() FROM PUBLIC", "GRANT EXECUTE ON FUNCTION gs.f() TO g_read",
+        "CREATE TYPE gs.t AS (a int)", "GRANT USAGE ON TYPE gs.t TO g_read",
         "ALTER DEFAULT PRIVILEGES IN SCHEMA gs GRANT SELECT ON TABLES TO g_read",
         "REVOKE SELECT ON gt FROM g_read", "CREATE TABLE owned_by_tmp ()", "ALTER TABLE owned_by_tmp OWNER TO g_tmp",
         "DROP TABLE owned_by_tmp");
@@ -248,10 +260,10 @@ class CaptureExactnessIT {
     Path primaryDir = tablespaceDir("primary");
     primary.execute("postgres", "CREATE TABLESPACE gts LOCATION '" + primaryDir + "'");
     String standby1Dir = tablespaceDir("standby1").toString();
-    io.ddlcast.testkit.Await.until("the tablespace on standby1, at its mapped location", CONVERGE,
+    Await.until("the tablespace on standby1, at its mapped location", CONVERGE,
         () -> standby1.query("postgres", "SELECT pg_tablespace_location(oid) FROM pg_tablespace WHERE spcname = 'gts'")
             .equals(List.of(standby1Dir)));
-    io.ddlcast.testkit.Await.until("standby2 to report the tablespace skipped", CONVERGE,
+    Await.until("standby2 to report the tablespace skipped", CONVERGE,
         () -> pipeline.applierOutput("standby2").contains("skipped") && pipeline.applierOutput("standby2")
             .contains("no --tablespace-map entry"));
     primary.execute("postgres", "DROP TABLESPACE gts");
@@ -262,7 +274,7 @@ class CaptureExactnessIT {
         .allMatch(v -> v.startsWith("SCRAM-SHA-256$"));
     if (standby2.pgdata() != null) {
       allowPasswordLogin(standby2, "g_app");
-      try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + standby2.host() + ":"
+      try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + standby2.host() + ":"
           + standby2.port() + "/glob1", "g_app", "AppSecret2")) {
         assertThat(c.isValid(5)).isTrue();
       }
@@ -320,22 +332,21 @@ class CaptureExactnessIT {
   @Test
   @Order(9)
   void scanReadsTheRealLogOfflineAndSaysWhatNeedsThePrimary() throws Exception {
-    List<String> args = new java.util.ArrayList<>(List.of("scan"));
+    List<String> args = new ArrayList<>(List.of("scan"));
     try (var files = Files.list(primary.logDirectory())) {
       files.filter(f -> f.toString().endsWith(".csv")).sorted().forEach(f -> args.add(f.toString()));
     }
     Path out = Pipeline.ROOT.resolve("it/target/it-logs/CaptureExactnessIT/scan.log");
-    List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
-    try (io.ddlcast.testkit.JavaProcess scan = io.ddlcast.testkit.JavaProcess.startJar(Pipeline.PRODUCER_JAR,
-        List.of("-Xmx256m"), args, java.util.Map.of(), out)) {
+    List<JsonNode> lines = new ArrayList<>();
+    try (JavaProcess scan = JavaProcess.startJar(Pipeline.PRODUCER_JAR, List.of("-Xmx256m"), args, Map.of(), out)) {
       assertThat(scan.waitFor(Duration.ofSeconds(120))).as(scan.output()).isZero();
       for (String line : scan.output().split("\n")) {
         if (line.startsWith("{")) {
-          lines.add(io.ddlcast.common.event.EventCodec.mapper().readTree(line));
+          lines.add(EventCodec.mapper().readTree(line));
         }
       }
     }
-    java.util.function.Function<String, List<String>> decisions = table -> lines.stream()
+    Function<String, List<String>> decisions = table -> lines.stream()
         .filter(l -> l.path("event").path("statement").asText().contains(table + " "))
         .map(l -> l.path("decision").asText() + ": " + l.path("reason").asText()).toList();
     assertThat(decisions.apply("tx_commit")).first().asString().startsWith("publish");

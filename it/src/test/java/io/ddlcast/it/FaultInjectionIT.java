@@ -8,13 +8,15 @@ import io.ddlcast.testkit.PostgresOptions;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.PsqlRun;
 import io.ddlcast.testkit.SchemaSnapshot;
+import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -52,8 +54,8 @@ class FaultInjectionIT {
   private final AtomicInteger issued = new AtomicInteger();
   private final AtomicInteger producerKills = new AtomicInteger();
   private final AtomicInteger applierKills = new AtomicInteger();
-  private final List<String> faults = java.util.Collections.synchronizedList(new ArrayList<>());
-  private final List<Throwable> workloadErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> faults = Collections.synchronizedList(new ArrayList<>());
+  private final List<Throwable> workloadErrors = Collections.synchronizedList(new ArrayList<>());
   private volatile int rotationsWhileDown;
   private final Map<String, JavaProcess> components = new ConcurrentHashMap<>();
   private volatile boolean workloadDone;
@@ -140,7 +142,7 @@ class FaultInjectionIT {
 
   private void workload(int session) {
     Random random = new Random(7 * session + 1);
-    Map<String, List<String>> tables = new java.util.HashMap<>();
+    Map<String, List<String>> tables = new HashMap<>();
     long perStatement = plan.length().toNanos() / (plan.ddl() / SESSIONS);
     long next = System.nanoTime();
     for (int n = 0; issued.get() < plan.ddl() || !faultsDone; n++) {
@@ -166,7 +168,8 @@ class FaultInjectionIT {
       switch (kind) {
         case 0, 1 -> {
           issued.incrementAndGet();
-          if (primary.psql(PsqlRun.command(db, "CREATE TABLE " + name + " (id int PRIMARY KEY, v text)")).exitCode() == 0) {
+          String create = "CREATE TABLE " + name + " (id int PRIMARY KEY, v text)";
+          if (primary.psql(PsqlRun.command(db, create)).exitCode() == 0) {
             committed.incrementAndGet();
             mine.add(name);
           }
@@ -197,9 +200,9 @@ class FaultInjectionIT {
         }
         case 5 -> { // a savepoint rolled back inside a committed transaction
           issued.addAndGet(3);
-          if (primary.psql(PsqlRun.script(db, "BEGIN; CREATE TABLE " + name + " (a int, v text); SAVEPOINT s; CREATE TABLE "
-              + name + "_undone (a int); ROLLBACK TO s; CREATE VIEW " + name + "_v AS SELECT a FROM " + name
-              + "; COMMIT;")).exitCode() == 0) {
+          if (primary.psql(PsqlRun.script(db, "BEGIN; CREATE TABLE " + name + " (a int, v text); SAVEPOINT s;"
+              + " CREATE TABLE " + name + "_undone (a int); ROLLBACK TO s; CREATE VIEW " + name + "_v AS SELECT a FROM "
+              + name + "; COMMIT;")).exitCode() == 0) {
             committed.addAndGet(2);
             mine.add(name);
           }
@@ -327,7 +330,7 @@ class FaultInjectionIT {
   private static int logFiles(PostgresServer primary) {
     try (var files = Files.list(primary.logDirectory())) {
       return (int) files.filter(p -> p.toString().endsWith(".csv")).count();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return 0;
     }
   }

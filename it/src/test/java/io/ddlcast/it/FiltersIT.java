@@ -2,11 +2,14 @@ package io.ddlcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.SchemaSnapshot;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -76,6 +80,19 @@ class FiltersIT {
   @Test
   @Order(1)
   void filtersLeaveOutWhatTheyNameAndNothingElse() {
+    buildOnPrimary();
+    List<DdlEvent> events = awaitPublishedWithoutScratch();
+    String producerLog = pipeline.producerLog();
+    assertProducerLogNamesWhatItFiltered(producerLog);
+    PostgresServer standby1 = pipeline.standby("standby1");
+    PostgresServer standby2 = pipeline.standby("standby2");
+    assertStandby1TakesEverythingPublished(standby1);
+    assertStandby2LeavesOutAuditAndIndexes(standby1, standby2);
+    assertStandby2NamesEachFilteredEvent(events, standby2);
+    assertStatusCountsWhatEachFilterLeftOut(events, producerLog);
+  }
+
+  private void buildOnPrimary() {
     run("postgres", "CREATE ROLE filter_reader");
     run("postgres", "CREATE DATABASE app");
     run("postgres", "CREATE DATABASE scratch_1");
@@ -92,8 +109,10 @@ class FiltersIT {
       }
     }
     run("postgres", "CREATE DATABASE last_one"); // published after everything above
+  }
 
-    // The producer: nothing of scratch_* on the topic, everything else there.
+  /** The producer: nothing of scratch_* on the topic, everything else there. */
+  private List<DdlEvent> awaitPublishedWithoutScratch() {
     List<DdlEvent> events = Await.untilValue("CREATE DATABASE last_one on the topic", CONVERGE, () -> {
       List<DdlEvent> all = pipeline.topicEvents();
       return all.stream().anyMatch(e -> "last_one".equals(e.key())) ? all : null;
@@ -110,26 +129,30 @@ class FiltersIT {
     assertThat(events).extracting(DdlEvent::statement).contains("CREATE ROLE filter_reader");
     assertThat(events.stream().filter(e -> e.statement().startsWith("CREATE TABLE audit.log")).findFirst()
         .orElseThrow().schemas()).containsExactly("audit");
+    return events;
+  }
 
-    String producerLog = pipeline.producerLog();
+  private static void assertProducerLogNamesWhatItFiltered(String producerLog) {
     for (String filtered : List.of("CREATE DATABASE scratch_1", "CREATE DATABASE scratch_expected",
         "CREATE TABLE junk (a int)", "CREATE INDEX junk_a ON junk (a)", "CREATE VIEW sales.open_orders")) {
       assertThat(producerLog).containsPattern("filtered: \\S+ in \\S+ \\(excluded by --exclude-databases=scratch_\\* "
-          + "\\(database scratch_\\w+\\)\\): " + java.util.regex.Pattern.quote(filtered));
+          + "\\(database scratch_\\w+\\)\\): " + Pattern.quote(filtered));
     }
     assertThat(producerLog).doesNotContainPattern("filtered: \\S+ in app ");
+  }
 
-    // standby1 takes everything published: app is the primary's app, scratch_* never arrive.
-    PostgresServer standby1 = pipeline.standby("standby1");
-    PostgresServer standby2 = pipeline.standby("standby2");
+  /** standby1 takes everything published: app is the primary's app, scratch_* never arrive. */
+  private void assertStandby1TakesEverythingPublished(PostgresServer standby1) {
     Await.until("standby1 holds app as the primary does", CONVERGE,
         () -> standby1.databases().contains("last_one")
             && SchemaSnapshot.of(standby1).schemaDumps().get("app")
                 .equals(SchemaSnapshot.of(primary).schemaDumps().get("app")));
     assertThat(standby1.databases()).contains("app").noneMatch(d -> d.startsWith("scratch_"));
     assertThat(SchemaSnapshot.of(standby1).globalsDump()).isEqualTo(SchemaSnapshot.of(primary).globalsDump());
+  }
 
-    // standby2 leaves out schema audit and CREATE INDEX, and takes the rest.
+  /** standby2 leaves out schema audit and CREATE INDEX, and takes the rest. */
+  private void assertStandby2LeavesOutAuditAndIndexes(PostgresServer standby1, PostgresServer standby2) {
     String expected = SchemaSnapshot.of(primary).schemaDumps().get("scratch_expected");
     Await.until("standby2 holds app without audit and CREATE INDEX", CONVERGE,
         () -> standby2.databases().contains("last_one")
@@ -141,8 +164,10 @@ class FiltersIT {
     assertThat(standby1.query("app", "SELECT indexname FROM pg_indexes WHERE schemaname = 'sales' ORDER BY 1"))
         .containsExactly("orders_note", "orders_pkey");
     assertThat(SchemaSnapshot.of(standby2).globalsDump()).isEqualTo(SchemaSnapshot.of(primary).globalsDump());
+  }
 
-    // Each filtered event is named in standby2's log, and only those.
+  /** Each filtered event is named in standby2's log, and only those. */
+  private void assertStandby2NamesEachFilteredEvent(List<DdlEvent> events, PostgresServer standby2) {
     String applier2 = pipeline.applierOutput("standby2");
     String applier1 = pipeline.applierOutput("standby1");
     for (DdlEvent e : events) {
@@ -162,34 +187,33 @@ class FiltersIT {
     }
     assertThat(applier1).doesNotContainPattern("filtered \\S+ \\(");
     assertThat(standby2.serverLogErrors()).as("ERROR lines on standby2").isEmpty();
+  }
 
-    // status counts what each filter left out: the producer's (from its checkpoint) and each standby's
+  /** status counts what each filter left out: the producer's (from its checkpoint) and each standby's. */
+  private void assertStatusCountsWhatEachFilterLeftOut(List<DdlEvent> events, String producerLog) {
     long filteredOnStandby2 = events.stream()
         .filter(e -> e.schemas().contains("audit") || "CREATE INDEX".equals(e.command())).count();
-    long filteredByProducer = java.util.regex.Pattern.compile("filtered: \\S+ in ").matcher(producerLog).results()
-        .count();
-    com.fasterxml.jackson.databind.JsonNode status = io.ddlcast.testkit.Await.untilValue("status with the filtered "
-        + "counts", Duration.ofSeconds(60), () -> {
-          Pipeline.CommandRun run = pipeline.applierCommand("status", "--json");
-          if (run.exitCode() != 0) {
-            return null;
+    long filteredByProducer = Pattern.compile("filtered: \\S+ in ").matcher(producerLog).results().count();
+    JsonNode status = Await.untilValue("status with the filtered counts", Duration.ofSeconds(60), () -> {
+      Pipeline.CommandRun run = pipeline.applierCommand("status", "--json");
+      if (run.exitCode() != 0) {
+        return null;
+      }
+      try {
+        String out = run.output();
+        JsonNode root = EventCodec.mapper().readTree(out.substring(out.indexOf('{'), out.lastIndexOf('}') + 1));
+        long standby2Filtered = 0;
+        for (JsonNode row : root.path("standbys")) {
+          if (row.path("standby").asText().equals("standby2")) {
+            standby2Filtered = row.path("filtered").asLong();
           }
-          try {
-            String out = run.output();
-            com.fasterxml.jackson.databind.JsonNode root = io.ddlcast.common.event.EventCodec.mapper()
-                .readTree(out.substring(out.indexOf('{'), out.lastIndexOf('}') + 1));
-            long standby2Filtered = 0;
-            for (com.fasterxml.jackson.databind.JsonNode row : root.path("standbys")) {
-              if (row.path("standby").asText().equals("standby2")) {
-                standby2Filtered = row.path("filtered").asLong();
-              }
-            }
-            return standby2Filtered == filteredOnStandby2
-                && root.path("producers").get(0).path("filtered").asLong() == filteredByProducer ? root : null;
-          } catch (java.io.IOException e) {
-            return null;
-          }
-        });
+        }
+        return standby2Filtered == filteredOnStandby2
+            && root.path("producers").get(0).path("filtered").asLong() == filteredByProducer ? root : null;
+      } catch (IOException e) {
+        return null;
+      }
+    });
     assertThat(filteredByProducer).isPositive();
     assertThat(status.path("standbys")).hasSize(2);
   }

@@ -3,15 +3,19 @@ package io.ddlcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.SchemaSnapshot;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -177,10 +181,10 @@ class OperationsIT {
         return row;
       }
     }
-    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    return MissingNode.getInstance();
   }
 
-  private JsonNode awaitStandby(String name, java.util.function.Predicate<JsonNode> condition) {
+  private JsonNode awaitStandby(String name, Predicate<JsonNode> condition) {
     return Await.untilValue("status of " + name, CONVERGE, () -> {
       try {
         JsonNode row = standbyRow(status(), name);
@@ -192,8 +196,8 @@ class OperationsIT {
   }
 
   private List<DdlEvent> deadLetters() throws Exception {
-    List<DdlEvent> events = new java.util.ArrayList<>();
-    for (ConsumerRecord<String, byte[]> r : io.ddlcast.common.kafka.TopicReader.readAll(
+    List<DdlEvent> events = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(
         pipeline.kafka.bootstrapServers(), Topics.deadLetterTopic(Topics.DEFAULT_TOPIC))) {
       assertThat(new String(r.headers().lastHeader("ddlcast.result").value())).contains("\"outcome\":\"SKIPPED\"")
           .contains("42P07");

@@ -12,6 +12,9 @@ import io.ddlcast.testkit.PostgresOptions;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.Resources;
 import io.ddlcast.testkit.TestServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,13 +58,13 @@ final class Pipeline implements AutoCloseable {
   }
 
   private void deleteLogsOfEarlierRuns() {
-    if (java.nio.file.Files.isDirectory(logs)) {
-      try (var files = java.nio.file.Files.list(logs)) {
+    if (Files.isDirectory(logs)) {
+      try (var files = Files.list(logs)) {
         for (Path file : files.toList()) {
-          java.nio.file.Files.delete(file);
+          Files.delete(file);
         }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot clear " + logs, e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot clear " + logs, e);
       }
     }
   }
@@ -137,25 +140,25 @@ final class Pipeline implements AutoCloseable {
   /** Everything the producer printed (all its runs). */
   String producerLog() {
     try {
-      return java.nio.file.Files.readString(logs.resolve("producer.log"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return Files.readString(logs.resolve("producer.log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   /** Everything an applier printed (all its runs). */
   String applierOutput(String standbyName) {
     try {
-      return java.nio.file.Files.readString(applierLog(standbyName));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return Files.readString(applierLog(standbyName));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   /** The raw values of every record on the topic, as text (to look for what must never be there). */
   String rawTopic() {
     StringBuilder all = new StringBuilder();
-    topicEvents().forEach(e -> all.append(io.ddlcast.common.event.EventCodec.toJson(e)).append('\n'));
+    topicEvents().forEach(e -> all.append(EventCodec.toJson(e)).append('\n'));
     return all.toString();
   }
 
@@ -167,12 +170,12 @@ final class Pipeline implements AutoCloseable {
   List<String> appliedIds(String standbyName) {
     List<String> ids = new ArrayList<>();
     try {
-      Matcher m = APPLIED.matcher(java.nio.file.Files.readString(applierLog(standbyName)));
+      Matcher m = APPLIED.matcher(Files.readString(applierLog(standbyName)));
       while (m.find()) {
         ids.add(m.group(1));
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return ids;
   }

@@ -1,5 +1,7 @@
 package io.ddlcast.it;
 
+import io.ddlcast.common.sql.SqlCommand;
+import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.testkit.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,8 +40,8 @@ record Workload(List<Step> steps) {
   /** How many events the producer must publish: one per DDL statement of each step that succeeds. */
   long committed() {
     return steps.stream().filter(Step::succeeds)
-        .mapToLong(step -> io.ddlcast.common.sql.SqlLexer.split(step.sql()).stream()
-            .filter(part -> io.ddlcast.common.sql.SqlCommand.of(part).isDdl()).count())
+        .mapToLong(step -> SqlLexer.split(step.sql()).stream()
+            .filter(part -> SqlCommand.of(part).isDdl()).count())
         .sum();
   }
 
@@ -65,7 +67,10 @@ record Workload(List<Step> steps) {
     }
   }
 
-  /** Databases, schemas, types, functions with $$ bodies, views, comments, foreign tables, renames, drops, non-ASCII. */
+  /**
+   * Databases, schemas, types, functions with $$ bodies, views, comments, foreign tables, renames, drops,
+   * non-ASCII.
+   */
   static final Workload MIXED = of(
       jdbc("postgres", "CREATE DATABASE shop"),
       jdbc("postgres", "CREATE DATABASE \"Zürich\""),

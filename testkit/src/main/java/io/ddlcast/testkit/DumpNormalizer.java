@@ -1,5 +1,6 @@
 package io.ddlcast.testkit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -33,7 +34,7 @@ final class DumpNormalizer {
 
   /** Drops each pg_dump section ("--", "-- Name: ddlcast_...; Type: EVENT TRIGGER; ...", "--", ...) of ddlcast's. */
   private static List<String> withoutOwnEventTriggers(List<String> lines) {
-    List<String> out = new java.util.ArrayList<>(lines.size());
+    List<String> out = new ArrayList<>(lines.size());
     boolean skipping = false;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);

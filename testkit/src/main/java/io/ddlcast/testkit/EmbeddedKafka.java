@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>Listens on 127.0.0.1 on two free ports (clients, controller) that stay the same across
  * {@link #stop()}/{@link #start()}. Storage is formatted once with {@code StorageTool} and kept until
  * {@link #close()}. (The factories are named {@code launch} because {@code start()} is the instance method that
- * restarts a stopped broker.) Internal topics have one partition and replication factor 1 so that the first transaction and
- * the first consumer group are fast; topics are never created automatically, so a test that forgets to create its
- * topic fails instead of silently getting a default one. Broker logging is turned down to WARN (see
- * {@link KafkaLogging}).
+ * restarts a stopped broker.) Internal topics have one partition and replication factor 1 so that the first
+ * transaction and the first consumer group are fast; topics are never created automatically, so a test that
+ * forgets to create its topic fails instead of silently getting a default one. Broker logging is turned down to
+ * WARN (see {@link KafkaLogging}).
  */
 public final class EmbeddedKafka implements KafkaServer {
 

@@ -1,5 +1,6 @@
 package io.ddlcast.testkit;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class JavaProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().putAll(env);
       Process process = builder.start();
       LOG.info("started pid {}: {} (output {})", process.pid(), String.join(" ", command), outputFile);

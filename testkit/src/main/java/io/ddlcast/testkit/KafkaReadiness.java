@@ -1,12 +1,14 @@
 package io.ddlcast.testkit;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
 
 /**
  * Waits until a broker really serves requests: a started server process is not yet a broker that answers
@@ -29,7 +31,7 @@ final class KafkaReadiness {
     }
   }
 
-  private static java.util.Collection<org.apache.kafka.common.Node> describeNodes(Admin admin) {
+  private static Collection<Node> describeNodes(Admin admin) {
     try {
       return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {

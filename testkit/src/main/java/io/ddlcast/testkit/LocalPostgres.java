@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ public final class LocalPostgres implements PostgresServer {
 
   @Override
   public String schemaDump(String database) {
-    List<String> command = new java.util.ArrayList<>(List.of(PgBinaries.program("pg_dump"), "--schema-only",
+    List<String> command = new ArrayList<>(List.of(PgBinaries.program("pg_dump"), "--schema-only",
         "--no-password", "--dbname=" + conninfo(database)));
     command.addAll(DumpNormalizer.EXCLUDE);
     return DumpNormalizer.normalize(runClient(command).stdout());
@@ -137,7 +138,7 @@ public final class LocalPostgres implements PostgresServer {
     String conninfo = "host=" + HOST + " port=" + port + " user="
         + DumpNormalizer.conninfoValue(run.user() == null ? SUPERUSER : run.user()) + " dbname="
         + DumpNormalizer.conninfoValue(run.database());
-    List<String> command = new java.util.ArrayList<>(List.of(PgBinaries.program("psql"), "-X", "-q",
+    List<String> command = new ArrayList<>(List.of(PgBinaries.program("psql"), "-X", "-q",
         "--dbname=" + conninfo));
     Path script = null;
     try {
@@ -148,7 +149,7 @@ public final class LocalPostgres implements PostgresServer {
       } else {
         command.addAll(List.of("-v", "ON_ERROR_STOP=1", "-c", run.command()));
       }
-      Map<String, String> env = new java.util.HashMap<>(run.env());
+      Map<String, String> env = new HashMap<>(run.env());
       env.put("PGCONNECT_TIMEOUT", "10");
       Commands.Result result = Commands.run(command, root, env, COMMAND_TIMEOUT);
       return new PsqlResult(result.exitCode(), result.stdout() + result.stderr());

@@ -115,7 +115,10 @@ public interface PostgresServer extends AutoCloseable {
   /** {@code pg_dump --schema-only} of {@code database}, without the lines that differ between identical schemas. */
   String schemaDump(String database);
 
-  /** {@code pg_dumpall --globals-only --no-role-passwords}, without the lines that differ between identical clusters. */
+  /**
+   * {@code pg_dumpall --globals-only --no-role-passwords}, without the lines that differ between identical
+   * clusters.
+   */
   String globalsDump();
 
   /** The ERROR lines of the server's own stderr log, except the testkit's own (see {@link #isServerError}). */

@@ -1,5 +1,6 @@
 package io.ddlcast.testkit;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,7 +22,7 @@ public record PsqlRun(String database, String user, Map<String, String> env, Str
   }
 
   public PsqlRun withEnv(String name, String value) {
-    java.util.Map<String, String> copy = new java.util.HashMap<>(env);
+    Map<String, String> copy = new HashMap<>(env);
     copy.put(name, value);
     return new PsqlRun(database, user, Map.copyOf(copy), command, script);
   }

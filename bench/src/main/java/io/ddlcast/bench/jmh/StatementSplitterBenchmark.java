@@ -1,5 +1,6 @@
 package io.ddlcast.bench.jmh;
 
+import io.ddlcast.bench.Workloads;
 import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.OfflineReader;
 import java.util.List;
@@ -33,7 +34,7 @@ public class StatementSplitterBenchmark {
 
   /** The string: the first statements of the bulk workload's first database, joined as psql -c would send them. */
   public static String script() {
-    return io.ddlcast.bench.Workloads.multiStatementString(STATEMENTS);
+    return Workloads.multiStatementString(STATEMENTS);
   }
 
   @Benchmark

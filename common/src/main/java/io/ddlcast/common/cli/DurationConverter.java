@@ -1,12 +1,16 @@
 package io.ddlcast.common.cli;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations as operators write them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO {@code PT30S}. */
+/**
+ * Reads durations as operators write them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO
+ * {@code PT30S}.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
@@ -16,7 +20,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
   }
 
   public static Duration parse(String value) {
-    String text = value.strip().toLowerCase(java.util.Locale.ROOT);
+    String text = value.strip().toLowerCase(Locale.ROOT);
     Matcher m = SIMPLE.matcher(text);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
@@ -28,7 +32,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
       };
     }
     try {
-      return Duration.parse(value.strip().toUpperCase(java.util.Locale.ROOT));
+      return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
       throw new TypeConversionException("'" + value + "' is not a duration (examples: 250ms, 30s, 5m, 1h)");
     }

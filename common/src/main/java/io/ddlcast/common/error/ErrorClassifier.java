@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
@@ -21,9 +22,10 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  *   <li>PostgreSQL, by SQLSTATE: class 08 (connection), 53 (insufficient resources, e.g. too many connections),
  *       57P01/57P02/57P03 (admin or crash shutdown, cannot connect now), 40001/40P01 (serialization failure,
  *       deadlock), 55P03 (lock not available), 55006 (object in use, e.g. a database with other sessions),
- *       and any {@link SQLTransientException} (the applier raises one when the database an event needs does not exist
- *       on the standby yet: an earlier event in another lane creates or renames it). A driver error without SQLSTATE caused by an I/O error is a lost connection. Everything else is permanent:
- *       the statement does not fit the standby.
+ *       and any {@link SQLTransientException} (the applier raises one when the database an event needs does not
+ *       exist on the standby yet: an earlier event in another lane creates or renames it). A driver error without
+ *       SQLSTATE caused by an I/O error is a lost connection. Everything else is permanent: the statement does not
+ *       fit the standby.
  *   <li>Kafka: {@link RetriableException}s and timeouts are retriable; fencing, authentication, authorization,
  *       invalid configuration or topic, unsupported version are permanent.
  *   <li>I/O errors are retriable; anything else is permanent.
@@ -49,8 +51,8 @@ public final class ErrorClassifier {
         return ErrorKind.PERMANENT;
       }
       if (t instanceof RetriableException
-          || t instanceof org.apache.kafka.common.errors.TimeoutException
-          || t instanceof java.util.concurrent.TimeoutException
+          || t instanceof TimeoutException
+          || t instanceof java.util.concurrent.TimeoutException // FQN: Kafka's TimeoutException is imported
           || t instanceof IOException) {
         return ErrorKind.RETRIABLE;
       }

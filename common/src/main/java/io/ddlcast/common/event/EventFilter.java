@@ -1,5 +1,6 @@
 package io.ddlcast.common.event;
 
+import io.ddlcast.common.cli.InvalidConfigException;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.sql.SqlCommand;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,7 @@ public final class EventFilter {
     EventFilter filter = of(options, problems);
     try {
       problems.throwIfAny();
-    } catch (io.ddlcast.common.cli.InvalidConfigException e) {
+    } catch (InvalidConfigException e) {
       throw new IllegalArgumentException(String.join("; ", e.problems()), e);
     }
     return filter;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -58,11 +59,12 @@ public final class KafkaCluster {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         if (ErrorClassifier.classify(cause) == ErrorKind.PERMANENT
-            && !(cause instanceof java.util.concurrent.TimeoutException)) {
-          throw new DdlcastException(ExitCode.FAILED, "Kafka at " + bootstrapServers + " refused ddlcast: " + cause.getMessage(), cause);
+            && !(cause instanceof TimeoutException)) {
+          throw new DdlcastException(ExitCode.FAILED,
+              "Kafka at " + bootstrapServers + " refused ddlcast: " + cause.getMessage(), cause);
         }
         Duration wait = backoff.next();
         LOG.warn("Kafka at {} is unreachable ({}); retrying in {} s",
@@ -76,8 +78,8 @@ public final class KafkaCluster {
   }
 
   private static String describe(Throwable cause) {
-    if (cause instanceof java.util.concurrent.TimeoutException
-        || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+    if (cause instanceof TimeoutException
+        || cause instanceof org.apache.kafka.common.errors.TimeoutException) { // FQN: the other one is imported
       return "no answer within 5 s";
     }
     return cause.getClass().getSimpleName() + ": " + cause.getMessage();

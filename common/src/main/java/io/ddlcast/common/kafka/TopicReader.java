@@ -2,6 +2,7 @@ package io.ddlcast.common.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class TopicReader {
         return out;
       }
       List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
-          .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+          .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
       for (TopicPartition tp : partitions) {
         consumer.assign(List.of(tp));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ddlcast.common.event.EventCodec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What {@code /health} answers: whether the service is ready to do its work, and a few facts that say which service
@@ -25,7 +26,7 @@ public record Health(boolean up, Map<String, Object> details) {
   public String toJson() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
-    new java.util.TreeMap<>(details).forEach(body::put);
+    new TreeMap<>(details).forEach(body::put);
     try {
       return EventCodec.mapper().writeValueAsString(body);
     } catch (JsonProcessingException e) {

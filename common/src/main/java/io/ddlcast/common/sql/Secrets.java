@@ -13,7 +13,8 @@ public final class Secrets {
   public static final String MASK = "'********'";
 
   /** A string literal in any of its forms: E'..', '..', $tag$..$tag$. */
-  private static final String LITERAL = "(E'(?:[^'\\\\]|''|\\\\.)*'|'(?:[^']|'')*'|(?<tag>\\$[A-Za-z_0-9]*\\$).*?\\k<tag>)";
+  private static final String LITERAL = "(E'(?:[^'\\\\]|''|\\\\.)*'|'(?:[^']|'')*'"
+      + "|(?<tag>\\$[A-Za-z_0-9]*\\$).*?\\k<tag>)";
   private static final Pattern PASSWORD_LITERAL =
       Pattern.compile("(?i)(\"?\\bpassword\\b\"?(?:\\s+|/\\*.*?\\*/)*)" + LITERAL, Pattern.DOTALL);
   /** {@code password=value} in a libpq keyword connection string, whatever quoting the literal around it needs. */

@@ -2,6 +2,7 @@ package io.ddlcast.common.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,7 +25,7 @@ public final class SqlLexer {
   public record Token(Kind kind, String text, int start, int end) {
     /** Keyword form: upper-case text of a WORD, else null. */
     public String keyword() {
-      return kind == Kind.WORD ? text.toUpperCase(java.util.Locale.ROOT) : null;
+      return kind == Kind.WORD ? text.toUpperCase(Locale.ROOT) : null;
     }
 
     public boolean is(String keyword) {

@@ -79,7 +79,7 @@ class ErrorClassifierTest {
 
   @Test
   void aTransientExceptionIsRetriableWhateverItsState() {
-    SQLException e = new java.sql.SQLTransientConnectionException("database \"x\" does not exist (yet)", "3D000");
+    SQLException e = new SQLTransientConnectionException("database \"x\" does not exist (yet)", "3D000");
     assertThat(ErrorClassifier.classify(e)).isEqualTo(ErrorKind.RETRIABLE);
   }
 
@@ -206,7 +206,7 @@ class ErrorClassifierTest {
 
   @Test
   void concurrentTimeoutIsRetriable() {
-    assertThat(ErrorClassifier.classify(new java.util.concurrent.TimeoutException()))
+    assertThat(ErrorClassifier.classify(new java.util.concurrent.TimeoutException())) // FQN: Kafka's is imported
         .isEqualTo(ErrorKind.RETRIABLE);
   }
 

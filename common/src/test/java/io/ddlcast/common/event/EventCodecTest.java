@@ -67,9 +67,9 @@ class EventCodecTest {
 
   @Test
   void aContextThatIsNotAnObjectIsInvalid() {
-    String json = new String(EventCodec.encode(sample()), java.nio.charset.StandardCharsets.UTF_8)
+    String json = new String(EventCodec.encode(sample()), StandardCharsets.UTF_8)
         .replaceFirst("\"context\":\\{[^}]*\\}", "\"context\":\"x\"");
-    assertThatThrownBy(() -> EventCodec.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> EventCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(InvalidEventException.class).hasMessageContaining("context");
   }
 
