@@ -205,7 +205,8 @@ final class ProducerLoop {
 
   /** Kafka did not take the batch: stop if it never will, else start again from the last committed checkpoint. */
   private boolean publishFailed(KafkaException e) {
-    boolean permanent = ErrorClassifier.classify(e) == ErrorKind.PERMANENT && !(e.getCause() instanceof TimeoutException);
+    boolean permanent = ErrorClassifier.classify(e) == ErrorKind.PERMANENT
+        && !(e.getCause() instanceof TimeoutException);
     metrics.error(permanent ? ErrorKind.PERMANENT : ErrorKind.RETRIABLE, "kafka");
     if (permanent) {
       throw new DdlcastException(ExitCode.FAILED, "Kafka refused the events: " + e.getMessage(), e);

@@ -20,6 +20,7 @@ public final class ProducerMain implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: " + String.join(", ", spec.subcommands().keySet()));
+    throw new ParameterException(spec.commandLine(),
+        "Missing command: " + String.join(", ", spec.subcommands().keySet()));
   }
 }

@@ -59,8 +59,9 @@ final class RunCommand implements Callable<Integer> {
   StartFrom startFrom;
 
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "200ms",
-      converter = DurationConverter.class, description = "Longest pause when the log has nothing new: the producer wakes as soon as the "
-          + "log directory changes (inotify), and at the latest after this (default: ${DEFAULT-VALUE}).")
+      converter = DurationConverter.class, description = "Longest pause when the log has nothing new: the producer "
+          + "wakes as soon as the log directory changes (inotify), and at the latest after this "
+          + "(default: ${DEFAULT-VALUE}).")
   Duration pollInterval;
 
   @Option(names = "--metrics-port", paramLabel = "PORT",

@@ -11,6 +11,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,9 +53,9 @@ class ProducerConfigTest {
     String[] reported = {"0", "65536", "-5"};
     for (int i = 0; i < cases.length; i++) {
       StringWriter err = new StringWriter();
-      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--bootstrap-servers",
+      List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers",
           "localhost:1", "--log-dir", logDir.toString(), "--source", "primary1"));
-      args.addAll(java.util.List.of(cases[i]));
+      args.addAll(List.of(cases[i]));
       int code = Cli.run(new ProducerMain(), args.toArray(String[]::new),
           i == 2 ? Map.of("DDLCAST_METRICS_PORT", "-5") : Map.of(), new PrintWriter(new StringWriter()),
           new PrintWriter(err, true));

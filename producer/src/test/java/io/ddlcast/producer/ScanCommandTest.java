@@ -7,6 +7,7 @@ import io.ddlcast.common.cli.Cli;
 import io.ddlcast.common.event.EventCodec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ class ScanCommandTest {
     try (var in = getClass().getResourceAsStream("/csvlog/capture/02-tx-commit.csv")) {
       full = in.readAllBytes();
     }
-    String text = new String(full, java.nio.charset.StandardCharsets.UTF_8);
+    String text = new String(full, StandardCharsets.UTF_8);
     int cut = text.indexOf("COMMIT");
     Path file = dir.resolve("cut.csv");
     Files.writeString(file, text.substring(0, text.lastIndexOf('\n', cut) + 1) + "2026-11-23 19:");
@@ -76,7 +77,8 @@ class ScanCommandTest {
     int code = Cli.run(new ProducerMain(), new String[] {"scan", file.toString()}, Map.of(), new PrintWriter(out),
         new PrintWriter(new StringWriter()));
     assertThat(code).isZero();
-    assertThat(out.toString()).contains("\"problem\":\"incomplete record at the end of").contains("\"decision\":\"open\"");
+    assertThat(out.toString()).contains("\"problem\":\"incomplete record at the end of")
+        .contains("\"decision\":\"open\"");
   }
 
   @Test
@@ -98,7 +100,8 @@ class ScanCommandTest {
     }
     assertThat(filtered).containsExactly(
         "CREATE TABLE c4(); | excluded by --exclude-schemas=s16b (schema s16b)",
-        "CREATE ROLE g_app LOGIN PASSWORD '********'; | excluded by --exclude-commands=CREATE ROLE (command CREATE ROLE)",
+        "CREATE ROLE g_app LOGIN PASSWORD '********'; | excluded by --exclude-commands=CREATE ROLE "
+            + "(command CREATE ROLE)",
         "CREATE ROLE g_read NOLOGIN; | excluded by --exclude-commands=CREATE ROLE (command CREATE ROLE)",
         "CREATE DATABASE gdb OWNER g_app TEMPLATE template0; | excluded by --exclude-databases=gdb* (database gdb)",
         "ALTER DATABASE gdb RENAME TO gdb2; | excluded by --exclude-databases=gdb* (database gdb)",
@@ -109,7 +112,8 @@ class ScanCommandTest {
   void badFilterPatternsAreRefusedBeforeReading() {
     StringWriter err = new StringWriter();
     int code = Cli.run(new ProducerMain(), new String[] {"scan", "--exclude-commands", "CREAT TABLE",
-        "--include-schemas", "a,", dir.resolve("missing.csv").toString()}, Map.of(), new PrintWriter(new StringWriter()),
+        "--include-schemas", "a,", dir.resolve("missing.csv").toString()}, Map.of(),
+            new PrintWriter(new StringWriter()),
         new PrintWriter(err));
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("Invalid value 'CREAT TABLE' for option --exclude-commands")

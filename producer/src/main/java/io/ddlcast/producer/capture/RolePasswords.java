@@ -17,9 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class RolePasswords {
   public static final String PLACEHOLDER = "'ddlcast:stored-verifier'";
-  private static final Pattern PASSWORD =
-      Pattern.compile("(?i)(\\bpassword\\s*)(E'(?:[^'\\\\]|''|\\\\.)*'|'(?:[^']|'')*'|(?<tag>\\$[A-Za-z_0-9]*\\$).*?\\k<tag>)",
-          Pattern.DOTALL);
+  private static final Pattern PASSWORD = Pattern.compile("(?i)(\\bpassword\\s*)"
+      + "(E'(?:[^'\\\\]|''|\\\\.)*'|'(?:[^']|'')*'|(?<tag>\\$[A-Za-z_0-9]*\\$).*?\\k<tag>)", Pattern.DOTALL);
   private static final Pattern VERIFIER = Pattern.compile("'(SCRAM-SHA-256\\$[^']+|md5[0-9a-f]{32})'");
 
   private static final Set<String> ROLE_COMMANDS =

@@ -63,7 +63,8 @@ public final class HelperInstaller {
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(
             "SELECT pg_catalog.obj_description(p.oid, 'pg_proc'),"
-                + " (SELECT count(*) FROM pg_catalog.pg_event_trigger t WHERE t.evtfoid = p.oid AND t.evtenabled <> 'D'),"
+                + " (SELECT count(*) FROM pg_catalog.pg_event_trigger t"
+                + " WHERE t.evtfoid = p.oid AND t.evtenabled <> 'D'),"
                 + " (SELECT count(*) FROM pg_catalog.pg_event_trigger t WHERE t.evtfoid = p.oid)"
                 + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE n.nspname = 'ddlcast' AND p.proname = 'log_ddl'")) {

@@ -170,7 +170,8 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
   /** Writes a barrier record into the primary's log. */
   public void emitBarrier(String token) throws SQLException {
     try (Statement st = connection().createStatement()) {
-      st.execute("DO $ddlcast$ BEGIN RAISE LOG '" + BARRIER_PREFIX + "%', '" + token.replace("'", "") + "'; END $ddlcast$");
+      st.execute("DO $ddlcast$ BEGIN RAISE LOG '" + BARRIER_PREFIX + "%', '" + token.replace("'", "")
+          + "'; END $ddlcast$");
     } catch (SQLException e) {
       reset();
       throw e;

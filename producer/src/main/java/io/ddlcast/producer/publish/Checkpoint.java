@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The producer's whole state, written to the checkpoint topic in the same Kafka transaction as the events it
  * published: the csvlog cursor, the {@code SessionTracker}'s state (DDL still waiting for its transaction's
- * outcome), and how many events this source has published in all. Restarting from it re-reads nothing that was published and skips nothing that was
- * not, so the primary host keeps no state of ddlcast's.
+ * outcome), and how many events this source has published in all. Restarting from it re-reads nothing that was
+ * published and skips nothing that was not, so the primary host keeps no state of ddlcast's.
  *
  * <pre>{@code
  * {"v":2,"file":"postgresql-2026-11-23_183900.csv","offset":48213,"published":42,
@@ -22,8 +22,9 @@ import java.nio.charset.StandardCharsets;
  * }</pre>
  *
  * <p>The last four are for {@code ddlcast status} (the producer's row): the last event published, how many bytes of
- * csvlog were written after the cursor when the checkpoint was taken, and how many events the filters left out. The producer writes a checkpoint at
- * least every {@code ProducerLoop.HEARTBEAT} even when idle, so that its time says whether it runs.
+ * csvlog were written after the cursor when the checkpoint was taken, and how many events the filters left out. The
+ * producer writes a checkpoint at least every {@code ProducerLoop.HEARTBEAT} even when idle, so that its time says
+ * whether it runs.
  */
 public record Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
     String lastEventLogTime, long behindBytes, long filtered) {

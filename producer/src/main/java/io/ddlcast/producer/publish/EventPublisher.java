@@ -68,10 +68,15 @@ public final class EventPublisher implements EventSink {
    */
   @Override
   public Optional<Checkpoint> start() {
+    open();
+    return readCheckpoint();
+  }
+
+  /** Opens the transactional producer: from here on, an earlier instance for this source is fenced. */
+  void open() {
     close();
     producer = producers.apply(settings());
     producer.initTransactions();
-    return readCheckpoint();
   }
 
   /** The Kafka producer's settings: transactional, idempotent, acknowledged by every in-sync replica. */

@@ -21,12 +21,14 @@ public final class Csvlog {
   }
 
   /** One 26-column record as PostgreSQL 14-17 writes it. */
-  public static String record(String session, long line, String vxid, String severity, String sqlState, String commandTag,
+  public static String record(String session, long line, String vxid, String severity, String sqlState,
+      String commandTag,
       String message, String query) {
     return record("postgres", session, line, vxid, severity, sqlState, commandTag, message, query);
   }
 
-  public static String record(String session, long line, String vxid, String severity, String sqlState, String commandTag,
+  public static String record(String session, long line, String vxid, String severity, String sqlState,
+      String commandTag,
       String message, String query, String xid) {
     return record("postgres", session, line, vxid, severity, sqlState, commandTag, message, query)
         .replace("," + vxid + ",0," + severity + ",", "," + vxid + "," + xid + "," + severity + ",");

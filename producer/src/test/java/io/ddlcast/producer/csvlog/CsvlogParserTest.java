@@ -25,7 +25,8 @@ class CsvlogParserTest {
     assertThat(chunk.records()).hasSize(27);
     LogRecord function = chunk.records().stream()
         .filter(r -> r.message().startsWith("statement: CREATE FUNCTION")).findFirst().orElseThrow();
-    assertThat(function.message()).isEqualTo("statement: CREATE FUNCTION f() RETURNS int AS $$\nSELECT 1\n$$ LANGUAGE sql");
+    assertThat(function.message())
+        .isEqualTo("statement: CREATE FUNCTION f() RETURNS int AS $$\nSELECT 1\n$$ LANGUAGE sql");
     assertThat(function.sessionId()).isEqualTo("6b048bd5.26f2");
     assertThat(function.sessionLine()).isEqualTo(1);
     assertThat(function.vxid()).isEqualTo("3/6");
@@ -100,7 +101,8 @@ class CsvlogParserTest {
   @Test
   void invalidUtf8IsReportedAndTheRecordKept() {
     String before = Csvlog.record("s.1", 1, "3/1", "LOG", "00000", "idle", "statement: CREATE TABLE a()", "");
-    byte[] bad = Csvlog.utf8(Csvlog.record("s.1", 2, "3/1", "LOG", "00000", "idle", "statement: CREATE TABLE bXX()", ""));
+    byte[] bad = Csvlog.utf8(Csvlog.record("s.1", 2, "3/1", "LOG", "00000", "idle", "statement: CREATE TABLE bXX()",
+        ""));
     int at = new String(bad, StandardCharsets.UTF_8).indexOf("XX");
     bad[at] = (byte) 0xC3;
     bad[at + 1] = (byte) 0x28; // not a continuation byte

@@ -15,7 +15,6 @@ import io.ddlcast.producer.csvlog.LogRecord;
 import io.ddlcast.producer.settle.Outcome;
 import io.ddlcast.producer.settle.Question;
 import io.ddlcast.producer.settle.SessionTracker;
-import io.ddlcast.producer.settle.TrackerState;
 import io.ddlcast.producer.settle.XactStatus;
 import java.io.IOException;
 import java.io.InputStream;

@@ -159,7 +159,8 @@ class CapturedLogsTest {
   @Test
   void theContextTheDdlRanInTravelsWithIt() {
     Run run = offline("16-context");
-    assertThat(run.event("CREATE TABLE c1();").context()).isEqualTo(new ExecutionContext("postgres", "postgres", "s16a"));
+    assertThat(run.event("CREATE TABLE c1();").context()).isEqualTo(new ExecutionContext("postgres", "postgres",
+        "s16a"));
     assertThat(run.event("CREATE TABLE c2();").context()).isEqualTo(new ExecutionContext("r16", "postgres", "s16a"));
     assertThat(run.event("CREATE TABLE c3();").context()).isEqualTo(new ExecutionContext("u16", "u16", "s16a"));
     assertThat(run.event("CREATE TABLE c4();").context()).isEqualTo(new ExecutionContext("u16", "u16", "s16b"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.Xid;
 import io.ddlcast.producer.csvlog.Csvlog;
@@ -181,7 +182,8 @@ class SessionTrackerTest {
   void disconnectingInsideATransactionDropsItsDdl() {
     List<Outcome> outcomes = feed(
         Csvlog.record("s.1", 1, "3/9", "LOG", "00000", "idle in transaction", "statement: CREATE TABLE x();", "")
-            + Csvlog.record("s.1", 2, "", "LOG", "00000", "idle in transaction", "disconnection: session time: 0:00:01", ""));
+            + Csvlog.record("s.1", 2, "", "LOG", "00000", "idle in transaction",
+                "disconnection: session time: 0:00:01", ""));
     assertThat(dropped(outcomes)).containsExactly("CREATE TABLE x();");
   }
 
@@ -219,7 +221,8 @@ class SessionTrackerTest {
   void eventsCarryTheirSourcePositionAsAStableId() {
     List<Outcome> first = feed(
         Csvlog.record("company", "6b048bd5.26ee", 1, "3/2", "LOG", "00000", "idle", "statement: CREATE TABLE t()", "")
-            + Csvlog.record("company", "6b048bd5.26ee", 2, "3/0", "LOG", "00000", "CREATE TABLE", "duration: 1 ms", ""));
+            + Csvlog.record("company", "6b048bd5.26ee", 2, "3/0", "LOG", "00000", "CREATE TABLE", "duration: 1 ms",
+                ""));
     DdlEvent event = first.get(0).event();
     assertThat(event.id()).isEqualTo("6b048bd5.26ee:1");
     assertThat(event.source()).isEqualTo("primary1");
@@ -238,7 +241,8 @@ class SessionTrackerTest {
 
     SessionTracker restored = new SessionTracker(new EventFactory("primary1"), true);
     restored.restore(snapshot);
-    byte[] next = Csvlog.utf8(Csvlog.record("s.1", 2, "3/8", "LOG", "00000", "idle", "statement: CREATE TABLE k()", ""));
+    byte[] next = Csvlog.utf8(Csvlog.record("s.1", 2, "3/8", "LOG", "00000", "idle", "statement: CREATE TABLE k()",
+        ""));
     List<Outcome> outcomes = restored.accept(CsvlogParser.parse("f.csv", 0, next, next.length).records().get(0));
     assertThat(published(outcomes)).containsExactly("CREATE TABLE j()");
     assertThat(restored.openWithoutXid()).containsExactly("3/8");
@@ -251,5 +255,34 @@ class SessionTrackerTest {
             + Csvlog.record("s.1", 2, "3/0", "LOG", "00000", "SELECT", "duration: 1 ms", ""));
     assertThat(outcomes).isEmpty();
     assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  void aStatementIsLexedOnceOnItsWayFromRecordToEvents() {
+    String sql = "CREATE TABLE audit.t (a int); GRANT SELECT ON audit.t TO r; CREATE ROLE w LOGIN PASSWORD 'x'";
+    String csv = Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: " + sql, "")
+        + Csvlog.record("s.1", 2, "3/0", "LOG", "00000", "CREATE ROLE", "duration: 0.5 ms", "");
+    byte[] bytes = Csvlog.utf8(csv);
+    List<LogRecord> records = CsvlogParser.parse("f.csv", 0, bytes, bytes.length).records();
+    long before = SqlLexer.charactersLexed();
+    List<Outcome> outcomes = feed(records);
+    assertThat(SqlLexer.charactersLexed() - before).isEqualTo(sql.length());
+    assertThat(outcomes).extracting(o -> o.event().command()).containsExactly("CREATE TABLE", "GRANT", "CREATE ROLE");
+    assertThat(outcomes.get(0).event().schemas()).containsExactly("audit");
+    assertThat(outcomes.get(2).event().statement()).doesNotContain("'x'");
+  }
+
+  @Test
+  void aHelperRecordWithAMalformedTransactionIdIsReportedAndTheTrackerGoesOn() {
+    String forged = "ddlcast ddl_command_end {\"\"v\"\": 1, \"\"tag\"\": \"\"CREATE TABLE\"\", "
+        + "\"\"xid\"\": \"\"abc\"\"}";
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: CREATE TABLE a()", "")
+            + Csvlog.record("s.1", 2, "3/4", "LOG", "00000", "CREATE TABLE", forged.replace("\"\"", "\""),
+                "CREATE TABLE a()")
+            + Csvlog.record("s.1", 3, "3/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", ""));
+    assertThat(tracker.drainProblems()).singleElement().asString()
+        .contains("unreadable ddlcast helper record: xid 'abc' is not a transaction id");
+    assertThat(published(outcomes)).containsExactly("CREATE TABLE a()");
   }
 }

@@ -1,0 +1,87 @@
+package io.ddlcast.producer.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.LogPosition;
+import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.producer.csvlog.LogCursor;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The publisher against Kafka's own MockProducer: what goes into one transaction, under which settings. */
+class EventPublisherTest {
+  private final MockProducer<String, byte[]> kafka =
+      new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+  private Properties settings;
+  private final EventPublisher publisher = new EventPublisher("k:9092", "ddlcast.ddl", "primary1", props -> {
+    settings = props;
+    return kafka;
+  });
+
+  private static DdlEvent event(String id, String database, String statement) {
+    return new DdlEvent(DdlEvent.SCHEMA_VERSION, id, "primary1", database, database, Scope.DATABASE, "postgres",
+        null, "CREATE TABLE", statement, null, new LogPosition("f.csv", 0, "s", 1));
+  }
+
+  private static Checkpoint checkpoint(long published) {
+    return new Checkpoint(new LogCursor("f.csv", 100), null, published, null, null, 0, 0);
+  }
+
+  @Test
+  void eventsKeyedByDatabaseAndTheCheckpointAfterThemGoOutInOneCommittedTransaction() {
+    publisher.open();
+    publisher.publish(List.of(event("s:1", "shop", "CREATE TABLE a()"), event("s:2", "hr", "CREATE TABLE b()")),
+        checkpoint(2));
+    assertThat(kafka.transactionInitialized()).isTrue();
+    assertThat(kafka.transactionCommitted()).isTrue();
+    List<ProducerRecord<String, byte[]>> sent = kafka.history();
+    assertThat(sent).extracting(ProducerRecord::topic)
+        .containsExactly("ddlcast.ddl", "ddlcast.ddl", Topics.checkpointTopic("ddlcast.ddl"));
+    assertThat(sent).extracting(ProducerRecord::key).containsExactly("shop", "hr", "primary1");
+    assertThat(sent.get(0).value()).isEqualTo(EventCodec.encode(event("s:1", "shop", "CREATE TABLE a()")));
+    assertThat(Checkpoint.decode(sent.get(2).value()).published()).isEqualTo(2);
+  }
+
+  @Test
+  void theProducerIsTransactionalPerSourceAndTakesTheLargestRecord() {
+    publisher.open();
+    assertThat(settings.getProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG))
+        .isEqualTo(Topics.producerTransactionalId("ddlcast.ddl", "primary1"));
+    assertThat(settings.getProperty(ProducerConfig.ACKS_CONFIG)).isEqualTo("all");
+    assertThat(settings.getProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).isEqualTo("true");
+    assertThat(settings.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))
+        .isEqualTo(Integer.toString(EventPublisher.MAX_RECORD_BYTES));
+  }
+
+  @Test
+  void aFailedCommitIsThrownAndAFencedProducerSaysSo() {
+    publisher.open();
+    kafka.commitTransactionException = new KafkaException("broker gone");
+    assertThatThrownBy(() -> publisher.publish(List.of(event("s:1", "shop", "CREATE TABLE a()")), checkpoint(1)))
+        .isInstanceOf(KafkaException.class).hasMessage("broker gone");
+    assertThat(kafka.transactionCommitted()).isFalse();
+
+    kafka.commitTransactionException = null;
+    kafka.fenceProducer();
+    assertThatThrownBy(() -> publisher.publish(List.of(), checkpoint(1))).isInstanceOf(ProducerFencedException.class);
+  }
+
+  @Test
+  void theSizeRuleKeepsOutWhatARecordCannotCarry() {
+    int limit = EventPublisher.MAX_RECORD_BYTES / 3;
+    assertThat(EventPublisher.fits(event("s:1", "shop", "x".repeat(limit)))).isTrue();
+    assertThat(EventPublisher.fits(event("s:1", "shop", "x".repeat(limit + 1)))).isFalse();
+  }
+}
