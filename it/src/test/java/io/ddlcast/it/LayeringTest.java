@@ -1,6 +1,7 @@
 package io.ddlcast.it;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -80,9 +81,7 @@ class LayeringTest {
 
   /**
    * The capture and settle stages of the producer are pure functions of the records they are given: no JDBC,
-   * network, files, Kafka, processes or sleeping ({@code Thread.sleep}, {@code TimeUnit.sleep}). The packages do
-   * not exist yet (the producer's issue-9 refactor creates them), so the rule holds vacuously until then instead
-   * of failing for want of classes.
+   * network, files, Kafka, processes or sleeping ({@code Thread.sleep}, {@code TimeUnit.sleep}).
    */
   @Test
   void captureAndSettleDoNoIo() {
@@ -95,8 +94,29 @@ class LayeringTest {
         .orShould().callMethod(Thread.class, "sleep", long.class, int.class)
         .orShould().callMethod(TimeUnit.class, "sleep", long.class)
         .because("capture and settle decide from their input alone, so that they are tested without servers;"
-            + " the I/O stays in the stages around them")
-        .allowEmptyShould(true));
+            + " the I/O stays in the stages around them"));
+  }
+
+  /**
+   * The producer's stages, each a package, as DEVELOPERS.md's table has them: a stage uses only the stages before
+   * it; the service package (the loop, the lifecycle, the commands) uses them all and none uses it.
+   */
+  @Test
+  void theProducersStagesUseOnlyTheStagesBeforeThem() {
+    check(layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("csvlog").definedBy("io.ddlcast.producer.csvlog..")
+        .layer("capture").definedBy("io.ddlcast.producer.capture..")
+        .layer("settle").definedBy("io.ddlcast.producer.settle..")
+        .layer("primary").definedBy("io.ddlcast.producer.primary..")
+        .layer("publish").definedBy("io.ddlcast.producer.publish..")
+        .layer("service").definedBy("io.ddlcast.producer")
+        .whereLayer("service").mayNotBeAccessedByAnyLayer()
+        .whereLayer("publish").mayOnlyBeAccessedByLayers("service")
+        .whereLayer("primary").mayOnlyBeAccessedByLayers("service")
+        .whereLayer("settle").mayOnlyBeAccessedByLayers("primary", "publish", "service")
+        .whereLayer("capture").mayOnlyBeAccessedByLayers("settle", "primary", "service")
+        .whereLayer("csvlog").mayOnlyBeAccessedByLayers("capture", "settle", "primary", "publish", "service")
+        .because("each stage is a room with one job: what a later stage needs is passed to it, never reached for"));
   }
 
   private static void check(ArchRule rule) {
