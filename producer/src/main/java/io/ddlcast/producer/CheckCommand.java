@@ -46,12 +46,12 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     PgUrl primary = PrimaryUrlOption.parse(primaryUrl);
     List<PrimarySettings.Finding> findings;
-    Map<String, HelperInstaller.State> helper = new LinkedHashMap<>();
+    Map<String, HelperInstaller.Inspection> helper = new LinkedHashMap<>();
     try (PrimaryClient monitor = new PrimaryClient(primary)) {
       findings = PrimarySettings.judge(monitor.settings(PrimarySettings.names()));
       HelperInstaller installer = new HelperInstaller(primary);
       for (String database : installer.databases()) {
-        helper.put(database, installer.state(database));
+        helper.put(database, installer.inspect(database));
       }
     } catch (SQLException e) {
       throw new DdlcastException(ExitCode.FAILED, "cannot check the primary " + primary + ": SQLSTATE "
@@ -68,7 +68,13 @@ final class CheckCommand implements Callable<Integer> {
     if (!fix.isEmpty()) {
       fix.add("SELECT pg_reload_conf();" + (restart ? "  -- and restart the server for logging_collector" : ""));
     }
-    boolean helperReady = helper.values().stream().allMatch(s -> s == HelperInstaller.State.CURRENT);
+    helper.forEach((database, found) -> {
+      if (found.state() == HelperInstaller.State.BROKEN) {
+        fix.add("-- " + database + ": the helper there is not ddlcast's: " + found.problem() + ". Fix "
+            + HelperInstaller.fixFor(database));
+      }
+    });
+    boolean helperReady = helper.values().stream().allMatch(s -> s.state() == HelperInstaller.State.CURRENT);
     if (!helperReady) {
       fix.add("-- then install ddlcast's helper in every database (as a superuser):");
       fix.add("./ddlcast producer install --primary-url '" + primary.raw().replace("'", "'\\''") + "'");
@@ -85,7 +91,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static void printTables(PrintWriter out, PgUrl primary, List<PrimarySettings.Finding> findings,
-      Map<String, HelperInstaller.State> helper, List<String> fix, boolean ready) {
+      Map<String, HelperInstaller.Inspection> helper, List<String> fix, boolean ready) {
     out.printf("Primary %s%n%n", primary);
     out.printf("%-26s %-22s %-30s %s%n", "SETTING", "CURRENT", "REQUIRED", "");
     for (PrimarySettings.Finding f : findings) {
@@ -93,7 +99,8 @@ final class CheckCommand implements Callable<Integer> {
           f.ok() ? "ok" : "NOT OK: " + f.rule().why());
     }
     out.printf("%n%-26s %s%n", "DATABASE", "DDLCAST HELPER (event trigger)");
-    helper.forEach((db, state) -> out.printf("%-26s %s%n", db, state.name().toLowerCase(Locale.ROOT)));
+    helper.forEach((db, found) -> out.printf("%-26s %s%n", db, found.state().name().toLowerCase(Locale.ROOT)
+        + (found.problem() == null ? "" : ": " + found.problem())));
     out.println();
     if (ready) {
       out.println("Ready: the producer can follow this primary.");
@@ -104,7 +111,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static void printJson(PrintWriter out, PgUrl primary, List<PrimarySettings.Finding> findings,
-      Map<String, HelperInstaller.State> helper, List<String> fix, boolean ready) {
+      Map<String, HelperInstaller.Inspection> helper, List<String> fix, boolean ready) {
     ObjectNode root = EventCodec.mapper().createObjectNode();
     root.put("primary", primary.toString());
     root.put("ready", ready);
@@ -117,8 +124,8 @@ final class CheckCommand implements Callable<Integer> {
       s.put("ok", f.ok());
     }
     ArrayNode databases = root.putArray("helper");
-    helper.forEach((db, state) -> databases.addObject().put("database", db)
-        .put("state", state.name().toLowerCase(Locale.ROOT)));
+    helper.forEach((db, found) -> databases.addObject().put("database", db)
+        .put("state", found.state().name().toLowerCase(Locale.ROOT)).put("problem", found.problem()));
     ArrayNode fixes = root.putArray("fix");
     fix.forEach(fixes::add);
     out.println(root.toString());

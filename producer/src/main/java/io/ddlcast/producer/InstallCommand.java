@@ -6,6 +6,7 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.producer.primary.HelperInstaller;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Install what the producer needs on the primary: ddlcast's event trigger (schema ddlcast), in every database "
             + "that accepts connections, template1 included so that new databases inherit it. Idempotent: databases "
-            + "whose helper is current are left alone. Needs a superuser.",
+            + "whose helper is current are left alone. Needs a superuser. A schema ddlcast (or its function) that "
+            + "another role owns is refused, with the fix, and the command exits 3.",
         "Settings the primary needs are not changed here: 'check' lists them with the SQL that sets them."})
 final class InstallCommand implements Callable<Integer> {
   @Option(names = "--primary-url", paramLabel = "JDBC_URL", description = "The primary (a superuser).")
@@ -46,19 +48,28 @@ final class InstallCommand implements Callable<Integer> {
     try {
       List<String> databases = installer.databases();
       int changed = 0;
+      List<String> refused = new ArrayList<>();
       for (String database : databases) {
+        HelperInstaller.Inspection found = installer.inspect(database);
+        if (found.state() == HelperInstaller.State.BROKEN) {
+          refused.add(database);
+          spec.commandLine().getOut().printf("%-30s refused: %s; fix %s%n", database, found.problem(),
+              HelperInstaller.fixFor(database));
+          continue;
+        }
         boolean did = installer.install(database);
         changed += did ? 1 : 0;
         spec.commandLine().getOut().printf("%-30s %s%n", database, did ? "installed" : "already current");
       }
-      spec.commandLine().getOut().printf("%s: helper version %d in %d database(s), %d changed%n",
-          primary, HelperInstaller.VERSION, databases.size(), changed);
+      spec.commandLine().getOut().printf("%s: helper version %d in %d database(s), %d changed%s%n",
+          primary, HelperInstaller.VERSION, databases.size() - refused.size(), changed,
+          refused.isEmpty() ? "" : ", refused in " + String.join(", ", refused));
       spec.commandLine().getOut().flush();
-      return ExitCode.OK.code();
+      return refused.isEmpty() ? ExitCode.OK.code() : ExitCode.FAILED.code();
     } catch (SQLException e) {
       throw new DdlcastException(ExitCode.FAILED, "cannot install the helper on " + primary + ": SQLSTATE "
           + e.getSQLState() + ": " + e.getMessage()
-          + ("42501".equals(e.getSQLState()) ? " (event triggers need a superuser)" : ""), e);
+          + ("42501".equals(e.getSQLState()) ? " (installing it needs a superuser)" : ""), e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.ddlcast.producer;
 
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.StatementParts;
 import io.ddlcast.producer.csvlog.CsvlogParser;
 import io.ddlcast.producer.csvlog.LogFollower;
@@ -30,7 +31,7 @@ public final class OfflineReader {
    */
   public static Totals readDirectory(Path logDir) throws IOException {
     LogFollower follower = new LogFollower(LogSource.ofLogDir(logDir), null, ProducerLoop.MAX_BATCH_BYTES);
-    SessionTracker tracker = new SessionTracker(new EventFactory("offline"), false);
+    SessionTracker tracker = new SessionTracker(new EventFactory("offline"), false, HelperTrust.FRAMES_ONLY);
     long records = 0;
     long bytes = 0;
     long published = 0;

@@ -8,12 +8,14 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.error.Retry;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.sql.Secrets;
+import io.ddlcast.producer.capture.HelperRecord;
 import io.ddlcast.producer.csvlog.LogCursor;
 import io.ddlcast.producer.csvlog.LogFollower;
 import io.ddlcast.producer.csvlog.LogRecord;
 import io.ddlcast.producer.csvlog.LogSource;
 import io.ddlcast.producer.primary.EventCompleter;
 import io.ddlcast.producer.primary.PrimaryRounds;
+import io.ddlcast.producer.primary.VerifiedHelpers;
 import io.ddlcast.producer.publish.Checkpoint;
 import io.ddlcast.producer.publish.EventSink;
 import io.ddlcast.producer.settle.Outcome;
@@ -57,9 +59,10 @@ final class ProducerLoop {
   /** What one round did: the events it published (none if it could not), and whether more log waits. */
   record Round(List<DdlEvent> published, boolean more, boolean stuck) {}
 
-  /** The stages the loop drives; {@code rounds} is null without a primary connection. */
+  /** The stages the loop drives; {@code rounds} and {@code helpers} are null without a primary connection. */
   record Stages(LogSource source, LogFollower follower, SessionTracker tracker, PrimaryRounds rounds,
-      EventCompleter completer, EventSink sink, OutcomeRouter router, Consumer<String> newDatabase) {}
+      VerifiedHelpers helpers, EventCompleter completer, EventSink sink, OutcomeRouter router,
+      Consumer<String> newDatabase) {}
 
   private final Stages stages;
   private final ProducerMetrics metrics;
@@ -128,6 +131,9 @@ final class ProducerLoop {
     metrics.read(batch.records(), stages.follower().cursor());
     List<Outcome> outcomes = new ArrayList<>();
     for (LogRecord record : batch.records()) {
+      if (stages.helpers() != null && HelperRecord.claims(record)) {
+        stages.helpers().refresh(record.database()); // the tracker believes it only from a verified helper
+      }
       List<Outcome> settled = stages.rounds() == null ? null : stages.rounds().barrier(record);
       outcomes.addAll(settled != null ? settled : stages.tracker().accept(record));
     }

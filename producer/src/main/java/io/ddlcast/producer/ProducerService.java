@@ -5,6 +5,7 @@ import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.csvlog.LogFollower;
 import io.ddlcast.producer.csvlog.LogSource;
 import io.ddlcast.producer.csvlog.LogWatcher;
@@ -13,6 +14,7 @@ import io.ddlcast.producer.primary.HelperInstaller;
 import io.ddlcast.producer.primary.PrimaryClient;
 import io.ddlcast.producer.primary.PrimaryRounds;
 import io.ddlcast.producer.primary.PrimaryStartup;
+import io.ddlcast.producer.primary.VerifiedHelpers;
 import io.ddlcast.producer.publish.EventPublisher;
 import io.ddlcast.producer.publish.TopicSetup;
 import io.ddlcast.producer.settle.SessionTracker;
@@ -47,6 +49,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private MetricsServer metricsServer;
   private PrimaryClient primary;
   private HelperInstaller installer;
+  private VerifiedHelpers helpers;
   private EventPublisher publisher;
   private LogFollower follower;
   private LogWatcher watcher;
@@ -113,6 +116,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     if (config.primary() != null) {
       primary = new PrimaryClient(config.primary());
       installer = new HelperInstaller(config.primary());
+      helpers = new VerifiedHelpers(installer);
       if (!PrimaryStartup.awaitLogging(primary, () -> running, this::primaryError)) {
         return false;
       }
@@ -137,12 +141,18 @@ public final class ProducerService implements Runnable, AutoCloseable {
     publisher = new EventPublisher(config.bootstrapServers(), config.topic(), source);
     follower = new LogFollower(logSource, null, ProducerLoop.MAX_BATCH_BYTES);
     watcher = new LogWatcher(logSource);
-    SessionTracker tracker = new SessionTracker(new EventFactory(source), primary != null);
+    if (helpers == null) {
+      LOG.warn("without --primary-url the producer cannot verify that records of ddlcast's helper come from the "
+          + "superuser-owned helper: it believes none, and events carry the login role only (not SET ROLE, not "
+          + "search_path)");
+    }
+    SessionTracker tracker = new SessionTracker(new EventFactory(source), primary != null,
+        helpers == null ? HelperTrust.NONE : helpers);
     PrimaryRounds rounds = primary == null ? null
         : new PrimaryRounds(primary, tracker, config.pollInterval(), this::primaryError);
     router = new OutcomeRouter(config.filter(), metrics, this::installHelper);
-    return new ProducerLoop.Stages(logSource, follower, tracker, rounds, new EventCompleter(primary), publisher, router,
-        this::installHelper);
+    return new ProducerLoop.Stages(logSource, follower, tracker, rounds, helpers, new EventCompleter(primary),
+        publisher, router, this::installHelper);
   }
 
   private void follow() {
@@ -180,6 +190,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
       if (installer.install(database)) {
         LOG.info("installed ddlcast's helper in the new database {}", database);
       }
+      helpers.forget(database);
     } catch (SQLException e) {
       LOG.warn("cannot install ddlcast's helper in the new database {} ({}): DDL there ships without its context "
           + "until 'producer install' runs", database, e.getMessage());

@@ -12,6 +12,7 @@ import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.csvlog.CsvlogParser;
 import io.ddlcast.producer.csvlog.LogRecord;
 import io.ddlcast.producer.settle.Outcome;
@@ -63,7 +64,7 @@ final class ScanCommand implements Callable<Integer> {
     EventFilter filter = EventFilter.of(filters.options(), problems);
     problems.throwIfAny();
     PrintWriter out = spec.commandLine().getOut();
-    SessionTracker tracker = new SessionTracker(new EventFactory(source), false);
+    SessionTracker tracker = new SessionTracker(new EventFactory(source), false, HelperTrust.FRAMES_ONLY);
     for (Path file : files) {
       byte[] bytes;
       try {

@@ -8,6 +8,7 @@ import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.csvlog.Csvlog;
 import io.ddlcast.producer.csvlog.LogFollower;
 import io.ddlcast.producer.csvlog.LogSource;
@@ -79,8 +80,8 @@ class ProducerLoopTest {
     ProducerMetrics metrics = new ProducerMetrics(registry, source);
     OutcomeRouter router = new OutcomeRouter(EventFilter.of(filters, new Problems()), metrics, newDatabases::add);
     ProducerLoop.Stages stages = new ProducerLoop.Stages(source, new LogFollower(source, null, 1 << 20),
-        new SessionTracker(new EventFactory("p1"), false), null, new EventCompleter(null), sink, router,
-        newDatabases::add);
+        new SessionTracker(new EventFactory("p1"), false, HelperTrust.FRAMES_ONLY), null, null,
+        new EventCompleter(null), sink, router, newDatabases::add);
     ProducerLoop loop = new ProducerLoop(stages, metrics, "p1", "k:9092", StartFrom.EARLIEST, () -> true);
     assertThat(loop.restore(true)).isTrue();
     return loop;

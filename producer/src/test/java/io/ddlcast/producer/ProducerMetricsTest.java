@@ -7,6 +7,7 @@ import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.csvlog.Csvlog;
 import io.ddlcast.producer.csvlog.CsvlogParser;
 import io.ddlcast.producer.csvlog.LogFollower;
@@ -118,7 +119,7 @@ class ProducerMetricsTest {
     ProducerMetrics metrics = new ProducerMetrics(registry, LogSource.ofLogDir(dir));
     OutcomeRouter router = new OutcomeRouter(EventFilter.of(EventFilter.Options.NONE, new Problems()), metrics,
         database -> { });
-    SessionTracker tracker = new SessionTracker(new EventFactory("metrics"), false);
+    SessionTracker tracker = new SessionTracker(new EventFactory("metrics"), false, HelperTrust.FRAMES_ONLY);
     List<Outcome> outcomes = new ArrayList<>();
     for (String name : List.of("05-disconnect-open-tx", "06-terminated")) {
       fixture(name).forEach(r -> outcomes.addAll(tracker.accept(r)));

@@ -100,7 +100,7 @@ public record SqlCommand(
             || (verb.equals("CLUSTER") && tokens.size() == 1)
             || (verb.equals("REINDEX") && (concurrently || containsWord(tokens, 1, "DATABASE")
                 || containsWord(tokens, 1, "SYSTEM")));
-    boolean instanceLocal = tag.equals("ALTER SYSTEM");
+    boolean instanceLocal = tag.equals("ALTER SYSTEM") || tag.endsWith(" SUBSCRIPTION");
     return new SqlCommand(tag, database, global, nonTransactional, temporary, instanceLocal);
   }
 

@@ -7,6 +7,7 @@ import io.ddlcast.producer.csvlog.LogRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A record written by ddlcast's event trigger on the primary (see {@code helper.sql}): {@code ddlcast
@@ -60,11 +61,37 @@ public record HelperRecord(
   }
 
   private static final String OWN_FRAME = "PL/pgSQL function ddlcast.log_ddl()";
+  /** The first context frame of every record the helper writes: its own RAISE. */
+  private static final Pattern OWN_RAISE =
+      Pattern.compile("PL/pgSQL function ddlcast\\.log_ddl\\(\\) line \\d+ at RAISE");
+  private static final List<String> KINDS = List.of("ddl_command_end ", "sql_drop ", "error ");
   private static final String SQL_STATEMENT = "SQL statement \"";
 
-  /** The helper record this log record is, or null if it is not one. Throws IllegalArgumentException if garbled. */
-  public static HelperRecord parse(LogRecord record) {
+  /** True if the record reads as one of the helper's: what it says still has to be proven ({@link #fromHelper}). */
+  public static boolean claims(LogRecord record) {
     if (!"LOG".equals(record.severity()) || !record.message().startsWith(PREFIX)) {
+      return false;
+    }
+    String rest = record.message().substring(PREFIX.length());
+    return KINDS.stream().anyMatch(rest::startsWith);
+  }
+
+  /**
+   * True if the record was written by the helper's function itself: its first context frame is the helper's
+   * RAISE. A RAISE in a DO block or in a user's function has its own frame first, whatever its message says.
+   */
+  public static boolean fromHelper(LogRecord record) {
+    String frames = record.context();
+    int end = frames.indexOf('\n');
+    return OWN_RAISE.matcher(end < 0 ? frames : frames.substring(0, end)).matches();
+  }
+
+  /**
+   * The helper record this log record is, or null if it does not claim to be one ({@link #claims}). Throws
+   * IllegalArgumentException if it is garbled.
+   */
+  public static HelperRecord parse(LogRecord record) {
+    if (!claims(record)) {
       return null;
     }
     String rest = record.message().substring(PREFIX.length());
@@ -72,14 +99,7 @@ public record HelperRecord(
       return new HelperRecord(Kind.ERROR, null, null, null, null, List.of(), Origin.TOP_LEVEL, null,
           rest.substring("error ".length()));
     }
-    Kind kind;
-    if (rest.startsWith("ddl_command_end ")) {
-      kind = Kind.DDL_COMMAND_END;
-    } else if (rest.startsWith("sql_drop ")) {
-      kind = Kind.SQL_DROP;
-    } else {
-      return null;
-    }
+    Kind kind = rest.startsWith("ddl_command_end ") ? Kind.DDL_COMMAND_END : Kind.SQL_DROP;
     JsonNode json;
     try {
       json = EventCodec.mapper().readTree(rest.substring(rest.indexOf(' ') + 1));

@@ -1,21 +1,31 @@
 package io.ddlcast.producer.capture;
 
 import io.ddlcast.producer.csvlog.LogRecord;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a csvlog record is, for capture: the one place a record's kind is decided. Read in this order:
+ * What a csvlog record is, for capture: the one place a record's kind is decided, and where a record must prove
+ * it is what its message claims. Any login can write a LOG record with any message ({@code RAISE LOG}); such a
+ * record always carries the context of the code that raised it, which the server's own records (log_statement,
+ * log_duration, log_disconnections) never do, and the helper's records are raised by the helper's own function,
+ * which is their first context frame. Read in this order:
  *
  * <pre>
  * SERVER_READY      postmaster: "database system is ready to accept connections" (every session before it ended)
  * NO_SESSION        a record of no client session (checkpointer, autovacuum, ...)
- * HELPER            ddlcast's event trigger: "ddlcast ddl_command_end|sql_drop {json}", "ddlcast error ..."
- * UNREADABLE_HELPER a record that claims to be the helper's and cannot be read (reported, not used)
- * STATEMENT         log_statement: "statement: SQL" (simple protocol), "execute NAME: SQL" (extended protocol)
- * ERROR             ERROR, FATAL or PANIC of the session
- * COMPLETION        log_duration: "duration: ..." (the command tag says what completed)
- * DISCONNECTION     log_disconnections: "disconnection: ..."
+ * HELPER            ddlcast's event trigger: "ddlcast ddl_command_end|sql_drop {json}", "ddlcast error ...", raised
+ *                   by the helper's function in a database whose helper is trusted ({@link HelperTrust})
+ * UNREADABLE_HELPER the helper's record that cannot be read (reported, not used)
+ * STATEMENT         log_statement: "statement: SQL" (simple protocol), "execute NAME: SQL" (extended protocol),
+ *                   without context; when the SQL after the first ": " holds another ": ", a statement name may have
+ *                   hidden where the SQL starts ({@link Classified#ambiguous})
+ * ERROR             ERROR, FATAL or PANIC of the session (a raised exception is a real one: it aborts)
+ * COMPLETION        log_duration: "duration: ..." without context (the command tag says what completed)
+ * DISCONNECTION     log_disconnections: "disconnection: ..." without context
+ * FORGED            a record whose message reads as one of the above but that the server did not write as such
+ *                   (reported; as a record of its session it still shows the session's transaction id)
  * OTHER             anything else of a session (its virtual transaction id still tells where the session is)
  * </pre>
  */
@@ -28,12 +38,24 @@ public enum RecordKind {
   ERROR,
   COMPLETION,
   DISCONNECTION,
+  FORGED,
   OTHER;
 
-  /** A record with its kind and what was read from it: the statement's SQL, the helper's report, or the problem. */
-  public record Classified(RecordKind kind, LogRecord record, String statement, HelperRecord helper, String problem) {
+  /**
+   * A record with its kind and what was read from it: the statement's SQL, the helper's report, or the problem.
+   * {@code ambiguous}: an extended-protocol statement whose name may hold ": " (a client chooses it), so that the
+   * SQL read after the first ": " may begin inside the name; the server runs exactly one statement per execute,
+   * and only the helper's report (which carries the statement's real text) can confirm it.
+   */
+  public record Classified(RecordKind kind, LogRecord record, String statement, HelperRecord helper, String problem,
+      boolean ambiguous) {
     static Classified of(RecordKind kind, LogRecord record) {
-      return new Classified(kind, record, null, null, null);
+      return new Classified(kind, record, null, null, null, false);
+    }
+
+    static Classified forged(LogRecord record, String why) {
+      return new Classified(FORGED, record, null, null, "record at " + record.position() + " of session "
+          + record.sessionId() + " (user " + record.user() + ") " + why + "; ignored", false);
     }
   }
 
@@ -41,50 +63,67 @@ public enum RecordKind {
   private static final String STATEMENT_PREFIX = "statement: ";
   private static final String SERVER_READY_MESSAGE = "database system is ready to accept connections";
 
-  public static Classified classify(LogRecord record) {
+  public static Classified classify(LogRecord record, HelperTrust trust) {
     if ("postmaster".equals(record.backendType()) && record.message().startsWith(SERVER_READY_MESSAGE)) {
       return Classified.of(SERVER_READY, record);
     }
     if (record.sessionId().isEmpty()) {
       return Classified.of(NO_SESSION, record);
     }
-    try {
-      HelperRecord helper = HelperRecord.parse(record);
-      if (helper != null) {
-        return new Classified(HELPER, record, null, helper, null);
-      }
-    } catch (IllegalArgumentException e) {
-      return new Classified(UNREADABLE_HELPER, record, null, null, e.getMessage() + " at " + record.position());
-    }
-    String sql = statementText(record);
-    if (sql != null) {
-      return new Classified(STATEMENT, record, sql, null, null);
+    if (HelperRecord.claims(record)) {
+      return helper(record, trust);
     }
     if (record.isError()) {
       return Classified.of(ERROR, record);
     }
     String message = record.message();
-    if (message.startsWith("duration: ")) {
-      return Classified.of(COMPLETION, record);
+    boolean serverWritten = record.context().isEmpty() && record.query().isEmpty();
+    if ("LOG".equals(record.severity()) && (message.startsWith(STATEMENT_PREFIX) || message.startsWith("execute "))) {
+      return serverWritten ? statement(record) : Classified.forged(record, "reads as a statement but was raised by "
+          + "code (" + firstFrame(record) + "), not logged by log_statement");
     }
-    return Classified.of(message.startsWith("disconnection: ") ? DISCONNECTION : OTHER, record);
+    RecordKind kind = message.startsWith("duration: ") ? COMPLETION
+        : message.startsWith("disconnection: ") ? DISCONNECTION : OTHER;
+    if (kind != OTHER && !serverWritten) {
+      return Classified.forged(record, "reads as a " + kind.name().toLowerCase(Locale.ROOT)
+          + " record but was raised by code (" + firstFrame(record) + ")");
+    }
+    return Classified.of(kind, record);
   }
 
-  /** The SQL of a statement record, or null if the record is not one. */
-  static String statementText(LogRecord record) {
-    if (!"LOG".equals(record.severity())) {
-      return null;
+  private static Classified helper(LogRecord record, HelperTrust trust) {
+    if (!HelperRecord.fromHelper(record)) {
+      return Classified.forged(record, "reads as ddlcast's helper but was raised by other code ("
+          + firstFrame(record) + ")");
     }
+    if (!trust.trusts(record.database())) {
+      return Classified.forged(record, "comes from a helper in database " + record.database()
+          + " that is not verified as ddlcast's (its function and schema owned by a superuser; needs --primary-url)");
+    }
+    try {
+      return new Classified(HELPER, record, null, HelperRecord.parse(record), null, false);
+    } catch (IllegalArgumentException e) {
+      return new Classified(UNREADABLE_HELPER, record, null, null, e.getMessage() + " at " + record.position(),
+          false);
+    }
+  }
+
+  private static Classified statement(LogRecord record) {
     String message = record.message();
     if (message.startsWith(STATEMENT_PREFIX)) {
-      return message.substring(STATEMENT_PREFIX.length());
+      return new Classified(STATEMENT, record, message.substring(STATEMENT_PREFIX.length()), null, null, false);
     }
-    if (message.startsWith("execute ")) {
-      Matcher m = EXECUTE.matcher(message);
-      if (m.find()) {
-        return message.substring(m.end());
-      }
+    Matcher m = EXECUTE.matcher(message);
+    if (!m.find()) {
+      return Classified.of(OTHER, record);
     }
-    return null;
+    String sql = message.substring(m.end());
+    return new Classified(STATEMENT, record, sql, null, null, sql.contains(": "));
+  }
+
+  private static String firstFrame(LogRecord record) {
+    String context = record.context();
+    int end = context.indexOf('\n');
+    return context.isEmpty() ? "no context" : end < 0 ? context : context.substring(0, end);
   }
 }

@@ -6,16 +6,17 @@ import java.util.List;
 
 /**
  * What never reaches a standby even when it committed, and why: DDL whose text PostgreSQL does not log (inside an
- * SQL-language function), ddlcast's own sessions and objects, temporary objects (they exist only in their session),
- * and statements that change only the instance they run on ({@code ALTER SYSTEM}). The rules are checked in that
- * order; the first that applies names the drop.
+ * SQL-language function), ddlcast's own objects, temporary objects (they exist only in their session), and
+ * statements that act on the instance they run on only: {@code ALTER SYSTEM}, and subscriptions (every standby would
+ * subscribe to the publisher, with the credentials in the statement). The rules are checked in that order; the first
+ * that applies names the drop.
+ *
+ * <p>ddlcast's own sessions are not recognized here by anything a client chooses (such as its application name):
+ * what ddlcast runs on the primary is either no DDL, or the helper's installation, which is not logged at all.
  */
 public final class ReplicationPolicy {
   /** Why a command is not replicated. */
   public record Exclusion(DropKind kind, String reason) {}
-
-  /** ddlcast's own client sessions: {@code ddlcast-producer}, {@code ddlcast-install}, ... */
-  static final String OWN_APPLICATION_PREFIX = "ddlcast";
 
   private ReplicationPolicy() {}
 
@@ -24,15 +25,12 @@ public final class ReplicationPolicy {
    * (null when none reported the command), {@code dropped} what it reported dropped just before, and
    * {@code sqlFunction} whether the command ran inside an SQL-language function ({@code text} is then only its tag).
    */
-  public static Exclusion exclusion(Part part, String text, String applicationName, HelperRecord helper,
-      List<HelperObject> dropped, boolean sqlFunction) {
+  public static Exclusion exclusion(Part part, String text, HelperRecord helper, List<HelperObject> dropped,
+      boolean sqlFunction) {
     String tag = part.command().tag();
     if (sqlFunction) {
       return new Exclusion(DropKind.TEXT_NOT_LOGGED,
           "DDL (" + text + ") inside an SQL-language function: PostgreSQL does not log its text");
-    }
-    if (applicationName != null && applicationName.startsWith(OWN_APPLICATION_PREFIX)) {
-      return new Exclusion(DropKind.NOT_REPLICATED, "ddlcast's own session");
     }
     if (helper != null && helper.allObjectsDdlcastOwn(dropped)) {
       return new Exclusion(DropKind.NOT_REPLICATED, "ddlcast's own object");

@@ -19,17 +19,31 @@ import java.util.List;
  * and the producer never publishes their DDL.
  */
 public final class HelperInstaller {
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   static final String APPLICATION_NAME = "ddlcast-install";
   private static final String VERSION_COMMENT = "ddlcast helper version " + VERSION;
 
   /** A database's helper: missing, older than this build's, disabled, or current. */
   public enum State {
     MISSING,
+    /** Owned by a role that is not a superuser: never trusted, never taken over. */
+    BROKEN,
     OUTDATED,
     DISABLED,
     CURRENT
   }
+
+  private static final String INSPECT = "SELECT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = n.nspowner)"
+      + " AS schema_super, pg_catalog.pg_get_userbyid(n.nspowner) AS schema_owner, p.oid IS NOT NULL AS has_function,"
+      + " COALESCE((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = p.proowner), false) AS function_super,"
+      + " pg_catalog.pg_get_userbyid(p.proowner) AS function_owner,"
+      + " pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,"
+      + " (SELECT count(*) FROM pg_catalog.pg_event_trigger t"
+      + " WHERE t.evtfoid = p.oid AND t.evtenabled <> 'D') AS enabled,"
+      + " (SELECT count(*) FROM pg_catalog.pg_event_trigger t WHERE t.evtfoid = p.oid) AS triggers"
+      + " FROM pg_catalog.pg_namespace n LEFT JOIN pg_catalog.pg_proc p"
+      + " ON p.pronamespace = n.oid AND p.proname = 'log_ddl' AND p.pronargs = 0"
+      + " WHERE n.nspname = 'ddlcast'";
 
   private final PgUrl primary;
 
@@ -58,35 +72,80 @@ public final class HelperInstaller {
     return names;
   }
 
-  public State state(String database) throws SQLException {
-    try (Connection c = primary.withDatabase(database).connect(APPLICATION_NAME, null);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(
-            "SELECT pg_catalog.obj_description(p.oid, 'pg_proc'),"
-                + " (SELECT count(*) FROM pg_catalog.pg_event_trigger t"
-                + " WHERE t.evtfoid = p.oid AND t.evtenabled <> 'D'),"
-                + " (SELECT count(*) FROM pg_catalog.pg_event_trigger t WHERE t.evtfoid = p.oid)"
-                + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE n.nspname = 'ddlcast' AND p.proname = 'log_ddl'")) {
-      if (!rs.next() || rs.getInt(3) < 2) {
-        return State.MISSING;
-      }
-      if (!VERSION_COMMENT.equals(rs.getString(1))) {
-        return State.OUTDATED;
-      }
-      return rs.getInt(2) < 2 ? State.DISABLED : State.CURRENT;
+  /** A database's helper as found, and for a broken one why. */
+  public record Inspection(State state, String problem) {
+    /** Its records can be believed: the function and its schema belong to a superuser. */
+    public boolean trusted() {
+      return state != State.BROKEN && state != State.MISSING;
     }
   }
 
-  /** Installs the helper in the database unless it is current there; true if it changed anything. */
+  public State state(String database) throws SQLException {
+    return inspect(database).state();
+  }
+
+  /** What the database holds of the helper, and whether a superuser owns it (else it is BROKEN). */
+  public Inspection inspect(String database) throws SQLException {
+    try (Connection c = primary.withDatabase(database).connect(APPLICATION_NAME, null)) {
+      return inspect(c);
+    }
+  }
+
+  private static Inspection inspect(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(INSPECT)) {
+      if (!rs.next()) {
+        return new Inspection(State.MISSING, null);
+      }
+      if (!rs.getBoolean("schema_super")) {
+        return new Inspection(State.BROKEN, "its schema ddlcast is owned by " + rs.getString("schema_owner")
+            + ", not a superuser, who could replace the event trigger's function");
+      }
+      if (rs.getBoolean("has_function") && !rs.getBoolean("function_super")) {
+        return new Inspection(State.BROKEN, "its function ddlcast.log_ddl() is owned by "
+            + rs.getString("function_owner") + ", not a superuser: it runs for every user's DDL");
+      }
+      if (!rs.getBoolean("has_function") || rs.getInt("triggers") < 2) {
+        return new Inspection(State.MISSING, null);
+      }
+      if (!VERSION_COMMENT.equals(rs.getString("comment"))) {
+        return new Inspection(State.OUTDATED, null);
+      }
+      return new Inspection(rs.getInt("enabled") < 2 ? State.DISABLED : State.CURRENT, null);
+    }
+  }
+
+  /** The SQL that makes a broken helper installable, for messages. */
+  public static String fixFor(String database) {
+    return "in database " + database + ", as a superuser, after looking at what schema ddlcast holds: "
+        + "DROP SCHEMA ddlcast CASCADE; then install again";
+  }
+
+  /**
+   * Installs the helper in the database unless it is current there; true if it changed anything. A helper some
+   * other role owns is never taken over: refused (SQLSTATE 42501) with what to do. The installation is not logged
+   * and fires no event trigger (log_statement off, session_replication_role replica, both only a superuser can
+   * set), so that it never reaches a standby; ownership is checked again before it commits.
+   */
   public boolean install(String database) throws SQLException {
-    if (state(database) == State.CURRENT) {
+    Inspection before = inspect(database);
+    if (before.state() == State.BROKEN) {
+      throw new SQLException("ddlcast's helper in database " + database + " is not installed: " + before.problem()
+          + "; fix: " + fixFor(database), "42501");
+    }
+    if (before.state() == State.CURRENT) {
       return false;
     }
     try (Connection c = primary.withDatabase(database).connect(APPLICATION_NAME, null)) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL log_statement = 'none'");
+        st.execute("SET LOCAL session_replication_role = 'replica'");
         st.execute(sql());
+        Inspection after = inspect(c);
+        if (after.state() != State.CURRENT) {
+          throw new SQLException("ddlcast's helper in database " + database + " did not install as expected ("
+              + after.state() + (after.problem() == null ? "" : ": " + after.problem()) + ")", "42501");
+        }
         c.commit();
       } catch (SQLException e) {
         c.rollback();

@@ -24,7 +24,7 @@ final class SessionEvents {
   }
 
   /** A new statement string: the previous one finished; a later transaction means the earlier one ended. */
-  void statement(Session session, LogRecord record, String sql) {
+  void statement(Session session, LogRecord record, String sql, boolean ambiguous) {
     matcher.finished(session);
     if (session.movedOnFrom(record.vxid())) {
       settler.endedWithoutEvidence(session);
@@ -32,7 +32,7 @@ final class SessionEvents {
     if (record.commandTag().startsWith("idle in transaction")) {
       session.explicitVxid = record.vxid();
     }
-    matcher.statement(session, record, sql);
+    matcher.statement(session, record, sql, ambiguous);
   }
 
   /** ddlcast's event trigger reported a command (or objects it drops next, or its own failure). */

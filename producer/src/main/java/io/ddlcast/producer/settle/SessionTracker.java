@@ -2,6 +2,7 @@ package io.ddlcast.producer.settle;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.RecordKind;
 import io.ddlcast.producer.capture.RecordKind.Classified;
 import io.ddlcast.producer.capture.Xid;
@@ -37,9 +38,14 @@ public final class SessionTracker {
   private final StatementMatcher matcher;
   private final SessionEvents events;
   private final PrimaryQuestions questions;
+  private final HelperTrust trust;
 
-  /** {@code primaryAvailable}: whether the producer can ask the primary (else what only it can tell is dropped). */
-  public SessionTracker(EventFactory factory, boolean primaryAvailable) {
+  /**
+   * {@code primaryAvailable}: whether the producer can ask the primary (else what only it can tell is dropped);
+   * {@code trust}: which databases' helper records are believed.
+   */
+  public SessionTracker(EventFactory factory, boolean primaryAvailable, HelperTrust trust) {
+    this.trust = trust;
     settler = new Settler(sessions, queue, primaryAvailable);
     matcher = new StatementMatcher(factory, settler, queue, problems::add);
     events = new SessionEvents(matcher, settler, problems::add);
@@ -48,13 +54,15 @@ public final class SessionTracker {
 
   /** Feeds one record; returns the outcomes that became final, in commit order. */
   public List<Outcome> accept(LogRecord record) {
-    Classified classified = RecordKind.classify(record);
+    Classified classified = RecordKind.classify(record, trust);
+    if (classified.problem() != null) {
+      problems.add(classified.problem());
+    }
     switch (classified.kind()) {
       case SERVER_READY -> serverRestarted();
-      case NO_SESSION -> { }
-      case UNREADABLE_HELPER -> problems.add(classified.problem());
+      case NO_SESSION, UNREADABLE_HELPER -> { }
       case HELPER -> events.helper(session(record), record, classified.helper());
-      case STATEMENT -> events.statement(session(record), record, classified.statement());
+      case STATEMENT -> events.statement(session(record), record, classified.statement(), classified.ambiguous());
       default -> ofKnownSession(classified);
     }
     return queue.drain();
@@ -73,7 +81,7 @@ public final class SessionTracker {
         events.disconnection(session, record);
         sessions.remove(session.id);
       }
-      default -> events.other(session, record);
+      default -> events.other(session, record); // OTHER, FORGED: only the transaction id shows
     }
     if (session.isIdle()) {
       sessions.remove(session.id);

@@ -30,6 +30,11 @@ final class StatementCursor {
   int next;
   /** The tag of the last transaction control passed over (COMMIT, ROLLBACK, ...), until the next DDL. */
   String lastTransactionControl;
+  /**
+   * False while the text may not be what ran (an extended-protocol record whose statement name may hide where the
+   * SQL starts): its DDL is taken only when the helper's report of it, which carries the real text, matches.
+   */
+  boolean confirmed = true;
   private List<Part> parts;
 
   private StatementCursor(String text, List<Part> parts, LogPosition position, String logTime, String vxid) {
@@ -87,6 +92,9 @@ final class StatementCursor {
     c.put("vxid", vxid);
     c.put("next", next);
     c.put("lastTransactionControl", lastTransactionControl);
+    if (!confirmed) {
+      c.put("unconfirmed", true);
+    }
     return c;
   }
 
@@ -95,6 +103,7 @@ final class StatementCursor {
         StateJson.text(c, "logTime"), StateJson.text(c, "vxid"));
     cursor.next = c.path("next").asInt();
     cursor.lastTransactionControl = StateJson.text(c, "lastTransactionControl");
+    cursor.confirmed = !c.path("unconfirmed").asBoolean(false);
     return cursor;
   }
 }

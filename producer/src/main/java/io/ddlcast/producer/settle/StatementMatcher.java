@@ -38,22 +38,36 @@ final class StatementMatcher {
     this.problems = problems;
   }
 
-  /** A statement record: the string the session executes now, if any part of it is DDL. */
-  void statement(Session session, LogRecord record, String sql) {
+  /**
+   * A statement record: the string the session executes now, if any part of it is DDL. An {@code ambiguous} one
+   * (see {@code RecordKind.Classified}) is one statement or none: the extended protocol runs exactly one per
+   * execute, so a text of several is not what ran; one statement waits for the helper's report to confirm it.
+   */
+  void statement(Session session, LogRecord record, String sql, boolean ambiguous) {
     List<Part> parts = StatementParts.of(sql);
-    if (parts.stream().anyMatch(p -> p.kind() == Kind.DDL || p.kind() == Kind.GLOBAL)) {
-      session.cursor = StatementCursor.of(sql, parts, record);
-    } // else: DDL it may run (DO, functions) is reported by the event trigger
+    if (parts.stream().noneMatch(Part::isDdl)) {
+      return; // DDL it may run (DO, functions) is reported by the event trigger
+    }
+    if (ambiguous && parts.size() > 1) {
+      problems.accept("the execute record at " + record.position() + " of session " + record.sessionId() + " (user "
+          + record.user() + ") holds " + parts.size() + " statements where the server runs one: its statement "
+          + "name hid where the SQL starts; nothing is taken from it");
+      return;
+    }
+    StatementCursor cursor = StatementCursor.of(sql, parts, record);
+    cursor.confirmed = !ambiguous;
+    session.cursor = cursor;
   }
 
   /** A top-level command the trigger reported: the part of the string it is, with what was passed over on the way. */
   CapturedDdl topLevel(Session session, LogRecord record, HelperRecord helper) {
     StatementCursor cursor = session.cursor;
     if (cursor == null || !cursor.text.equals(record.query())) {
-      // the statement itself was not logged (e.g. log_statement below ddl)
+      // the statement itself was not logged (e.g. log_statement below ddl), or not as it ran
       cursor = StatementCursor.of(record.query(), StatementParts.of(record.query()), record);
       session.cursor = cursor;
     }
+    cursor.confirmed = true; // the helper's record carries the statement's text as the server ran it
     int match = cursor.nextOfKind(Kind.DDL);
     if (match < 0) {
       match = cursor.nextOfKind(Kind.OTHER); // SELECT ... INTO is DDL that reads like a query
@@ -118,6 +132,9 @@ final class StatementMatcher {
       Part part = parts.get(k);
       if (part.kind() == Kind.TRANSACTION) {
         transactionControl(session, cursor, part, vxid);
+      } else if (part.isDdl() && !cursor.confirmed) {
+        problems.accept("not published: the " + part.command().tag() + " of the execute record at " + cursor.position
+            + " (its statement name may hide where the SQL starts, and no helper report confirmed its text)");
       } else if (part.isDdl()) {
         settler.add(session, session.txn != null ? session.txn.vxid : vxid, capture(session, cursor.siteOf(part),
             session.lastContext, part, cursor.textOf(part), null, false));
@@ -148,8 +165,8 @@ final class StatementMatcher {
   private CapturedDdl capture(Session session, Site site, ExecutionContext context, Part part, String text,
       HelperRecord helper, boolean sqlFunction) {
     DdlEvent event = events.event(site, session.runner(context), part, text, helper, session.dropped);
-    ReplicationPolicy.Exclusion exclusion = ReplicationPolicy.exclusion(part, text, session.applicationName, helper,
-        session.dropped, sqlFunction);
+    ReplicationPolicy.Exclusion exclusion = ReplicationPolicy.exclusion(part, text, helper, session.dropped,
+        sqlFunction);
     return new CapturedDdl(event, helper == null ? null : helper.subxid(), exclusion);
   }
 }

@@ -5,7 +5,13 @@
 -- CONTEXT column - the inner statement when the DDL ran inside a DO block, a function or a procedure.
 -- It never fails the DDL it reports on: any error inside is reported as a LOG record instead.
 -- ddlcast's own objects (schema ddlcast, event triggers ddlcast_*) are never replicated.
+-- Trust: the schema and the function belong to the superuser who installs them (install refuses a schema ddlcast that
+-- another role owns, and checks again before it commits); the producer believes a helper record only when it was
+-- raised by this function in a database where that holds. The function runs as the user whose DDL it reports, and it
+-- must read that user's search_path, so it cannot pin its own: instead every name it uses is schema-qualified
+-- (operators too), so that no search_path makes it run anything but the catalog's own functions.
 CREATE SCHEMA IF NOT EXISTS ddlcast;
+REVOKE ALL ON SCHEMA ddlcast FROM PUBLIC;
 COMMENT ON SCHEMA ddlcast IS 'ddlcast helper (event trigger that logs DDL context); not replicated';
 
 CREATE OR REPLACE FUNCTION ddlcast.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $ddlcast$
@@ -15,7 +21,7 @@ DECLARE
   r record;
 BEGIN
   BEGIN
-    IF TG_EVENT = 'sql_drop' THEN
+    IF TG_EVENT OPERATOR(pg_catalog.=) 'sql_drop' THEN
       FOR r IN SELECT * FROM pg_catalog.pg_event_trigger_dropped_objects() LOOP
         objects := objects OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('type', r.object_type,
           'schema', r.schema_name, 'identity', r.object_identity, 'temporary', r.is_temporary,
@@ -32,8 +38,9 @@ BEGIN
      WHERE l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid() AND l.locktype OPERATOR(pg_catalog.=) 'transactionid'
      ORDER BY pg_catalog.age(l.transactionid) LIMIT 1;
     RAISE LOG USING MESSAGE = 'ddlcast ' OPERATOR(pg_catalog.||) TG_EVENT OPERATOR(pg_catalog.||) ' '
-      OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('v', 1, 'tag', TG_TAG, 'user', current_user,
+      OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('v', 2, 'tag', TG_TAG, 'user', current_user,
         'session_user', session_user, 'search_path', pg_catalog.current_setting('search_path'),
+        'standard_conforming_strings', pg_catalog.current_setting('standard_conforming_strings'),
         'xid', pg_catalog.pg_current_xact_id_if_assigned()::pg_catalog.text, 'subxid', subxid,
         'objects', objects)::pg_catalog.text;
   EXCEPTION WHEN OTHERS THEN
@@ -42,7 +49,8 @@ BEGIN
   END;
 END
 $ddlcast$;
-COMMENT ON FUNCTION ddlcast.log_ddl() IS 'ddlcast helper version 1';
+COMMENT ON FUNCTION ddlcast.log_ddl() IS 'ddlcast helper version 2';
+REVOKE ALL ON FUNCTION ddlcast.log_ddl() FROM PUBLIC;
 
 DROP EVENT TRIGGER IF EXISTS ddlcast_ddl_command_end;
 CREATE EVENT TRIGGER ddlcast_ddl_command_end ON ddl_command_end EXECUTE FUNCTION ddlcast.log_ddl();

@@ -36,6 +36,12 @@ public final class Csvlog {
 
   public static String record(String database, String session, long line, String vxid, String severity, String sqlState,
       String commandTag, String message, String query) {
+    return record(database, session, line, vxid, severity, sqlState, commandTag, message, query, "");
+  }
+
+  /** With a context column: what code that raised the message (RAISE, ddlcast's helper) leaves in it. */
+  public static String record(String database, String session, long line, String vxid, String severity,
+      String sqlState, String commandTag, String message, String query, String context) {
     List<String> f = new ArrayList<>();
     f.add("2026-11-23 18:54:13.190 UTC");
     f.add(q("postgres"));
@@ -51,9 +57,10 @@ public final class Csvlog {
     f.add(severity);
     f.add(sqlState);
     f.add(q(message));
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 4; i++) {
       f.add("");
     }
+    f.add(q(context));
     f.add(q(query));
     f.add("");
     f.add("");

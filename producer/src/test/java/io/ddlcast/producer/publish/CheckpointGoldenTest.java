@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.Xid;
 import io.ddlcast.producer.csvlog.Csvlog;
 import io.ddlcast.producer.csvlog.CsvlogParser;
@@ -90,7 +91,7 @@ class CheckpointGoldenTest {
 
   @Test
   void theSameStateWritesTheSameBytes() throws IOException {
-    SessionTracker tracker = new SessionTracker(new EventFactory("golden"), true);
+    SessionTracker tracker = new SessionTracker(new EventFactory("golden"), true, HelperTrust.FRAMES_ONLY);
     assertThat(feed(tracker)).isEmpty(); // everything waits: the golden state holds it all
     byte[] written = checkpoint(tracker);
     byte[] golden = golden();
@@ -104,14 +105,14 @@ class CheckpointGoldenTest {
 
   @Test
   void dropsNameTheirKindAndACheckpointWithoutKindsIsReadWithTheKindsItImplies() throws IOException {
-    SessionTracker tracker = new SessionTracker(new EventFactory("golden"), true);
+    SessionTracker tracker = new SessionTracker(new EventFactory("golden"), true, HelperTrust.FRAMES_ONLY);
     feed(tracker);
     JsonNode written = EventCodec.mapper().readTree(checkpoint(tracker));
     JsonNode failed = written.path("tracker").path("outbox").get(2).path("outcomes").get(0);
     assertThat(failed.path("dropReason").asText()).startsWith("failed on the primary: ERROR 42P07");
     assertThat(failed.path("dropKind").asText()).isEqualTo("failed");
 
-    SessionTracker restored = new SessionTracker(new EventFactory("golden"), true);
+    SessionTracker restored = new SessionTracker(new EventFactory("golden"), true, HelperTrust.FRAMES_ONLY);
     restored.restore(Checkpoint.decode(golden()).tracker()); // the golden file has no kinds
     List<Outcome> outcomes = finish(restored);
     assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Drop).extracting(o -> ((Outcome.Drop) o).kind())
@@ -142,16 +143,16 @@ class CheckpointGoldenTest {
     assertThat(read.lastEventId()).isEqualTo("6b049189.18b:2");
     assertThat(read.behindBytes()).isEqualTo(1024);
     assertThat(read.filtered()).isEqualTo(3);
-    SessionTracker restored = new SessionTracker(new EventFactory("golden"), true);
+    SessionTracker restored = new SessionTracker(new EventFactory("golden"), true, HelperTrust.FRAMES_ONLY);
     restored.restore(read.tracker());
     assertThat(withoutKinds(checkpoint(restored))).isEqualTo(new String(golden, StandardCharsets.UTF_8));
   }
 
   @Test
   void theRestoredTrackerFinishesTheWorkAsTheOriginalWould() throws IOException {
-    SessionTracker original = new SessionTracker(new EventFactory("golden"), true);
+    SessionTracker original = new SessionTracker(new EventFactory("golden"), true, HelperTrust.FRAMES_ONLY);
     feed(original);
-    SessionTracker restored = new SessionTracker(new EventFactory("golden"), true);
+    SessionTracker restored = new SessionTracker(new EventFactory("golden"), true, HelperTrust.FRAMES_ONLY);
     restored.restore(Checkpoint.decode(golden()).tracker());
     for (SessionTracker tracker : List.of(original, restored)) {
       List<Outcome> outcomes = new ArrayList<>(finish(tracker));

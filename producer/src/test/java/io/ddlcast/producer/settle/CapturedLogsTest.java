@@ -6,6 +6,7 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.RolePasswords;
 import io.ddlcast.producer.capture.Xid;
 import io.ddlcast.producer.csvlog.CsvlogParser;
@@ -47,7 +48,7 @@ class CapturedLogsTest {
 
   /** Feeds the files; with {@code primary} non-null, answers status questions from it after every record. */
   private static Run run(Map<String, XactStatus> primary, String... files) {
-    SessionTracker tracker = new SessionTracker(new EventFactory("captured"), primary != null);
+    SessionTracker tracker = new SessionTracker(new EventFactory("captured"), primary != null, HelperTrust.FRAMES_ONLY);
     List<Outcome> outcomes = new ArrayList<>();
     for (String file : files) {
       byte[] bytes = read(file);
@@ -238,11 +239,11 @@ class CapturedLogsTest {
   void stateSurvivesACheckpointInTheMiddleOfATransaction() {
     byte[] bytes = read("10-savepoint-rollback");
     List<LogRecord> records = CsvlogParser.parse("f", 0, bytes, bytes.length).records();
-    SessionTracker first = new SessionTracker(new EventFactory("captured"), true);
+    SessionTracker first = new SessionTracker(new EventFactory("captured"), true, HelperTrust.FRAMES_ONLY);
     int half = records.size() / 2;
     records.subList(0, half).forEach(first::accept);
     TrackerState saved = TrackerState.fromJson(first.snapshot().json().deepCopy());
-    SessionTracker second = new SessionTracker(new EventFactory("captured"), true);
+    SessionTracker second = new SessionTracker(new EventFactory("captured"), true, HelperTrust.FRAMES_ONLY);
     second.restore(saved);
     List<Outcome> outcomes = new ArrayList<>();
     for (LogRecord record : records.subList(half, records.size())) {

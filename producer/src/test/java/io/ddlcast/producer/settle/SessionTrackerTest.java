@@ -6,6 +6,7 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.Xid;
 import io.ddlcast.producer.csvlog.Csvlog;
 import io.ddlcast.producer.csvlog.CsvlogParser;
@@ -17,7 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SessionTrackerTest {
-  private final SessionTracker tracker = new SessionTracker(new EventFactory("primary1"), true);
+  private static final String HELPER_FRAME = "PL/pgSQL function ddlcast.log_ddl() line 24 at RAISE";
+  private final SessionTracker tracker =
+      new SessionTracker(new EventFactory("primary1"), true, HelperTrust.FRAMES_ONLY);
 
   private List<Outcome> feed(String csv) {
     byte[] bytes = Csvlog.utf8(csv);
@@ -239,7 +242,7 @@ class SessionTrackerTest {
     feed(Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle", "execute S_1: CREATE TABLE j()", ""));
     TrackerState snapshot = TrackerState.fromJson(tracker.snapshot().json().deepCopy());
 
-    SessionTracker restored = new SessionTracker(new EventFactory("primary1"), true);
+    SessionTracker restored = new SessionTracker(new EventFactory("primary1"), true, HelperTrust.FRAMES_ONLY);
     restored.restore(snapshot);
     byte[] next = Csvlog.utf8(Csvlog.record("s.1", 2, "3/8", "LOG", "00000", "idle", "statement: CREATE TABLE k()",
         ""));
@@ -278,8 +281,8 @@ class SessionTrackerTest {
         + "\"\"xid\"\": \"\"abc\"\"}";
     List<Outcome> outcomes = feed(
         Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: CREATE TABLE a()", "")
-            + Csvlog.record("s.1", 2, "3/4", "LOG", "00000", "CREATE TABLE", forged.replace("\"\"", "\""),
-                "CREATE TABLE a()")
+            + Csvlog.record("postgres", "s.1", 2, "3/4", "LOG", "00000", "CREATE TABLE",
+                forged.replace("\"\"", "\""), "CREATE TABLE a()", HELPER_FRAME)
             + Csvlog.record("s.1", 3, "3/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", ""));
     assertThat(tracker.drainProblems()).singleElement().asString()
         .contains("unreadable ddlcast helper record: xid 'abc' is not a transaction id");

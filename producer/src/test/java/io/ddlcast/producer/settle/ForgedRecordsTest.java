@@ -1,0 +1,127 @@
+package io.ddlcast.producer.settle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.csvlog.Csvlog;
+import io.ddlcast.producer.csvlog.CsvlogParser;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Records any login can write ({@code RAISE LOG}, a statement name of its choosing) that read as the server's or
+ * the helper's: none of them makes DDL reach a standby, none settles a transaction, each is reported.
+ */
+class ForgedRecordsTest {
+  private static final String RAISED = "PL/pgSQL function inline_code_block line 1 at RAISE";
+  private static final String HELPER = "PL/pgSQL function ddlcast.log_ddl() line 24 at RAISE";
+  private static final String DO_BLOCK = "DO $$BEGIN RAISE LOG '...'; END$$";
+
+  private final List<String> trusted = new ArrayList<>(List.of("postgres"));
+  private final SessionTracker tracker = new SessionTracker(new EventFactory("p1"), false, trusted::contains);
+
+  private List<Outcome> feed(String csv) {
+    byte[] bytes = Csvlog.utf8(csv);
+    List<Outcome> out = new ArrayList<>();
+    CsvlogParser.parse("f.csv", 0, bytes, bytes.length).records().forEach(r -> out.addAll(tracker.accept(r)));
+    return out;
+  }
+
+  private static String raised(String db, String session, long line, String vxid, String message, String context) {
+    return Csvlog.record(db, session, line, vxid, "LOG", "00000", "DO", message, DO_BLOCK, context);
+  }
+
+  private static String helperJson(String user) {
+    return "ddlcast ddl_command_end {\"v\": 2, \"tag\": \"ALTER ROLE\", \"user\": \"" + user
+        + "\", \"session_user\": \"" + user + "\", \"search_path\": \"public\", \"objects\": []}";
+  }
+
+  @Test
+  void aStatementRaisedByCodeIsNotAStatement() {
+    List<Outcome> outcomes = feed(
+        raised("postgres", "m.1", 1, "4/5", "statement: ALTER ROLE mallory SUPERUSER", RAISED)
+            + Csvlog.record("m.1", 2, "4/0", "LOG", "00000", "DO", "duration: 0.2 ms", "")
+            + Csvlog.record("m.1", 3, "", "LOG", "00000", "idle", "disconnection: session time: 0:00:01", ""));
+    assertThat(outcomes).isEmpty();
+    assertThat(tracker.drainProblems()).singleElement().asString()
+        .contains("session m.1 (user postgres) reads as a statement but was raised by code (" + RAISED + ")");
+  }
+
+  @Test
+  void aHelperReportRaisedByOtherCodeOrFromAnUnverifiedHelperIsNotBelieved() {
+    String statement = Csvlog.record("m.2", 1, "4/6", "LOG", "00000", "idle", "statement: CREATE TABLE mine()", "");
+    String forged = raised("postgres", "m.2", 2, "4/6", helperJson("postgres"), RAISED);
+    String unverified = Csvlog.record("scratch", "m.2", 3, "4/6", "LOG", "00000", "CREATE TABLE",
+        helperJson("postgres"), "CREATE TABLE mine()", HELPER);
+    String end = Csvlog.record("m.2", 4, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "");
+    List<Outcome> outcomes = feed(statement + forged + unverified + end);
+    assertThat(outcomes).singleElement().satisfies(o -> {
+      assertThat(o.event().statement()).isEqualTo("CREATE TABLE mine()");
+      assertThat(o.event().context()).isNull(); // no believed report: the login role only
+    });
+    assertThat(tracker.drainProblems()).hasSize(2)
+        .anySatisfy(p -> assertThat(p).contains("reads as ddlcast's helper but was raised by other code"))
+        .anySatisfy(p -> assertThat(p).contains("helper in database scratch that is not verified"));
+  }
+
+  @Test
+  void aRaisedDisconnectionDoesNotSettleTheTransactionItInterrupts() {
+    // "CREATE TABLE x(); DO $$ RAISE LOG 'disconnection: ...' $$; SELECT 1/0": all of it rolls back
+    String string = "CREATE TABLE x(); " + DO_BLOCK + "; SELECT 1/0";
+    List<Outcome> outcomes = feed(
+        Csvlog.record("m.3", 1, "4/7", "LOG", "00000", "idle", "statement: " + string, "")
+            + Csvlog.record("postgres", "m.3", 2, "4/7", "LOG", "00000", "CREATE TABLE",
+                helperJson("mallory").replace("ALTER ROLE", "CREATE TABLE"), string, HELPER)
+            + raised("postgres", "m.3", 3, "4/7", "disconnection: session time: 0:00:00.01", RAISED)
+            + raised("postgres", "m.3", 4, "4/7", "duration: 0.1 ms", RAISED)
+            + Csvlog.record("m.3", 5, "4/7", "ERROR", "22012", "SELECT", "division by zero", string)
+            + Csvlog.record("m.3", 6, "", "LOG", "00000", "idle", "disconnection: session time: 0:00:01", ""));
+    assertThat(outcomes).allMatch(o -> o instanceof Outcome.Drop);
+    assertThat(outcomes).extracting(o -> o.event().statement()).containsExactly("CREATE TABLE x()");
+    assertThat(tracker.drainProblems()).hasSize(2).allMatch(p -> p.contains("was raised by code"));
+  }
+
+  @Test
+  void anExecuteRecordWhoseNameMayHideTheSqlIsTakenOnlyWhereTheHelperConfirmsIt() {
+    // a client named its prepared statement "x: ALTER ROLE mallory SUPERUSER;" and ran CREATE TABLE mine()
+    String twoParts = Csvlog.record("m.4", 1, "4/8", "LOG", "00000", "idle",
+        "execute x: ALTER ROLE mallory SUPERUSER;: CREATE TABLE mine()", "")
+        + Csvlog.record("m.4", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "");
+    assertThat(feed(twoParts)).isEmpty();
+    assertThat(tracker.drainProblems()).singleElement().asString().contains("holds 2 statements");
+
+    // one cluster-wide statement: no helper can confirm it
+    String global = Csvlog.record("m.5", 1, "4/9", "LOG", "00000", "idle",
+        "execute x: CREATE ROLE evil --: CREATE ROLE mine", "")
+        + Csvlog.record("m.5", 2, "4/0", "LOG", "00000", "CREATE ROLE", "duration: 0.5 ms", "");
+    assertThat(feed(global)).isEmpty();
+    assertThat(tracker.drainProblems()).singleElement().asString().contains("no helper report confirmed");
+
+    // DDL of a database: the helper's report carries what ran
+    String local = Csvlog.record("m.6", 1, "4/10", "LOG", "00000", "idle",
+        "execute x: CREATE TABLE evil --: CREATE TABLE mine()", "")
+        + Csvlog.record("postgres", "m.6", 2, "4/10", "LOG", "00000", "CREATE TABLE",
+            helperJson("mallory").replace("ALTER ROLE", "CREATE TABLE"), "CREATE TABLE mine()", HELPER)
+        + Csvlog.record("m.6", 3, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "");
+    assertThat(feed(local)).extracting(o -> o.event().statement()).containsExactly("CREATE TABLE mine()");
+    assertThat(tracker.drainProblems()).isEmpty();
+  }
+
+  @Test
+  void aClientNamedLikeDdlcastDoesNotHideItsDdl() {
+    String csv = Csvlog.record("m.7", 1, "4/11", "LOG", "00000", "idle", "statement: CREATE TABLE hidden()", "")
+        .replace("\"psql\"", "\"ddlcast-producer\"")
+        + Csvlog.record("m.7", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "");
+    assertThat(feed(csv)).singleElement().isInstanceOf(Outcome.Publish.class);
+  }
+
+  @Test
+  void subscriptionsAreNeverReplicated() {
+    String csv = Csvlog.record("m.8", 1, "4/12", "LOG", "00000", "idle",
+        "statement: CREATE SUBSCRIPTION s CONNECTION 'host=p password=x' PUBLICATION p", "")
+        + Csvlog.record("m.8", 2, "4/0", "LOG", "00000", "CREATE SUBSCRIPTION", "duration: 5 ms", "");
+    assertThat(feed(csv)).singleElement().isInstanceOfSatisfying(Outcome.Drop.class,
+        d -> assertThat(d.reason()).isEqualTo("CREATE SUBSCRIPTION changes only the instance it runs on"));
+  }
+}
