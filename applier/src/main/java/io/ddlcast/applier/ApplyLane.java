@@ -39,7 +39,7 @@ final class ApplyLane {
 
   private final String key;
   private final String standbyName;
-  private final StatementExecutor executor;
+  private final EventExecutor executor;
   private final OffsetLedger ledger;
   private final Executor pool;
   private final BooleanSupplier running;
@@ -58,7 +58,7 @@ final class ApplyLane {
 
   private volatile String stoppedAt;
 
-  ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
+  ApplyLane(String key, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, EventFilter filter) {
     this.results = results;

@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,12 +68,12 @@ final class EventConsumer implements AutoCloseable {
   /** Concurrent: counters are read from other threads ({@link #filtered()}). */
   private final Map<String, ApplyLane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<TopicPartition, Held> held = new HashMap<>();
-  private final StandbyConnections connections;
-  private final StatementExecutor executor;
+  private final Supplier<Consumer<String, byte[]>> consumers;
+  private final EventExecutor executor;
   private final AtomicInteger queued = new AtomicInteger();
   private final ExecutorService pool;
   private final ApplierMetrics metrics;
-  private KafkaConsumer<String, byte[]> consumer;
+  private Consumer<String, byte[]> consumer;
   private boolean paused;
   private long lastCommit;
   private long lastProgress = System.nanoTime();
@@ -83,13 +85,20 @@ final class EventConsumer implements AutoCloseable {
 
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics) {
+    this(config, running, results, decisions, metrics, () -> kafkaConsumer(config), new StatementExecutor(
+        new StandbyConnections(config.standby(), config.standbyName()), config.tablespaceMap()));
+  }
+
+  /** Reads with the consumer {@code consumers} makes when {@link #open} runs; closes the executor when closed. */
+  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
+      ApplierMetrics metrics, Supplier<Consumer<String, byte[]>> consumers, EventExecutor executor) {
     this.config = config;
     this.running = () -> running.getAsBoolean() && !restartRequested;
     this.results = results;
     this.decisions = decisions;
     this.metrics = metrics;
-    this.connections = new StandbyConnections(config.standby(), config.standbyName());
-    this.executor = new StatementExecutor(connections, config.tablespaceMap());
+    this.consumers = consumers;
+    this.executor = executor;
     AtomicInteger threads = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
       Thread t = new Thread(r, "ddlcast-apply-" + threads.incrementAndGet());
@@ -98,7 +107,7 @@ final class EventConsumer implements AutoCloseable {
     });
   }
 
-  void open() {
+  private static Consumer<String, byte[]> kafkaConsumer(ApplierConfig config) {
     Properties props = KafkaCluster.clientProperties(config.bootstrapServers(),
         "ddlcast-applier-" + config.standbyName());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.applierGroup(config.standbyName()));
@@ -110,7 +119,11 @@ final class EventConsumer implements AutoCloseable {
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    consumer = new KafkaConsumer<>(props);
+    return new KafkaConsumer<>(props);
+  }
+
+  void open() {
+    consumer = consumers.get();
     consumer.subscribe(Set.of(config.topic()), new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -352,7 +365,7 @@ final class EventConsumer implements AutoCloseable {
       }
       consumer.close(Duration.ofSeconds(10));
     }
-    connections.close();
+    executor.close();
   }
 
   /** Lanes stopped on an error: lane key to the event it stopped at. */

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * {@code --tablespace-map} maps the primary's location to one of the standby's, and skipped (reported) otherwise;
  * {@code ALTER/DROP TABLESPACE} of a tablespace that was skipped is skipped too.
  */
-final class StatementExecutor {
+final class StatementExecutor implements EventExecutor {
   private static final Pattern LOCATION = Pattern.compile("(?is)(\\bLOCATION\\s+)'((?:[^']|'')*)'");
 
   /** What became of an event. */
@@ -60,7 +60,8 @@ final class StatementExecutor {
    * Applies the event for its lane unless the standby's marker shows it was applied before; records it applied in
    * the same transaction as the statement where PostgreSQL allows one.
    */
-  Result execute(DdlEvent event, String lane, TopicPartition tp, long offset) throws SQLException {
+  @Override
+  public Result execute(DdlEvent event, String lane, TopicPartition tp, long offset) throws SQLException {
     String sql = event.statement();
     if (event.command() != null && event.command().endsWith("TABLESPACE")) {
       if (event.command().equals("CREATE TABLESPACE")) {
@@ -145,6 +146,11 @@ final class StatementExecutor {
     }
     markers.applied(connection(event, cluster, null), lane, tp, offset, event.id());
     return Result.APPLIED;
+  }
+
+  @Override
+  public void close() {
+    connections.close();
   }
 
   private Result skipped(DdlEvent event, String lane, TopicPartition tp, long offset, String reason)
