@@ -32,13 +32,30 @@ final class StandbyConnections implements AutoCloseable {
   /** A context no event has: the connection's role and search_path are unknown and must all be set again. */
   private static final ExecutionContext UNKNOWN = new ExecutionContext("\u0000", "\u0000", "\u0000");
 
+  /** Opens a connection to one database of the standby (pgjdbc; a fake in unit tests). */
+  interface Opener {
+    Connection open(PgUrl url) throws SQLException;
+  }
+
   private final PgUrl standby;
-  private final String applicationName;
+  private final Opener opener;
   private final Map<String, Held> connections = new HashMap<>();
 
   StandbyConnections(PgUrl standby, String standbyName) {
+    this(standby, url -> url.connect("ddlcast-applier:" + standbyName, connectProperties()));
+  }
+
+  StandbyConnections(PgUrl standby, Opener opener) {
     this.standby = standby;
-    this.applicationName = "ddlcast-applier:" + standbyName;
+    this.opener = opener;
+  }
+
+  private static Properties connectProperties() {
+    Properties props = new Properties();
+    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+    PGProperty.CONNECT_TIMEOUT.set(props, 10);
+    PGProperty.TCP_KEEP_ALIVE.set(props, true);
+    return props;
   }
 
   /** A connection to the database, set to the context (null: the applier's own role and search_path). */
@@ -118,12 +135,8 @@ final class StandbyConnections implements AutoCloseable {
 
   private Connection open(String key) throws SQLException {
     PgUrl url = key.equals(MAINTENANCE) || key.equals(standby.database()) ? standby : standby.withDatabase(key);
-    Properties props = new Properties();
-    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-    PGProperty.CONNECT_TIMEOUT.set(props, 10);
-    PGProperty.TCP_KEEP_ALIVE.set(props, true);
     try {
-      Connection connection = url.connect(applicationName, props);
+      Connection connection = opener.open(url);
       connection.setAutoCommit(true);
       LOG.debug("connected to {}", url);
       return connection;
