@@ -41,12 +41,14 @@ final class AppliedMarkers {
       + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
       + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
 
-  private final Map<String, Marker> cache = new ConcurrentHashMap<>();
+  private record Key(Lane lane, TopicPartition partition) {}
+
+  private final Map<Key, Marker> cache = new ConcurrentHashMap<>();
   private final Map<Connection, Boolean> ready = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   /** The lane's marker as the standby has it (read once per lane and partition, then kept up to date here). */
-  Marker read(Connection c, String lane, TopicPartition tp) throws SQLException {
-    String key = key(lane, tp);
+  Marker read(Connection c, Lane lane, TopicPartition tp) throws SQLException {
+    Key key = new Key(lane, tp);
     Marker cached = cache.get(key);
     if (cached != null) {
       return cached;
@@ -54,7 +56,7 @@ final class AppliedMarkers {
     ensureTable(c);
     try (PreparedStatement ps = c.prepareStatement("SELECT last_offset, coalesce(in_doubt_offset, -1) "
         + "FROM ddlcast.applied WHERE lane = ? AND topic = ? AND kafka_partition = ?")) {
-      ps.setString(1, stored(lane));
+      ps.setString(1, lane.name());
       ps.setString(2, tp.topic());
       ps.setInt(3, tp.partition());
       try (ResultSet rs = ps.executeQuery()) {
@@ -66,15 +68,15 @@ final class AppliedMarkers {
   }
 
   /** The lane's marker if this applier already knows it (no round trip), else null. */
-  Marker cached(String lane, TopicPartition tp) {
-    return cache.get(key(lane, tp));
+  Marker cached(Lane lane, TopicPartition tp) {
+    return cache.get(new Key(lane, tp));
   }
 
   /**
    * Records the event applied inside the caller's open transaction, after running {@code first} (the reset of the
    * DDL's role, so that the marker is written as the applier): one round trip where the table is known to exist.
    */
-  void appliedAfter(Connection c, String first, String lane, TopicPartition tp, long offset, String eventId)
+  void appliedAfter(Connection c, String first, Lane lane, TopicPartition tp, long offset, String eventId)
       throws SQLException {
     if (!ready.containsKey(c)) {
       try (Statement st = c.createStatement()) {
@@ -84,7 +86,7 @@ final class AppliedMarkers {
       return;
     }
     String upsert = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, event_id, "
-        + "in_doubt_offset, applied_at) VALUES (" + literal(stored(lane)) + ", " + literal(tp.topic()) + ", "
+        + "in_doubt_offset, applied_at) VALUES (" + literal(lane.name()) + ", " + literal(tp.topic()) + ", "
         + tp.partition() + ", " + offset + ", " + literal(eventId) + ", NULL, now()) ON CONFLICT (lane, topic, "
         + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
         + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
@@ -92,7 +94,7 @@ final class AppliedMarkers {
       st.setEscapeProcessing(false);
       st.execute(first + "; " + upsert);
     }
-    cache.put(key(lane, tp), new Marker(offset, -1));
+    cache.put(new Key(lane, tp), new Marker(offset, -1));
   }
 
   /** A string literal that means the same whatever standard_conforming_strings is. */
@@ -101,28 +103,28 @@ final class AppliedMarkers {
   }
 
   /** Records the event applied (inside the caller's transaction, when there is one). */
-  void applied(Connection c, String lane, TopicPartition tp, long offset, String eventId) throws SQLException {
+  void applied(Connection c, Lane lane, TopicPartition tp, long offset, String eventId) throws SQLException {
     write(c, lane, tp, offset, eventId, null);
-    cache.put(key(lane, tp), new Marker(offset, -1));
+    cache.put(new Key(lane, tp), new Marker(offset, -1));
   }
 
   /** Records that the event is about to run outside a transaction: after a crash, it is in doubt. */
-  void inDoubt(Connection c, String lane, TopicPartition tp, long offset, String eventId) throws SQLException {
+  void inDoubt(Connection c, Lane lane, TopicPartition tp, long offset, String eventId) throws SQLException {
     Marker current = read(c, lane, tp);
     write(c, lane, tp, current.lastOffset(), eventId, offset);
-    cache.put(key(lane, tp), new Marker(current.lastOffset(), offset));
+    cache.put(new Key(lane, tp), new Marker(current.lastOffset(), offset));
   }
 
   /** Forgets cached markers (after the connection broke: what was written may not be what is cached). */
-  void forget(String lane, TopicPartition tp) {
-    cache.remove(key(lane, tp));
+  void forget(Lane lane, TopicPartition tp) {
+    cache.remove(new Key(lane, tp));
   }
 
-  private void write(Connection c, String lane, TopicPartition tp, long last, String eventId, Long inDoubt)
+  private void write(Connection c, Lane lane, TopicPartition tp, long last, String eventId, Long inDoubt)
       throws SQLException {
     ensureTable(c);
     try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-      ps.setString(1, stored(lane));
+      ps.setString(1, lane.name());
       ps.setString(2, tp.topic());
       ps.setInt(3, tp.partition());
       ps.setLong(4, last);
@@ -151,16 +153,5 @@ final class AppliedMarkers {
       }
     }
     ready.put(c, Boolean.TRUE);
-  }
-
-  private static String key(String lane, TopicPartition tp) {
-    return lane + "\u0000" + tp;
-  }
-
-  /** The lane as stored: the cluster lane's in-memory name holds a NUL, which PostgreSQL text cannot. */
-  static final String CLUSTER = "(cluster)";
-
-  private static String stored(String lane) {
-    return lane.equals(EventConsumer.CLUSTER_LANE) ? CLUSTER : lane;
   }
 }

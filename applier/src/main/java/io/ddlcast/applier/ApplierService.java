@@ -139,8 +139,8 @@ public final class ApplierService implements Runnable, AutoCloseable {
     if (commands.isEmpty()) {
       return;
     }
-    Map<String, String> stopped = c.stoppedLanes();
-    Set<String> resume = new HashSet<>();
+    Map<Lane, String> stopped = c.stoppedLanes();
+    Set<Lane> resume = new HashSet<>();
     for (ControlCommand command : commands) {
       if (command.type() == ControlCommand.Type.SKIP && command.eventId() != null) {
         decisions.skip(command.eventId());
@@ -152,8 +152,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
           }
         });
       } else if (command.type() == ControlCommand.Type.RETRY) {
-        String lane = command.database() == null ? null
-            : AppliedMarkers.CLUSTER.equals(command.database()) ? EventConsumer.CLUSTER_LANE : command.database();
+        Lane lane = command.database() == null ? null : Lane.named(command.database());
         LOG.info("standby {}: the operator ({}) retries {}", config.standbyName(), command.by(),
             lane == null ? "every stopped stream" : "database " + command.database());
         stopped.keySet().stream().filter(l -> lane == null || l.equals(lane)).forEach(resume::add);

@@ -37,7 +37,7 @@ final class ApplyLane {
     STOPPED
   }
 
-  private final String key;
+  private final Lane lane;
   private final String standbyName;
   private final EventExecutor executor;
   private final OffsetLedger ledger;
@@ -58,13 +58,13 @@ final class ApplyLane {
 
   private volatile String stoppedAt;
 
-  ApplyLane(String key, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
+  ApplyLane(Lane lane, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, EventFilter filter) {
     this.results = results;
     this.decisions = decisions;
     this.filter = filter;
-    this.key = key;
+    this.lane = lane;
     this.standbyName = standbyName;
     this.executor = executor;
     this.ledger = ledger;
@@ -123,12 +123,12 @@ final class ApplyLane {
           "skipped by the operator (ddlcast applier skip)");
       return;
     }
-    if (decisions.isKeptStopped(key, work)) {
+    if (decisions.isKeptStopped(lane, work)) {
       state = State.STOPPED;
       stoppedAt = OperatorDecisions.eventRef(work);
       ledger.stopped(work.partition(), work.offset());
       LOG.warn("{} on standby {} stays STOPPED at event {} ({}): retry or skip it (ddlcast applier retry|skip)",
-          describe(), standbyName, stoppedAt, work.where());
+          lane.describe(), standbyName, stoppedAt, work.where());
       abandonQueue();
       return;
     }
@@ -139,7 +139,7 @@ final class ApplyLane {
     DdlEvent event = work.event();
     String rejection = filter.rejection(event);
     if (rejection != null) { // not this standby's: done without running, like a skipped event
-      ledger.applied(work.partition(), key, work.offset());
+      ledger.applied(work.partition(), lane, work.offset());
       metrics.filtered(work);
       filtered++;
       LOG.info("filtered {} ({}): {}", event.id(), event.command(), rejection);
@@ -150,11 +150,11 @@ final class ApplyLane {
     while (true) {
       long started = System.nanoTime();
       try {
-        StatementExecutor.Result result = executor.execute(event, key, work.partition(), work.offset());
-        ledger.applied(work.partition(), key, work.offset());
+        StatementExecutor.Result result = executor.execute(event, lane, work.partition(), work.offset());
+        ledger.applied(work.partition(), lane, work.offset());
         metrics.settled(work, result, System.nanoTime() - started);
         if (state == State.RETRYING) {
-          LOG.info("standby {} reachable again; {} continues", standbyName, describe());
+          LOG.info("standby {} reachable again; {} continues", standbyName, lane.describe());
           state = State.RUNNING;
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -165,8 +165,8 @@ final class ApplyLane {
           publish(work, ApplyResult.Outcome.ALREADY_APPLIED, millis, null, null);
         } else if (result.applied()) {
           applied++;
-          LOG.info("applied {} in {} ({}) in {} ms", event.id(), event.scope() == io.ddlcast.common.event.Scope.CLUSTER
-              ? "the cluster" : key, event.command(), millis);
+          LOG.info("applied {} in {} ({}) in {} ms", event.id(), lane.isCluster() ? "the cluster" : lane.database(),
+              event.command(), millis);
           publish(work, ApplyResult.Outcome.APPLIED, millis, null, null);
         } else {
           skipped++;
@@ -188,7 +188,7 @@ final class ApplyLane {
         Duration wait = backoff.next();
         if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
           LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
-              Secrets.mask(e.getMessage()), event.id(), describe(), e.getSQLState(), wait.toMillis() / 1000.0,
+              Secrets.mask(e.getMessage()), event.id(), lane.describe(), e.getSQLState(), wait.toMillis() / 1000.0,
               backoff.attempts());
         }
         if (!sleep(wait)) {
@@ -217,11 +217,11 @@ final class ApplyLane {
     LOG.error("STOPPED {} on standby {} at event {} ({}): {}. Statement: {}. {}; fix the cause on the standby "
             + "and run: ddlcast applier retry --standby {}{} (or skip it: ddlcast applier skip --standby {} "
             + "--event {}).",
-        describe(), standbyName, event == null ? "?" : event.id(), work.where(), reason,
+        lane.describe(), standbyName, event == null ? "?" : event.id(), work.where(), reason,
         event == null ? "(none)" : Secrets.maskAndShorten(event.statement(), 500),
-        isCluster() ? "Nothing after it is applied on this standby (later events may depend on it)"
+        lane.isCluster() ? "Nothing after it is applied on this standby (later events may depend on it)"
             : "The standby's other databases continue",
-        standbyName, isCluster() ? "" : " --database " + key, standbyName, stoppedAt);
+        standbyName, lane.isCluster() ? "" : " --database " + lane.name(), standbyName, stoppedAt);
     abandonQueue();
   }
 
@@ -229,7 +229,7 @@ final class ApplyLane {
   private void skip(Work work, String sqlState, String error, String why) {
     skipped++;
     String reason = error == null ? why : why + " after: " + error;
-    ledger.applied(work.partition(), key, work.offset());
+    ledger.applied(work.partition(), lane, work.offset());
     metrics.settled(work, StatementExecutor.Result.skipped(reason), 0);
     ApplyResult result = result(work, ApplyResult.Outcome.SKIPPED, null, sqlState, reason);
     results.publish(result);
@@ -260,7 +260,7 @@ final class ApplyLane {
   private ApplyResult result(Work work, ApplyResult.Outcome outcome, Long millis, String sqlState, String message) {
     DdlEvent event = work.event();
     return new ApplyResult(standbyName, outcome, OperatorDecisions.eventRef(work),
-        isCluster() ? AppliedMarkers.CLUSTER : key, event == null ? null : event.command(),
+        lane.name(), event == null ? null : event.command(),
         work.partition().partition(), work.offset(), event == null ? null : event.logTime(), Instant.now(), millis,
         sqlState, message == null ? null : Secrets.maskAndShorten(message, 1000));
   }
@@ -273,19 +273,6 @@ final class ApplyLane {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  String key() {
-    return key;
-  }
-
-  boolean isCluster() {
-    return key.equals(EventConsumer.CLUSTER_LANE);
-  }
-
-  /** "database X" or "cluster-wide statements", for messages. */
-  String describe() {
-    return isCluster() ? "cluster-wide statements (roles, databases, tablespaces)" : "database " + key;
   }
 
   State state() {

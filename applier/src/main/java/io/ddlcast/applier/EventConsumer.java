@@ -5,7 +5,6 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
-import io.ddlcast.common.event.Scope;
 import java.util.ArrayDeque;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
@@ -52,9 +51,6 @@ final class EventConsumer implements AutoCloseable {
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
   private static final int MAX_QUEUED = 10_000;
 
-  /** The lane of statements on cluster-wide objects (no database can be named like this). */
-  static final String CLUSTER_LANE = "\u0000cluster";
-
   /** Records of a partition held back behind a cluster-wide event until it is applied. */
   private static final class Held {
     final ArrayDeque<ConsumerRecord<String, byte[]>> records = new ArrayDeque<>();
@@ -66,7 +62,7 @@ final class EventConsumer implements AutoCloseable {
   private final BooleanSupplier running;
   private final OffsetLedger ledger = new OffsetLedger();
   /** Concurrent: counters are read from other threads ({@link #filtered()}). */
-  private final Map<String, ApplyLane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Lane, ApplyLane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<TopicPartition, Held> held = new HashMap<>();
   private final Supplier<Consumer<String, byte[]>> consumers;
   private final EventExecutor executor;
@@ -219,15 +215,14 @@ final class EventConsumer implements AutoCloseable {
     } catch (InvalidEventException e) {
       work = new Work(tp, record.offset(), null, e.getMessage());
     }
-    boolean cluster = work.event() != null && work.event().scope() == Scope.CLUSTER;
-    String lane = cluster ? CLUSTER_LANE : record.key() == null ? "(no key)" : record.key();
+    Lane lane = Lane.of(work.event(), record.key());
     if (ledger.alreadyApplied(tp, lane, record.offset())) {
       ledger.passed(tp, record.offset());
       skipped++;
       metrics.alreadyApplied();
       return;
     }
-    if (cluster) {
+    if (lane.isCluster()) {
       Held h = new Held();
       h.records.add(record);
       held.put(tp, h);
@@ -237,8 +232,8 @@ final class EventConsumer implements AutoCloseable {
     lane(lane).submit(work);
   }
 
-  private ApplyLane lane(String key) {
-    return lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(), executor, ledger, pool, running,
+  private ApplyLane lane(Lane lane) {
+    return lanes.computeIfAbsent(lane, l -> new ApplyLane(l, config.standbyName(), executor, ledger, pool, running,
         queued, results, decisions, metrics, config.filter()));
   }
 
@@ -264,7 +259,7 @@ final class EventConsumer implements AutoCloseable {
             break;
           }
           DdlEvent event = decodeQuietly(head);
-          lane(CLUSTER_LANE).submit(new Work(tp, head.offset(), event, null));
+          lane(Lane.CLUSTER).submit(new Work(tp, head.offset(), event, null));
           h.headSubmitted = true;
         }
         if (!ledger.settled(tp, head.offset())) {
@@ -292,8 +287,7 @@ final class EventConsumer implements AutoCloseable {
   }
 
   private static boolean isCluster(ConsumerRecord<String, byte[]> record) {
-    DdlEvent event = decodeQuietly(record);
-    return event != null && event.scope() == Scope.CLUSTER;
+    return Lane.of(decodeQuietly(record), record.key()).isCluster();
   }
 
   private static DdlEvent decodeQuietly(ConsumerRecord<String, byte[]> record) {
@@ -368,9 +362,9 @@ final class EventConsumer implements AutoCloseable {
     executor.close();
   }
 
-  /** Lanes stopped on an error: lane key to the event it stopped at. */
-  Map<String, String> stoppedLanes() {
-    Map<String, String> out = new HashMap<>();
+  /** Lanes stopped on an error, with the event each stopped at. */
+  Map<Lane, String> stoppedLanes() {
+    Map<Lane, String> out = new HashMap<>();
     lanes.forEach((key, lane) -> {
       String at = lane.stoppedAt();
       if (at != null) {

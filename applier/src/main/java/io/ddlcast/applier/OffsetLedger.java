@@ -18,14 +18,14 @@ import org.apache.kafka.common.TopicPartition;
  * {@link #alreadyApplied} skips what those lanes had applied, so nothing is applied twice even when one database
  * stopped on an error while the others went on.
  *
- * <p>Metadata: {@code {"applied":{"company":120,"sales":118}}}. Thread-safe: lanes report from their threads, the
+ * <p>Metadata: {@code {"applied":{"company":120,"sales":118}}}, lanes named by {@link Lane#metadataKey}. Thread-safe: lanes report from their threads, the
  * consumer thread reads.
  */
 final class OffsetLedger {
   private static final class PartitionState {
     final TreeSet<Long> inFlight = new TreeSet<>();
     final TreeSet<Long> stopped = new TreeSet<>();
-    final Map<String, Long> laneApplied = new HashMap<>();
+    final Map<Lane, Long> laneApplied = new HashMap<>();
     long next = -1;
     OffsetAndMetadata lastCommitted;
   }
@@ -47,7 +47,7 @@ final class OffsetLedger {
   }
 
   /** True if this lane already applied the event at this offset in an earlier run. */
-  synchronized boolean alreadyApplied(TopicPartition tp, String lane, long offset) {
+  synchronized boolean alreadyApplied(TopicPartition tp, Lane lane, long offset) {
     PartitionState state = partitions.get(tp);
     Long applied = state == null ? null : state.laneApplied.get(lane);
     return applied != null && offset <= applied;
@@ -78,7 +78,7 @@ final class OffsetLedger {
     }
   }
 
-  synchronized void applied(TopicPartition tp, String lane, long offset) {
+  synchronized void applied(TopicPartition tp, Lane lane, long offset) {
     PartitionState state = partitions.get(tp);
     if (state != null) {
       state.inFlight.remove(offset);
@@ -121,7 +121,7 @@ final class OffsetLedger {
         continue;
       }
       long position = state.inFlight.isEmpty() ? state.next : state.inFlight.first();
-      Map<String, Long> ahead = new TreeMap<>();
+      Map<Lane, Long> ahead = new HashMap<>();
       state.laneApplied.forEach((lane, applied) -> {
         if (applied >= position) {
           ahead.put(lane, applied);
@@ -145,24 +145,28 @@ final class OffsetLedger {
     });
   }
 
-  static String format(Map<String, Long> ahead) {
+  /** The metadata of the lanes ahead of the committed offset: lanes by {@link Lane#metadataKey}, in its order. */
+  static String format(Map<Lane, Long> ahead) {
     if (ahead.isEmpty()) {
       return "";
     }
+    Map<String, Long> byKey = new TreeMap<>();
+    ahead.forEach((lane, offset) -> byKey.put(lane.metadataKey(), offset));
     ObjectNode root = EventCodec.mapper().createObjectNode();
     ObjectNode applied = root.putObject("applied");
-    ahead.forEach(applied::put);
+    byKey.forEach(applied::put);
     return root.toString();
   }
 
-  static Map<String, Long> parse(String metadata) {
-    Map<String, Long> out = new HashMap<>();
+  /** The lanes ahead of the committed offset, from its metadata (as any release wrote it). */
+  static Map<Lane, Long> parse(String metadata) {
+    Map<Lane, Long> out = new HashMap<>();
     if (metadata == null || metadata.isEmpty()) {
       return out;
     }
     try {
       JsonNode applied = EventCodec.mapper().readTree(metadata).path("applied");
-      applied.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asLong()));
+      applied.fields().forEachRemaining(f -> out.put(Lane.ofMetadataKey(f.getKey()), f.getValue().asLong()));
     } catch (IOException e) {
       throw new IllegalStateException("unreadable offset metadata '" + metadata + "': " + e.getMessage(), e);
     }

@@ -61,7 +61,7 @@ final class StatementExecutor implements EventExecutor {
    * the same transaction as the statement where PostgreSQL allows one.
    */
   @Override
-  public Result execute(DdlEvent event, String lane, TopicPartition tp, long offset) throws SQLException {
+  public Result execute(DdlEvent event, Lane lane, TopicPartition tp, long offset) throws SQLException {
     String sql = event.statement();
     if (event.command() != null && event.command().endsWith("TABLESPACE")) {
       if (event.command().equals("CREATE TABLESPACE")) {
@@ -128,7 +128,7 @@ final class StatementExecutor implements EventExecutor {
    * A statement that cannot run in a transaction block: marked in doubt, run, marked applied. If a crash left it
    * in doubt, what it does is checked first, so running it again is safe.
    */
-  private Result applyOutsideTransaction(DdlEvent event, String sql, String lane, TopicPartition tp, long offset,
+  private Result applyOutsideTransaction(DdlEvent event, String sql, Lane lane, TopicPartition tp, long offset,
       boolean cluster, String key, boolean inDoubt) throws SQLException {
     if (inDoubt) {
       String reason = InDoubtCheck.alreadyDone(connection(event, cluster, event.context()), sql);
@@ -153,7 +153,7 @@ final class StatementExecutor implements EventExecutor {
     connections.close();
   }
 
-  private Result skipped(DdlEvent event, String lane, TopicPartition tp, long offset, String reason)
+  private Result skipped(DdlEvent event, Lane lane, TopicPartition tp, long offset, String reason)
       throws SQLException {
     boolean cluster = event.scope() == Scope.CLUSTER;
     Connection plain = connection(event, cluster, null);

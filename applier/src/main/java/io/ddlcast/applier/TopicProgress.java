@@ -3,7 +3,6 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
-import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
@@ -117,7 +116,7 @@ final class TopicProgress implements AutoCloseable {
       if (from >= end) {
         continue;
       }
-      Map<String, Long> ahead = om == null ? Map.of() : OffsetLedger.parse(om.metadata());
+      Map<Lane, Long> ahead = om == null ? Map.of() : OffsetLedger.parse(om.metadata());
       consumer.assign(List.of(tp));
       consumer.seek(tp, from);
       long read = 0;
@@ -133,9 +132,7 @@ final class TopicProgress implements AutoCloseable {
           }
           read++;
           Optional<DdlEvent> event = decode(record);
-          String lane = event.isPresent() && event.get().scope() == Scope.CLUSTER ? EventConsumer.CLUSTER_LANE
-              : record.key() == null ? "(no key)" : record.key();
-          Long applied = ahead.get(lane);
+          Long applied = ahead.get(Lane.of(event.orElse(null), record.key()));
           if (applied != null && record.offset() <= applied) {
             continue;
           }
@@ -162,8 +159,7 @@ final class TopicProgress implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           Optional<DdlEvent> event = decode(record);
           if (event.isPresent() && event.get().id().equals(eventId)) {
-            String lane = event.get().scope() == Scope.CLUSTER ? EventConsumer.CLUSTER_LANE
-                : record.key() == null ? "(no key)" : record.key();
+            Lane lane = Lane.of(event.get(), record.key());
             return Optional.of(new Located(tp, record.offset(), lane, event.get()));
           }
         }
@@ -173,7 +169,7 @@ final class TopicProgress implements AutoCloseable {
   }
 
   /** An event found on the topic. */
-  record Located(TopicPartition partition, long offset, String lane, DdlEvent event) {
+  record Located(TopicPartition partition, long offset, Lane lane, DdlEvent event) {
     /** True once the standby's checkpoint is past it, or its lane went past it. */
     boolean appliedBy(Map<TopicPartition, OffsetAndMetadata> committed) {
       OffsetAndMetadata om = committed.get(partition);

@@ -30,7 +30,7 @@ class ApplyLaneFilterTest {
 
   private ApplyLane lane(EventFilter filter) {
     ledger.assigned(TP, null);
-    return new ApplyLane("app", "s1", executor, ledger, Runnable::run, running::get, new AtomicInteger(),
+    return new ApplyLane(Lane.database("app"), "s1", executor, ledger, Runnable::run, running::get, new AtomicInteger(),
         ResultSink.NONE, new OperatorDecisions(OperatorDecisions.OnError.STOP),
         new ApplierMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "s1"), filter);
   }

@@ -8,6 +8,7 @@ import static io.ddlcast.applier.TestEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.status.ApplyResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,10 +46,21 @@ class EventConsumerTest {
   private final FakeExecutor executor = new FakeExecutor();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<ApplyResult> results = Collections.synchronizedList(new ArrayList<>());
   private final EventConsumer consumer = new EventConsumer(
       ApplierConfig.validate(new ApplierConfig.Raw("localhost:9092", TOPIC, "s1",
           "jdbc:postgresql://localhost:1/postgres", 4)),
-      running::get, ResultSink.NONE, new OperatorDecisions(OperatorDecisions.OnError.STOP),
+      running::get, new ResultSink() {
+        @Override
+        public void publish(ApplyResult result) {
+          results.add(result);
+        }
+
+        @Override
+        public void deadLetter(Work work, ApplyResult result) {
+          throw new AssertionError("nothing is skipped here: " + result);
+        }
+      }, new OperatorDecisions(OperatorDecisions.OnError.STOP),
       new ApplierMetrics(registry, "s1"), () -> kafka, executor);
 
   private boolean closed;
@@ -115,9 +127,9 @@ class EventConsumerTest {
 
     executor.release(0);
     pollUntil("a's events", () -> executor.finished(0, 2, 4));
-    assertThat(executor.startedIn("a")).containsExactly(0L, 2L, 4L);
-    assertThat(executor.startedIn("b")).containsExactly(1L, 3L);
-    assertThat(executor.startedIn("(no key)")).containsExactly(5L);
+    assertThat(executor.startedIn(Lane.database("a"))).containsExactly(0L, 2L, 4L);
+    assertThat(executor.startedIn(Lane.database("b"))).containsExactly(1L, 3L);
+    assertThat(executor.startedIn(Lane.NO_KEY)).containsExactly(5L);
   }
 
   @Test
@@ -135,13 +147,18 @@ class EventConsumerTest {
     pollFor(200);
     assertThat(executor.othersRunningWhenStarted(2)).isEmpty();
     assertThat(executor.started()).containsExactlyInAnyOrder(0L, 1L, 2L);
-    assertThat(executor.laneOf(2)).isEqualTo(EventConsumer.CLUSTER_LANE);
+    assertThat(executor.laneOf(2)).isEqualTo(Lane.CLUSTER);
 
     executor.release(2);
     pollUntil("the events after the cluster-wide one", () -> executor.finished(3, 4));
     assertThat(executor.log.indexOf("start 3")).isGreaterThan(executor.log.indexOf("end 2"));
     assertThat(executor.log.indexOf("start 4")).isGreaterThan(executor.log.indexOf("end 2"));
-    assertThat(executor.laneOf(3)).isEqualTo("a");
+    assertThat(executor.laneOf(3)).isEqualTo(Lane.database("a"));
+    pollUntil("the results", () -> results.size() == 5);
+    assertThat(results).filteredOn(r -> r.eventId().equals("s:2")).extracting(ApplyResult::database)
+        .containsExactly("(cluster)"); // as the results topic has always named the cluster lane
+    assertThat(results).filteredOn(r -> r.eventId().equals("s:3")).extracting(ApplyResult::database)
+        .containsExactly("a");
   }
 
   @Test
@@ -167,7 +184,7 @@ class EventConsumerTest {
     pollUntil("a commit", () -> committed() != null);
     pollFor(300);
     assertThat(committed().offset()).isEqualTo(1);
-    assertThat(OffsetLedger.parse(committed().metadata())).containsExactly(Map.entry("a", 2L));
+    assertThat(OffsetLedger.parse(committed().metadata())).containsExactly(Map.entry(Lane.database("a"), 2L));
 
     executor.release(1);
     pollUntil("the commit past b's event", () -> committed().offset() == 3);
@@ -203,7 +220,7 @@ class EventConsumerTest {
     pollUntil("the commit past it", () -> committed().offset() == 4);
     Map<TopicPartition, OffsetAndMetadata> before = commits.get(commits.size() - 2);
     assertThat(before.get(TP).offset()).isEqualTo(2);
-    assertThat(OffsetLedger.parse(before.get(TP).metadata())).containsExactly(Map.entry("a", 3L));
+    assertThat(OffsetLedger.parse(before.get(TP).metadata())).containsExactly(Map.entry(Lane.database("a"), 3L));
     assertThat(commits).allSatisfy(c -> assertThat(c.get(TP).offset()).isIn(0L, 1L, 2L, 4L));
   }
 
@@ -222,7 +239,7 @@ class EventConsumerTest {
     private final Map<Long, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
     private final Map<Long, Set<Long>> runningAtStart = new ConcurrentHashMap<>();
-    private final Map<Long, String> lanes = new ConcurrentHashMap<>();
+    private final Map<Long, Lane> lanes = new ConcurrentHashMap<>();
     private final List<Long> started = Collections.synchronizedList(new ArrayList<>());
     volatile boolean closed;
 
@@ -241,7 +258,7 @@ class EventConsumerTest {
     }
 
     @Override
-    public StatementExecutor.Result execute(DdlEvent event, String lane, TopicPartition tp, long offset) {
+    public StatementExecutor.Result execute(DdlEvent event, Lane lane, TopicPartition tp, long offset) {
       runningAtStart.put(offset, Set.copyOf(running));
       running.add(offset);
       lanes.put(offset, lane);
@@ -268,11 +285,11 @@ class EventConsumerTest {
       }
     }
 
-    List<Long> startedIn(String lane) {
+    List<Long> startedIn(Lane lane) {
       return started().stream().filter(o -> lane.equals(lanes.get(o))).toList();
     }
 
-    String laneOf(long offset) {
+    Lane laneOf(long offset) {
       return lanes.get(offset);
     }
 

@@ -22,14 +22,15 @@ import org.junit.jupiter.api.Test;
  * how its marker is written, and what it does not run.
  */
 class StatementExecutorTest {
-  private static final String CLUSTER = EventConsumer.CLUSTER_LANE;
+  private static final Lane CLUSTER = Lane.CLUSTER;
+  private static final Lane APP = Lane.database("app");
 
   private final FakeStandby standby = new FakeStandby();
   private final StatementExecutor executor = new StatementExecutor(new StandbyConnections(
       PgUrl.parse("jdbc:postgresql://standby:5432/postgres?user=ddlcast"), standby::open),
       Map.of("/primary/fast", "/standby/fast"));
 
-  private StatementExecutor.Result execute(DdlEvent event, String lane, long offset) throws SQLException {
+  private StatementExecutor.Result execute(DdlEvent event, Lane lane, long offset) throws SQLException {
     return executor.execute(event, lane, TP, offset);
   }
 
@@ -50,7 +51,7 @@ class StatementExecutorTest {
     DdlEvent event = inDatabase("app", 7, "CREATE TABLE", "CREATE TABLE t ()",
         new ExecutionContext("app_owner", "alice", "app, public"));
 
-    assertThat(execute(event, "app", 7)).isEqualTo(StatementExecutor.Result.APPLIED);
+    assertThat(execute(event, APP, 7)).isEqualTo(StatementExecutor.Result.APPLIED);
 
     List<Sql> log = standby.log("app");
     Sql ddl = only(log, "CREATE TABLE t ()");
@@ -70,8 +71,8 @@ class StatementExecutorTest {
   @Test
   void anEventWithoutContextRunsAsTheApplier() throws SQLException {
     execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()",
-        new ExecutionContext("app_owner", "alice", "app")), "app", 1);
-    execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()"), "app", 2);
+        new ExecutionContext("app_owner", "alice", "app")), APP, 1);
+    execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()"), APP, 2);
 
     assertThat(only(standby.log("app"), "CREATE TABLE b ()").session()).isEqualTo(Session.APPLIER);
     assertThat(standby.opened()).containsExactly("app"); // one connection for the database's events
@@ -81,7 +82,7 @@ class StatementExecutorTest {
   void aStatementThatCannotRunInATransactionIsMarkedInDoubtThenRunThenMarkedApplied() throws SQLException {
     DdlEvent event = inDatabase("app", 7, "CREATE INDEX", "CREATE INDEX CONCURRENTLY i ON t (c)");
 
-    assertThat(execute(event, "app", 7)).isEqualTo(StatementExecutor.Result.APPLIED);
+    assertThat(execute(event, APP, 7)).isEqualTo(StatementExecutor.Result.APPLIED);
 
     assertThat(standby.markerWrites()).containsExactly(new Marker(-1, 7), new Marker(7, -1));
     List<Sql> log = standby.log("app");
@@ -96,7 +97,7 @@ class StatementExecutorTest {
 
   @Test
   void aDatabaseIsCreatedFromTheMaintenanceDatabaseAfterTheApplierLetGoOfTheOthers() throws SQLException {
-    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE t ()"), "app", 1);
+    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE t ()"), APP, 1);
 
     DdlEvent create = clusterWide("shop", 2, "CREATE DATABASE", "CREATE DATABASE shop");
     assertThat(execute(create, CLUSTER, 2)).isEqualTo(StatementExecutor.Result.APPLIED);
@@ -113,7 +114,7 @@ class StatementExecutorTest {
     standby.failInTransaction("ALTER TYPE mood ADD VALUE 'sad'", "25001");
     DdlEvent event = inDatabase("app", 5, "ALTER TYPE", "ALTER TYPE mood ADD VALUE 'sad'");
 
-    assertThat(execute(event, "app", 5)).isEqualTo(StatementExecutor.Result.APPLIED);
+    assertThat(execute(event, APP, 5)).isEqualTo(StatementExecutor.Result.APPLIED);
 
     List<Sql> log = standby.log("app");
     List<Sql> attempts = log.stream().filter(s -> s.sql().equals("ALTER TYPE mood ADD VALUE 'sad'")).toList();
@@ -128,11 +129,11 @@ class StatementExecutorTest {
   void anEventAtOrBelowTheMarkerIsNotRunAgain() throws SQLException {
     standby.marker("app", "app", 7, -1);
 
-    assertThat(execute(inDatabase("app", 6, "CREATE TABLE", "CREATE TABLE six ()"), "app", 6))
+    assertThat(execute(inDatabase("app", 6, "CREATE TABLE", "CREATE TABLE six ()"), APP, 6))
         .isEqualTo(StatementExecutor.Result.ALREADY_APPLIED);
-    assertThat(execute(inDatabase("app", 7, "CREATE TABLE", "CREATE TABLE seven ()"), "app", 7))
+    assertThat(execute(inDatabase("app", 7, "CREATE TABLE", "CREATE TABLE seven ()"), APP, 7))
         .isEqualTo(StatementExecutor.Result.ALREADY_APPLIED);
-    assertThat(execute(inDatabase("app", 8, "CREATE TABLE", "CREATE TABLE eight ()"), "app", 8))
+    assertThat(execute(inDatabase("app", 8, "CREATE TABLE", "CREATE TABLE eight ()"), APP, 8))
         .isEqualTo(StatementExecutor.Result.APPLIED);
 
     assertThat(standby.ddl("app")).containsExactly("CREATE TABLE eight ()");
@@ -142,7 +143,7 @@ class StatementExecutorTest {
   void anotherLanesMarkerDoesNotHoldThisLaneBack() throws SQLException {
     standby.marker("app", "other", 7, -1);
 
-    assertThat(execute(inDatabase("app", 3, "CREATE TABLE", "CREATE TABLE t ()"), "app", 3))
+    assertThat(execute(inDatabase("app", 3, "CREATE TABLE", "CREATE TABLE t ()"), APP, 3))
         .isEqualTo(StatementExecutor.Result.APPLIED);
   }
 
@@ -210,12 +211,12 @@ class StatementExecutorTest {
   void aFailedStatementLeavesNoMarkerAndTheConnectionIsOpenedAfresh() throws SQLException {
     standby.fail("CREATE TABLE t ()", "42P07");
 
-    assertThatThrownBy(() -> execute(inDatabase("app", 3, "CREATE TABLE", "CREATE TABLE t ()"), "app", 3))
+    assertThatThrownBy(() -> execute(inDatabase("app", 3, "CREATE TABLE", "CREATE TABLE t ()"), APP, 3))
         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P07"));
     assertThat(standby.marker("app", "app")).isNull();
     assertThat(standby.closed()).containsExactly("app");
 
-    assertThat(execute(inDatabase("app", 4, "CREATE TABLE", "CREATE TABLE u ()"), "app", 4))
+    assertThat(execute(inDatabase("app", 4, "CREATE TABLE", "CREATE TABLE u ()"), APP, 4))
         .isEqualTo(StatementExecutor.Result.APPLIED);
     assertThat(standby.opened()).containsExactly("app", "app");
     assertThat(standby.log("app").stream().filter(s -> s.sql().startsWith("SELECT last_offset"))).hasSize(2);
