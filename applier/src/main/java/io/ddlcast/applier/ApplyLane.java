@@ -76,10 +76,10 @@ final class ApplyLane {
 
   synchronized void submit(Work work) {
     if (state == State.STOPPED) {
-      ledger.passed(work.partition(), work.offset());
+      ledger.passed(work);
       return;
     }
-    ledger.received(work.partition(), work.offset());
+    ledger.received(work);
     metrics.received(work);
     queue.add(work);
     queuedTotal.incrementAndGet();
@@ -123,10 +123,10 @@ final class ApplyLane {
           "skipped by the operator (ddlcast applier skip)");
       return;
     }
-    if (decisions.isKeptStopped(lane, work)) {
+    if (decisions.isKeptStopped(work)) {
       state = State.STOPPED;
       stoppedAt = OperatorDecisions.eventRef(work);
-      ledger.stopped(work.partition(), work.offset());
+      ledger.stopped(work);
       LOG.warn("{} on standby {} stays STOPPED at event {} ({}): retry or skip it (ddlcast applier retry|skip)",
           lane.describe(), standbyName, stoppedAt, work.where());
       abandonQueue();
@@ -139,7 +139,7 @@ final class ApplyLane {
     DdlEvent event = work.event();
     String rejection = filter.rejection(event);
     if (rejection != null) { // not this standby's: done without running, like a skipped event
-      ledger.applied(work.partition(), lane, work.offset());
+      ledger.applied(work);
       metrics.filtered(work);
       filtered++;
       LOG.info("filtered {} ({}): {}", event.id(), event.command(), rejection);
@@ -150,8 +150,8 @@ final class ApplyLane {
     while (true) {
       long started = System.nanoTime();
       try {
-        StatementExecutor.Result result = executor.execute(event, lane, work.partition(), work.offset());
-        ledger.applied(work.partition(), lane, work.offset());
+        StatementExecutor.Result result = executor.execute(work);
+        ledger.applied(work);
         metrics.settled(work, result, System.nanoTime() - started);
         if (state == State.RETRYING) {
           LOG.info("standby {} reachable again; {} continues", standbyName, lane.describe());
@@ -210,7 +210,7 @@ final class ApplyLane {
     state = State.STOPPED;
     stoppedAt = OperatorDecisions.eventRef(work);
     decisions.failed(work, sqlState, reason);
-    ledger.stopped(work.partition(), work.offset());
+    ledger.stopped(work);
     metrics.failed(work);
     DdlEvent event = work.event();
     publish(work, ApplyResult.Outcome.FAILED, null, sqlState, reason);
@@ -229,7 +229,7 @@ final class ApplyLane {
   private void skip(Work work, String sqlState, String error, String why) {
     skipped++;
     String reason = error == null ? why : why + " after: " + error;
-    ledger.applied(work.partition(), lane, work.offset());
+    ledger.applied(work);
     metrics.settled(work, StatementExecutor.Result.skipped(reason), 0);
     ApplyResult result = result(work, ApplyResult.Outcome.SKIPPED, null, sqlState, reason);
     results.publish(result);
@@ -245,7 +245,7 @@ final class ApplyLane {
   private void abandonQueue() {
     synchronized (this) {
       for (Work queued : queue) {
-        ledger.abandoned(queued.partition(), queued.offset());
+        ledger.abandoned(queued);
         metrics.abandoned(queued);
         queuedTotal.decrementAndGet();
       }

@@ -207,29 +207,21 @@ final class EventConsumer implements AutoCloseable {
    * role exists before it is granted in any database and a database exists before it is filled.
    */
   private void route(ConsumerRecord<String, byte[]> record) {
-    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-    Work work;
-    try {
-      DdlEvent event = EventCodec.decode(record.value());
-      work = new Work(tp, record.offset(), event, null);
-    } catch (InvalidEventException e) {
-      work = new Work(tp, record.offset(), null, e.getMessage());
-    }
-    Lane lane = Lane.of(work.event(), record.key());
-    if (ledger.alreadyApplied(tp, lane, record.offset())) {
-      ledger.passed(tp, record.offset());
+    Work work = Work.of(record);
+    if (ledger.alreadyApplied(work)) {
+      ledger.passed(work);
       skipped++;
       metrics.alreadyApplied();
       return;
     }
-    if (lane.isCluster()) {
+    if (work.lane().isCluster()) {
       Held h = new Held();
       h.records.add(record);
-      held.put(tp, h);
-      consumer.pause(Set.of(tp));
+      held.put(work.partition(), h);
+      consumer.pause(Set.of(work.partition()));
       return;
     }
-    lane(lane).submit(work);
+    lane(work.lane()).submit(work);
   }
 
   private ApplyLane lane(Lane lane) {
@@ -258,8 +250,7 @@ final class EventConsumer implements AutoCloseable {
             }
             break;
           }
-          DdlEvent event = decodeQuietly(head);
-          lane(Lane.CLUSTER).submit(new Work(tp, head.offset(), event, null));
+          lane(Lane.CLUSTER).submit(Work.of(head));
           h.headSubmitted = true;
         }
         if (!ledger.settled(tp, head.offset())) {
@@ -287,15 +278,7 @@ final class EventConsumer implements AutoCloseable {
   }
 
   private static boolean isCluster(ConsumerRecord<String, byte[]> record) {
-    return Lane.of(decodeQuietly(record), record.key()).isCluster();
-  }
-
-  private static DdlEvent decodeQuietly(ConsumerRecord<String, byte[]> record) {
-    try {
-      return EventCodec.decode(record.value());
-    } catch (InvalidEventException e) {
-      return null;
-    }
+    return Work.of(record).lane().isCluster();
   }
 
   private void commit(boolean force) {

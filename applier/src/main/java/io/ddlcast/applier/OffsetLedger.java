@@ -46,51 +46,52 @@ final class OffsetLedger {
     partitions.remove(tp);
   }
 
-  /** True if this lane already applied the event at this offset in an earlier run. */
-  synchronized boolean alreadyApplied(TopicPartition tp, Lane lane, long offset) {
-    PartitionState state = partitions.get(tp);
-    Long applied = state == null ? null : state.laneApplied.get(lane);
-    return applied != null && offset <= applied;
+  /** True if the work's lane already applied the event at its offset in an earlier run. */
+  synchronized boolean alreadyApplied(Work work) {
+    PartitionState state = partitions.get(work.partition());
+    Long applied = state == null ? null : state.laneApplied.get(work.lane());
+    return applied != null && work.offset() <= applied;
   }
 
   /** An event handed to a lane: it holds the partition's commit back until it is applied. */
-  synchronized void received(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
+  synchronized void received(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.inFlight.add(offset);
-      state.next = Math.max(state.next, offset + 1);
+      state.inFlight.add(work.offset());
+      state.next = Math.max(state.next, work.offset() + 1);
     }
   }
 
   /** An event that needs nothing (already applied, or behind a stopped lane whose failed event holds the commit). */
-  synchronized void passed(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
+  synchronized void passed(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.next = Math.max(state.next, offset + 1);
+      state.next = Math.max(state.next, work.offset() + 1);
     }
   }
 
   /** A queued event given up because its lane stopped: it no longer holds the commit (the failed event does). */
-  synchronized void abandoned(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
+  synchronized void abandoned(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.inFlight.remove(offset);
+      state.inFlight.remove(work.offset());
     }
   }
 
-  synchronized void applied(TopicPartition tp, Lane lane, long offset) {
-    PartitionState state = partitions.get(tp);
+  /** The event is done in its lane (applied, found applied, filtered or skipped). */
+  synchronized void applied(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.inFlight.remove(offset);
-      state.laneApplied.merge(lane, offset, Math::max);
+      state.inFlight.remove(work.offset());
+      state.laneApplied.merge(work.lane(), work.offset(), Math::max);
     }
   }
 
-  /** The event at this offset failed permanently: it keeps holding the commit back. */
-  synchronized void stopped(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
+  /** The event failed permanently: it keeps holding the commit back. */
+  synchronized void stopped(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.stopped.add(offset);
+      state.stopped.add(work.offset());
     }
   }
 

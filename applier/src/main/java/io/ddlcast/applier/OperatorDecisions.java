@@ -59,8 +59,8 @@ final class OperatorDecisions {
     keptStopped.remove(lane);
   }
 
-  boolean isKeptStopped(Lane lane, Work work) {
-    String event = keptStopped.get(lane);
+  boolean isKeptStopped(Work work) {
+    String event = keptStopped.get(work.lane());
     return event != null && event.equals(eventRef(work));
   }
 

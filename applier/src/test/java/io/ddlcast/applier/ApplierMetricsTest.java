@@ -43,7 +43,7 @@ class ApplierMetricsTest {
     DdlEvent event = new DdlEvent(DdlEvent.SCHEMA_VERSION, "s.1:" + offset, "src", "app", "app", Scope.DATABASE,
         "postgres", null, "CREATE TABLE", "CREATE TABLE t" + offset + " ()", logTime,
         new LogPosition("postgresql.csv", offset * 100, "s.1", offset));
-    return new Work(TP, offset, event, null);
+    return new Work(TP, offset, Lane.database("app"), event, null);
   }
 
   private double lagEvents() {
@@ -121,7 +121,7 @@ class ApplierMetricsTest {
 
   @Test
   void anUndecodableEventCountsAsLagInEventsButHasNoTime() {
-    Work invalid = new Work(TP, 30, null, "not JSON");
+    Work invalid = new Work(TP, 30, Lane.database("app"), null, "not JSON");
     metrics.received(invalid);
     metrics.failed(invalid);
     assertThat(lagEvents()).isEqualTo(1);

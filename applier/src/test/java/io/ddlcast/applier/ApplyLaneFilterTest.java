@@ -38,7 +38,7 @@ class ApplyLaneFilterTest {
   private static Work work(long offset, String command, String... schemas) {
     DdlEvent event = new DdlEvent(1, "s:" + offset, "src", "app", "app", Scope.DATABASE, "u", null, command,
         command + " x", null, new LogPosition("f.csv", offset, "s", offset), List.of(schemas));
-    return new Work(TP, offset, event, null);
+    return new Work(TP, offset, Lane.database("app"), event, null);
   }
 
   @Test

@@ -258,10 +258,11 @@ class EventConsumerTest {
     }
 
     @Override
-    public StatementExecutor.Result execute(DdlEvent event, Lane lane, TopicPartition tp, long offset) {
+    public StatementExecutor.Result execute(Work work) {
+      long offset = work.offset();
       runningAtStart.put(offset, Set.copyOf(running));
       running.add(offset);
-      lanes.put(offset, lane);
+      lanes.put(offset, work.lane());
       started.add(offset);
       log.add("start " + offset);
       try {

@@ -31,7 +31,7 @@ class StatementExecutorTest {
       Map.of("/primary/fast", "/standby/fast"));
 
   private StatementExecutor.Result execute(DdlEvent event, Lane lane, long offset) throws SQLException {
-    return executor.execute(event, lane, TP, offset);
+    return executor.execute(new Work(TP, offset, lane, event, null));
   }
 
   private static Sql only(List<Sql> log, String sql) {
