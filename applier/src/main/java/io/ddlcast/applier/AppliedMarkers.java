@@ -5,7 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
@@ -49,7 +52,7 @@ final class AppliedMarkers {
   }
 
   private final Map<Key, Marker> cache = new ConcurrentHashMap<>();
-  private final Map<Connection, Boolean> ready = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  private final Map<Connection, Boolean> ready = Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * The marker of the work's lane and partition as the standby has it (read once per lane and partition, then kept
@@ -138,7 +141,7 @@ final class AppliedMarkers {
       ps.setLong(4, last);
       ps.setString(5, work.event().id());
       if (inDoubt == null) {
-        ps.setNull(6, java.sql.Types.BIGINT);
+        ps.setNull(6, Types.BIGINT);
       } else {
         ps.setLong(6, inDoubt);
       }

@@ -7,11 +7,12 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.status.ApplyResult;
-import java.time.Instant;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -51,11 +52,8 @@ final class ApplyLane {
   private boolean scheduled;
   private volatile State state = State.RUNNING;
   private volatile long applied;
-  private volatile long skipped;
-  private volatile long alreadyApplied;
-  private volatile long filtered;
   private final EventFilter filter;
-
+  private volatile long filtered;
   private volatile String stoppedAt;
 
   ApplyLane(Lane lane, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
@@ -109,7 +107,7 @@ final class ApplyLane {
   private void reschedule() {
     try {
       pool.execute(this::drain);
-    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+    } catch (RejectedExecutionException shuttingDown) {
       synchronized (this) {
         scheduled = false;
       }
@@ -146,6 +144,11 @@ final class ApplyLane {
       publish(work, ApplyResult.Outcome.FILTERED, null, null, rejection);
       return;
     }
+    run(work);
+  }
+
+  /** Runs the event until it is done or fails permanently; retriable errors wait with backoff while running. */
+  private void run(Work work) {
     Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
     while (true) {
       long started = System.nanoTime();
@@ -157,48 +160,53 @@ final class ApplyLane {
           LOG.info("standby {} reachable again; {} continues", standbyName, lane.describe());
           state = State.RUNNING;
         }
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        if (result.alreadyApplied()) {
-          alreadyApplied++;
-          LOG.info("not running {} ({}) again: the standby's marker shows it took effect before a restart",
-              event.id(), event.command());
-          publish(work, ApplyResult.Outcome.ALREADY_APPLIED, millis, null, null);
-        } else if (result.applied()) {
-          applied++;
-          LOG.info("applied {} in {} ({}) in {} ms", event.id(), lane.isCluster() ? "the cluster" : lane.database(),
-              event.command(), millis);
-          publish(work, ApplyResult.Outcome.APPLIED, millis, null, null);
-        } else {
-          skipped++;
-          LOG.warn("skipped {} ({}): {}. Statement: {}", event.id(), event.command(), result.skipReason(),
-              Secrets.maskAndShorten(event.statement(), 200));
-          publish(work, ApplyResult.Outcome.SKIPPED, millis, null, result.skipReason());
-        }
+        done(work, result, (System.nanoTime() - started) / 1_000_000);
         return;
       } catch (SQLException e) {
         if (ErrorClassifier.classifySql(e) == ErrorKind.PERMANENT) {
           fail(work, e.getSQLState(), "SQLSTATE " + e.getSQLState() + ": " + Secrets.mask(e.getMessage()));
           return;
         }
-        if (!running.getAsBoolean()) {
+        if (!running.getAsBoolean() || !waitToRetry(work, e, backoff)) {
           return; // shutting down: the event stays unapplied and uncommitted
-        }
-        state = State.RETRYING;
-        metrics.error(ErrorKind.RETRIABLE, "standby");
-        Duration wait = backoff.next();
-        if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
-          LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
-              Secrets.mask(e.getMessage()), event.id(), lane.describe(), e.getSQLState(), wait.toMillis() / 1000.0,
-              backoff.attempts());
-        }
-        if (!sleep(wait)) {
-          return;
         }
       } catch (RuntimeException e) {
         fail(work, null, "unexpected " + e);
         return;
       }
     }
+  }
+
+  /** Logs and publishes what became of an event the executor finished. */
+  private void done(Work work, StatementExecutor.Result result, long millis) {
+    DdlEvent event = work.event();
+    if (result.alreadyApplied()) {
+      LOG.info("not running {} ({}) again: the standby's marker shows it took effect before a restart",
+          event.id(), event.command());
+      publish(work, ApplyResult.Outcome.ALREADY_APPLIED, millis, null, null);
+    } else if (result.applied()) {
+      applied++;
+      LOG.info("applied {} in {} ({}) in {} ms", event.id(), lane.isCluster() ? "the cluster" : lane.database(),
+          event.command(), millis);
+      publish(work, ApplyResult.Outcome.APPLIED, millis, null, null);
+    } else {
+      LOG.warn("skipped {} ({}): {}. Statement: {}", event.id(), event.command(), result.skipReason(),
+          Secrets.maskAndShorten(event.statement(), 200));
+      publish(work, ApplyResult.Outcome.SKIPPED, millis, null, result.skipReason());
+    }
+  }
+
+  /** A retriable error: the lane is RETRYING; says so (first and every tenth time), sleeps; false if interrupted. */
+  private boolean waitToRetry(Work work, SQLException e, Backoff backoff) {
+    state = State.RETRYING;
+    metrics.error(ErrorKind.RETRIABLE, "standby");
+    Duration wait = backoff.next();
+    if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
+      LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
+          Secrets.mask(e.getMessage()), work.event().id(), lane.describe(), e.getSQLState(), wait.toMillis() / 1000.0,
+          backoff.attempts());
+    }
+    return Backoff.sleep(wait);
   }
 
   /** A permanent failure: stop the stream here (default), or skip the event to the dead letters (--on-error=skip). */
@@ -227,7 +235,6 @@ final class ApplyLane {
 
   /** The event is not run here; the stream goes on after it; the event goes to the dead letters with why. */
   private void skip(Work work, String sqlState, String error, String why) {
-    skipped++;
     String reason = error == null ? why : why + " after: " + error;
     ledger.applied(work);
     metrics.settled(work, StatementExecutor.Result.skipped(reason), 0);
@@ -263,16 +270,6 @@ final class ApplyLane {
         lane.name(), event == null ? null : event.command(),
         work.partition().partition(), work.offset(), event == null ? null : event.logTime(), Instant.now(), millis,
         sqlState, message == null ? null : Secrets.maskAndShorten(message, 1000));
-  }
-
-  private static boolean sleep(Duration wait) {
-    try {
-      Thread.sleep(wait.toMillis());
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   State state() {

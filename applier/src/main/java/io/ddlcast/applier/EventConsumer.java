@@ -1,19 +1,20 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
-import io.ddlcast.common.event.DdlEvent;
-import io.ddlcast.common.event.EventCodec;
-import io.ddlcast.common.event.InvalidEventException;
-import java.util.ArrayDeque;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ final class EventConsumer implements AutoCloseable {
   private final BooleanSupplier running;
   private final OffsetLedger ledger = new OffsetLedger();
   /** Concurrent: counters are read from other threads ({@link #filtered()}). */
-  private final Map<Lane, ApplyLane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Lane, ApplyLane> lanes = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Held> held = new HashMap<>();
   private final Supplier<Consumer<String, byte[]>> consumers;
   private final EventExecutor executor;
@@ -73,7 +74,8 @@ final class EventConsumer implements AutoCloseable {
   private boolean paused;
   private long lastCommit;
   private long lastProgress = System.nanoTime();
-  private long skipped;
+  /** Events the commit metadata showed applied in an earlier run, in this run. */
+  private long alreadyApplied;
 
   private final ResultSink results;
   private final OperatorDecisions decisions;
@@ -171,7 +173,7 @@ final class EventConsumer implements AutoCloseable {
       paused = false;
     }
     if (!paused) {
-      Set<TopicPartition> resume = new java.util.HashSet<>(consumer.paused());
+      Set<TopicPartition> resume = new HashSet<>(consumer.paused());
       resume.removeAll(barriers);
       consumer.resume(resume);
       consumer.pause(barriers);
@@ -210,7 +212,7 @@ final class EventConsumer implements AutoCloseable {
     Work work = Work.of(record);
     if (ledger.alreadyApplied(work)) {
       ledger.passed(work);
-      skipped++;
+      alreadyApplied++;
       metrics.alreadyApplied();
       return;
     }
@@ -231,7 +233,7 @@ final class EventConsumer implements AutoCloseable {
 
   /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
   private void releaseHeld() {
-    for (java.util.Iterator<Map.Entry<TopicPartition, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<TopicPartition, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<TopicPartition, Held> e = it.next();
       TopicPartition tp = e.getKey();
       Held h = e.getValue();
@@ -294,7 +296,7 @@ final class EventConsumer implements AutoCloseable {
       throw new DdlcastException(ExitCode.FAILED, "another applier for standby " + config.standbyName()
           + " took over (Kafka fenced this one); run one applier per standby", e);
     } catch (KafkaException e) {
-      metrics.error(io.ddlcast.common.error.ErrorKind.RETRIABLE, "kafka");
+      metrics.error(ErrorKind.RETRIABLE, "kafka");
       LOG.warn("committing offsets to Kafka failed ({}); will retry", e.toString());
     }
   }
@@ -314,7 +316,7 @@ final class EventConsumer implements AutoCloseable {
     }
     LOG.info("standby {}: {} events applied in this run ({} already applied before), {} filtered, {} queued, {} "
             + "behind in the topic; {} database(s): {} stopped on an error, {} retrying", config.standbyName(), applied,
-        skipped, filtered(), queued.get(), lag, lanes.size(), stopped, retrying);
+        alreadyApplied, filtered(), queued.get(), lag, lanes.size(), stopped, retrying);
   }
 
   /** Events this standby's filters left out, in this run (any thread). */
@@ -348,10 +350,10 @@ final class EventConsumer implements AutoCloseable {
   /** Lanes stopped on an error, with the event each stopped at. */
   Map<Lane, String> stoppedLanes() {
     Map<Lane, String> out = new HashMap<>();
-    lanes.forEach((key, lane) -> {
-      String at = lane.stoppedAt();
+    lanes.forEach((lane, applyLane) -> {
+      String at = applyLane.stoppedAt();
       if (at != null) {
-        out.put(key, at);
+        out.put(lane, at);
       }
     });
     return out;

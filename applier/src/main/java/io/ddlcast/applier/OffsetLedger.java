@@ -18,8 +18,8 @@ import org.apache.kafka.common.TopicPartition;
  * {@link #alreadyApplied} skips what those lanes had applied, so nothing is applied twice even when one database
  * stopped on an error while the others went on.
  *
- * <p>Metadata: {@code {"applied":{"company":120,"sales":118}}}, lanes named by {@link Lane#metadataKey}. Thread-safe: lanes report from their threads, the
- * consumer thread reads.
+ * <p>Metadata: {@code {"applied":{"company":120,"sales":118}}}, lanes named by {@link Lane#metadataKey}.
+ * Thread-safe: lanes report from their threads, the consumer thread reads.
  */
 final class OffsetLedger {
   private static final class PartitionState {

@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -158,7 +160,7 @@ final class StandbyConnections implements AutoCloseable {
     String toSession = to == null ? null : to.sessionRole();
     String toRole = to == null ? null : to.role();
     String toPath = to == null ? null : to.searchPath();
-    java.util.List<String> sql = new java.util.ArrayList<>();
+    List<String> sql = new ArrayList<>();
     if (!Objects.equals(fromSession, toSession)) {
       sql.add(toSession == null ? "RESET SESSION AUTHORIZATION" : "SET SESSION AUTHORIZATION " + ident(toSession));
     }

@@ -4,11 +4,14 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.sql.SqlCommand;
+import io.ddlcast.common.sql.SqlLexer;
+import io.ddlcast.common.sql.SqlLexer.Token;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -203,7 +206,7 @@ final class StatementExecutor implements EventExecutor {
 
   /** The tablespace an ALTER/DROP TABLESPACE names. */
   private static String tablespaceName(String sql) {
-    var tokens = io.ddlcast.common.sql.SqlLexer.tokens(sql, 6);
+    List<Token> tokens = SqlLexer.tokens(sql, 6);
     int k = 2;
     if (k < tokens.size() && tokens.get(k).is("IF")) {
       k += 2;
