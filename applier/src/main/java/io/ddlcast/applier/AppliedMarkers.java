@@ -5,7 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
@@ -41,12 +44,22 @@ final class AppliedMarkers {
       + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
       + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
 
-  private final Map<String, Marker> cache = new ConcurrentHashMap<>();
-  private final Map<Connection, Boolean> ready = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  /** Whose marker: a lane's in one topic partition. */
+  private record Key(Lane lane, TopicPartition partition) {
+    static Key of(Work work) {
+      return new Key(work.lane(), work.partition());
+    }
+  }
 
-  /** The lane's marker as the standby has it (read once per lane and partition, then kept up to date here). */
-  Marker read(Connection c, String lane, TopicPartition tp) throws SQLException {
-    String key = key(lane, tp);
+  private final Map<Key, Marker> cache = new ConcurrentHashMap<>();
+  private final Map<Connection, Boolean> ready = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * The marker of the work's lane and partition as the standby has it (read once per lane and partition, then kept
+   * up to date here).
+   */
+  Marker read(Connection c, Work work) throws SQLException {
+    Key key = Key.of(work);
     Marker cached = cache.get(key);
     if (cached != null) {
       return cached;
@@ -54,9 +67,9 @@ final class AppliedMarkers {
     ensureTable(c);
     try (PreparedStatement ps = c.prepareStatement("SELECT last_offset, coalesce(in_doubt_offset, -1) "
         + "FROM ddlcast.applied WHERE lane = ? AND topic = ? AND kafka_partition = ?")) {
-      ps.setString(1, stored(lane));
-      ps.setString(2, tp.topic());
-      ps.setInt(3, tp.partition());
+      ps.setString(1, key.lane().name());
+      ps.setString(2, key.partition().topic());
+      ps.setInt(3, key.partition().partition());
       try (ResultSet rs = ps.executeQuery()) {
         Marker marker = rs.next() ? new Marker(rs.getLong(1), rs.getLong(2)) : Marker.NONE;
         cache.put(key, marker);
@@ -65,34 +78,34 @@ final class AppliedMarkers {
     }
   }
 
-  /** The lane's marker if this applier already knows it (no round trip), else null. */
-  Marker cached(String lane, TopicPartition tp) {
-    return cache.get(key(lane, tp));
+  /** The marker of the work's lane and partition if this applier already knows it (no round trip), else null. */
+  Marker cached(Work work) {
+    return cache.get(Key.of(work));
   }
 
   /**
-   * Records the event applied inside the caller's open transaction, after running {@code first} (the reset of the
+   * Records the work applied inside the caller's open transaction, after running {@code first} (the reset of the
    * DDL's role, so that the marker is written as the applier): one round trip where the table is known to exist.
    */
-  void appliedAfter(Connection c, String first, String lane, TopicPartition tp, long offset, String eventId)
-      throws SQLException {
+  void appliedAfter(Connection c, String first, Work work) throws SQLException {
     if (!ready.containsKey(c)) {
       try (Statement st = c.createStatement()) {
         st.execute(first);
       }
-      applied(c, lane, tp, offset, eventId);
+      applied(c, work);
       return;
     }
+    TopicPartition tp = work.partition();
     String upsert = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, event_id, "
-        + "in_doubt_offset, applied_at) VALUES (" + literal(stored(lane)) + ", " + literal(tp.topic()) + ", "
-        + tp.partition() + ", " + offset + ", " + literal(eventId) + ", NULL, now()) ON CONFLICT (lane, topic, "
-        + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
-        + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
+        + "in_doubt_offset, applied_at) VALUES (" + literal(work.lane().name()) + ", " + literal(tp.topic()) + ", "
+        + tp.partition() + ", " + work.offset() + ", " + literal(work.event().id()) + ", NULL, now()) ON CONFLICT "
+        + "(lane, topic, kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = "
+        + "EXCLUDED.event_id, in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
     try (Statement st = c.createStatement()) {
       st.setEscapeProcessing(false);
       st.execute(first + "; " + upsert);
     }
-    cache.put(key(lane, tp), new Marker(offset, -1));
+    cache.put(Key.of(work), new Marker(work.offset(), -1));
   }
 
   /** A string literal that means the same whatever standard_conforming_strings is. */
@@ -100,35 +113,35 @@ final class AppliedMarkers {
     return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
-  /** Records the event applied (inside the caller's transaction, when there is one). */
-  void applied(Connection c, String lane, TopicPartition tp, long offset, String eventId) throws SQLException {
-    write(c, lane, tp, offset, eventId, null);
-    cache.put(key(lane, tp), new Marker(offset, -1));
+  /** Records the work applied (inside the caller's transaction, when there is one). */
+  void applied(Connection c, Work work) throws SQLException {
+    write(c, work, work.offset(), null);
+    cache.put(Key.of(work), new Marker(work.offset(), -1));
   }
 
-  /** Records that the event is about to run outside a transaction: after a crash, it is in doubt. */
-  void inDoubt(Connection c, String lane, TopicPartition tp, long offset, String eventId) throws SQLException {
-    Marker current = read(c, lane, tp);
-    write(c, lane, tp, current.lastOffset(), eventId, offset);
-    cache.put(key(lane, tp), new Marker(current.lastOffset(), offset));
+  /** Records that the work's event is about to run outside a transaction: after a crash, it is in doubt. */
+  void inDoubt(Connection c, Work work) throws SQLException {
+    Marker current = read(c, work);
+    write(c, work, current.lastOffset(), work.offset());
+    cache.put(Key.of(work), new Marker(current.lastOffset(), work.offset()));
   }
 
-  /** Forgets cached markers (after the connection broke: what was written may not be what is cached). */
-  void forget(String lane, TopicPartition tp) {
-    cache.remove(key(lane, tp));
+  /** Forgets the cached marker (after the connection broke: what was written may not be what is cached). */
+  void forget(Work work) {
+    cache.remove(Key.of(work));
   }
 
-  private void write(Connection c, String lane, TopicPartition tp, long last, String eventId, Long inDoubt)
-      throws SQLException {
+  /** Writes the marker of the work's lane and partition, naming the work's event. */
+  private void write(Connection c, Work work, long last, Long inDoubt) throws SQLException {
     ensureTable(c);
     try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-      ps.setString(1, stored(lane));
-      ps.setString(2, tp.topic());
-      ps.setInt(3, tp.partition());
+      ps.setString(1, work.lane().name());
+      ps.setString(2, work.partition().topic());
+      ps.setInt(3, work.partition().partition());
       ps.setLong(4, last);
-      ps.setString(5, eventId);
+      ps.setString(5, work.event().id());
       if (inDoubt == null) {
-        ps.setNull(6, java.sql.Types.BIGINT);
+        ps.setNull(6, Types.BIGINT);
       } else {
         ps.setLong(6, inDoubt);
       }
@@ -151,16 +164,5 @@ final class AppliedMarkers {
       }
     }
     ready.put(c, Boolean.TRUE);
-  }
-
-  private static String key(String lane, TopicPartition tp) {
-    return lane + "\u0000" + tp;
-  }
-
-  /** The lane as stored: the cluster lane's in-memory name holds a NUL, which PostgreSQL text cannot. */
-  static final String CLUSTER = "(cluster)";
-
-  private static String stored(String lane) {
-    return lane.equals(EventConsumer.CLUSTER_LANE) ? CLUSTER : lane;
   }
 }

@@ -21,6 +21,7 @@ public final class ApplierMain implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: " + String.join(", ", spec.subcommands().keySet()));
+    throw new ParameterException(spec.commandLine(),
+        "Missing command: " + String.join(", ", spec.subcommands().keySet()));
   }
 }

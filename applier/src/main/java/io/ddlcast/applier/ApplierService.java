@@ -2,19 +2,21 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.kafka.KafkaCluster;
-import io.ddlcast.common.status.ControlCommand;
-import java.time.Duration;
-import java.util.HashSet;
 import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
+import io.ddlcast.common.status.ControlCommand;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -135,12 +137,12 @@ public final class ApplierService implements Runnable, AutoCloseable {
    * Operator commands, taken at once: a skip or retry that concerns a stopped stream re-reads the topic from the
    * committed offsets (where the failed event waits); streams the command does not name stay stopped.
    */
-  private void act(java.util.List<ControlCommand> commands, EventConsumer c) {
+  private void act(List<ControlCommand> commands, EventConsumer c) {
     if (commands.isEmpty()) {
       return;
     }
-    Map<String, String> stopped = c.stoppedLanes();
-    Set<String> resume = new HashSet<>();
+    Map<Lane, String> stopped = c.stoppedLanes();
+    Set<Lane> resume = new HashSet<>();
     for (ControlCommand command : commands) {
       if (command.type() == ControlCommand.Type.SKIP && command.eventId() != null) {
         decisions.skip(command.eventId());
@@ -152,8 +154,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
           }
         });
       } else if (command.type() == ControlCommand.Type.RETRY) {
-        String lane = command.database() == null ? null
-            : AppliedMarkers.CLUSTER.equals(command.database()) ? EventConsumer.CLUSTER_LANE : command.database();
+        Lane lane = command.database() == null ? null : Lane.named(command.database());
         LOG.info("standby {}: the operator ({}) retries {}", config.standbyName(), command.by(),
             lane == null ? "every stopped stream" : "database " + command.database());
         stopped.keySet().stream().filter(l -> lane == null || l.equals(lane)).forEach(resume::add);
@@ -198,16 +199,13 @@ public final class ApplierService implements Runnable, AutoCloseable {
             LOG.info("topic {} does not exist yet; waiting for the producer to create it", config.topic());
             logged = true;
           }
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
           LOG.warn("listing topics failed ({}); retrying", e.getMessage());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return false;
         }
-        try {
-          Thread.sleep(backoff.next().toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        if (!backoff.sleep()) {
           return false;
         }
       }

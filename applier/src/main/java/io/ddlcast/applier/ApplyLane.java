@@ -7,11 +7,12 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.status.ApplyResult;
-import java.time.Instant;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -37,9 +38,9 @@ final class ApplyLane {
     STOPPED
   }
 
-  private final String key;
+  private final Lane lane;
   private final String standbyName;
-  private final StatementExecutor executor;
+  private final EventExecutor executor;
   private final OffsetLedger ledger;
   private final Executor pool;
   private final BooleanSupplier running;
@@ -51,20 +52,17 @@ final class ApplyLane {
   private boolean scheduled;
   private volatile State state = State.RUNNING;
   private volatile long applied;
-  private volatile long skipped;
-  private volatile long alreadyApplied;
-  private volatile long filtered;
   private final EventFilter filter;
-
+  private volatile long filtered;
   private volatile String stoppedAt;
 
-  ApplyLane(String key, String standbyName, StatementExecutor executor, OffsetLedger ledger, Executor pool,
+  ApplyLane(Lane lane, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, EventFilter filter) {
     this.results = results;
     this.decisions = decisions;
     this.filter = filter;
-    this.key = key;
+    this.lane = lane;
     this.standbyName = standbyName;
     this.executor = executor;
     this.ledger = ledger;
@@ -76,10 +74,10 @@ final class ApplyLane {
 
   synchronized void submit(Work work) {
     if (state == State.STOPPED) {
-      ledger.passed(work.partition(), work.offset());
+      ledger.passed(work);
       return;
     }
-    ledger.received(work.partition(), work.offset());
+    ledger.received(work);
     metrics.received(work);
     queue.add(work);
     queuedTotal.incrementAndGet();
@@ -109,7 +107,7 @@ final class ApplyLane {
   private void reschedule() {
     try {
       pool.execute(this::drain);
-    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+    } catch (RejectedExecutionException shuttingDown) {
       synchronized (this) {
         scheduled = false;
       }
@@ -123,12 +121,12 @@ final class ApplyLane {
           "skipped by the operator (ddlcast applier skip)");
       return;
     }
-    if (decisions.isKeptStopped(key, work)) {
+    if (decisions.isKeptStopped(work)) {
       state = State.STOPPED;
       stoppedAt = OperatorDecisions.eventRef(work);
-      ledger.stopped(work.partition(), work.offset());
+      ledger.stopped(work);
       LOG.warn("{} on standby {} stays STOPPED at event {} ({}): retry or skip it (ddlcast applier retry|skip)",
-          describe(), standbyName, stoppedAt, work.where());
+          lane.describe(), standbyName, stoppedAt, work.where());
       abandonQueue();
       return;
     }
@@ -139,66 +137,76 @@ final class ApplyLane {
     DdlEvent event = work.event();
     String rejection = filter.rejection(event);
     if (rejection != null) { // not this standby's: done without running, like a skipped event
-      ledger.applied(work.partition(), key, work.offset());
+      ledger.applied(work);
       metrics.filtered(work);
       filtered++;
       LOG.info("filtered {} ({}): {}", event.id(), event.command(), rejection);
       publish(work, ApplyResult.Outcome.FILTERED, null, null, rejection);
       return;
     }
+    run(work);
+  }
+
+  /** Runs the event until it is done or fails permanently; retriable errors wait with backoff while running. */
+  private void run(Work work) {
     Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
     while (true) {
       long started = System.nanoTime();
       try {
-        StatementExecutor.Result result = executor.execute(event, key, work.partition(), work.offset());
-        ledger.applied(work.partition(), key, work.offset());
+        StatementExecutor.Result result = executor.execute(work);
+        ledger.applied(work);
         metrics.settled(work, result, System.nanoTime() - started);
         if (state == State.RETRYING) {
-          LOG.info("standby {} reachable again; {} continues", standbyName, describe());
+          LOG.info("standby {} reachable again; {} continues", standbyName, lane.describe());
           state = State.RUNNING;
         }
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        if (result.alreadyApplied()) {
-          alreadyApplied++;
-          LOG.info("not running {} ({}) again: the standby's marker shows it took effect before a restart",
-              event.id(), event.command());
-          publish(work, ApplyResult.Outcome.ALREADY_APPLIED, millis, null, null);
-        } else if (result.applied()) {
-          applied++;
-          LOG.info("applied {} in {} ({}) in {} ms", event.id(), event.scope() == io.ddlcast.common.event.Scope.CLUSTER
-              ? "the cluster" : key, event.command(), millis);
-          publish(work, ApplyResult.Outcome.APPLIED, millis, null, null);
-        } else {
-          skipped++;
-          LOG.warn("skipped {} ({}): {}. Statement: {}", event.id(), event.command(), result.skipReason(),
-              Secrets.maskAndShorten(event.statement(), 200));
-          publish(work, ApplyResult.Outcome.SKIPPED, millis, null, result.skipReason());
-        }
+        done(work, result, (System.nanoTime() - started) / 1_000_000);
         return;
       } catch (SQLException e) {
         if (ErrorClassifier.classifySql(e) == ErrorKind.PERMANENT) {
           fail(work, e.getSQLState(), "SQLSTATE " + e.getSQLState() + ": " + Secrets.mask(e.getMessage()));
           return;
         }
-        if (!running.getAsBoolean()) {
+        if (!running.getAsBoolean() || !waitToRetry(work, e, backoff)) {
           return; // shutting down: the event stays unapplied and uncommitted
-        }
-        state = State.RETRYING;
-        metrics.error(ErrorKind.RETRIABLE, "standby");
-        Duration wait = backoff.next();
-        if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
-          LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
-              Secrets.mask(e.getMessage()), event.id(), describe(), e.getSQLState(), wait.toMillis() / 1000.0,
-              backoff.attempts());
-        }
-        if (!sleep(wait)) {
-          return;
         }
       } catch (RuntimeException e) {
         fail(work, null, "unexpected " + e);
         return;
       }
     }
+  }
+
+  /** Logs and publishes what became of an event the executor finished. */
+  private void done(Work work, StatementExecutor.Result result, long millis) {
+    DdlEvent event = work.event();
+    if (result.alreadyApplied()) {
+      LOG.info("not running {} ({}) again: the standby's marker shows it took effect before a restart",
+          event.id(), event.command());
+      publish(work, ApplyResult.Outcome.ALREADY_APPLIED, millis, null, null);
+    } else if (result.applied()) {
+      applied++;
+      LOG.info("applied {} in {} ({}) in {} ms", event.id(), lane.isCluster() ? "the cluster" : lane.database(),
+          event.command(), millis);
+      publish(work, ApplyResult.Outcome.APPLIED, millis, null, null);
+    } else {
+      LOG.warn("skipped {} ({}): {}. Statement: {}", event.id(), event.command(), result.skipReason(),
+          Secrets.maskAndShorten(event.statement(), 200));
+      publish(work, ApplyResult.Outcome.SKIPPED, millis, null, result.skipReason());
+    }
+  }
+
+  /** A retriable error: the lane is RETRYING; says so (first and every tenth time), sleeps; false if interrupted. */
+  private boolean waitToRetry(Work work, SQLException e, Backoff backoff) {
+    state = State.RETRYING;
+    metrics.error(ErrorKind.RETRIABLE, "standby");
+    Duration wait = backoff.next();
+    if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
+      LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
+          Secrets.mask(e.getMessage()), work.event().id(), lane.describe(), e.getSQLState(), wait.toMillis() / 1000.0,
+          backoff.attempts());
+    }
+    return Backoff.sleep(wait);
   }
 
   /** A permanent failure: stop the stream here (default), or skip the event to the dead letters (--on-error=skip). */
@@ -210,26 +218,25 @@ final class ApplyLane {
     state = State.STOPPED;
     stoppedAt = OperatorDecisions.eventRef(work);
     decisions.failed(work, sqlState, reason);
-    ledger.stopped(work.partition(), work.offset());
+    ledger.stopped(work);
     metrics.failed(work);
     DdlEvent event = work.event();
     publish(work, ApplyResult.Outcome.FAILED, null, sqlState, reason);
     LOG.error("STOPPED {} on standby {} at event {} ({}): {}. Statement: {}. {}; fix the cause on the standby "
             + "and run: ddlcast applier retry --standby {}{} (or skip it: ddlcast applier skip --standby {} "
             + "--event {}).",
-        describe(), standbyName, event == null ? "?" : event.id(), work.where(), reason,
+        lane.describe(), standbyName, event == null ? "?" : event.id(), work.where(), reason,
         event == null ? "(none)" : Secrets.maskAndShorten(event.statement(), 500),
-        isCluster() ? "Nothing after it is applied on this standby (later events may depend on it)"
+        lane.isCluster() ? "Nothing after it is applied on this standby (later events may depend on it)"
             : "The standby's other databases continue",
-        standbyName, isCluster() ? "" : " --database " + key, standbyName, stoppedAt);
+        standbyName, lane.isCluster() ? "" : " --database " + lane.name(), standbyName, stoppedAt);
     abandonQueue();
   }
 
   /** The event is not run here; the stream goes on after it; the event goes to the dead letters with why. */
   private void skip(Work work, String sqlState, String error, String why) {
-    skipped++;
     String reason = error == null ? why : why + " after: " + error;
-    ledger.applied(work.partition(), key, work.offset());
+    ledger.applied(work);
     metrics.settled(work, StatementExecutor.Result.skipped(reason), 0);
     ApplyResult result = result(work, ApplyResult.Outcome.SKIPPED, null, sqlState, reason);
     results.publish(result);
@@ -245,7 +252,7 @@ final class ApplyLane {
   private void abandonQueue() {
     synchronized (this) {
       for (Work queued : queue) {
-        ledger.abandoned(queued.partition(), queued.offset());
+        ledger.abandoned(queued);
         metrics.abandoned(queued);
         queuedTotal.decrementAndGet();
       }
@@ -260,32 +267,9 @@ final class ApplyLane {
   private ApplyResult result(Work work, ApplyResult.Outcome outcome, Long millis, String sqlState, String message) {
     DdlEvent event = work.event();
     return new ApplyResult(standbyName, outcome, OperatorDecisions.eventRef(work),
-        isCluster() ? AppliedMarkers.CLUSTER : key, event == null ? null : event.command(),
+        lane.name(), event == null ? null : event.command(),
         work.partition().partition(), work.offset(), event == null ? null : event.logTime(), Instant.now(), millis,
         sqlState, message == null ? null : Secrets.maskAndShorten(message, 1000));
-  }
-
-  private static boolean sleep(Duration wait) {
-    try {
-      Thread.sleep(wait.toMillis());
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  String key() {
-    return key;
-  }
-
-  boolean isCluster() {
-    return key.equals(EventConsumer.CLUSTER_LANE);
-  }
-
-  /** "database X" or "cluster-wide statements", for messages. */
-  String describe() {
-    return isCluster() ? "cluster-wide statements (roles, databases, tablespaces)" : "database " + key;
   }
 
   State state() {

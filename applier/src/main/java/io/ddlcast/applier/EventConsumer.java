@@ -1,25 +1,27 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
-import io.ddlcast.common.event.DdlEvent;
-import io.ddlcast.common.event.EventCodec;
-import io.ddlcast.common.event.InvalidEventException;
-import io.ddlcast.common.event.Scope;
-import java.util.ArrayDeque;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,9 +52,6 @@ final class EventConsumer implements AutoCloseable {
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
   private static final int MAX_QUEUED = 10_000;
 
-  /** The lane of statements on cluster-wide objects (no database can be named like this). */
-  static final String CLUSTER_LANE = "\u0000cluster";
-
   /** Records of a partition held back behind a cluster-wide event until it is applied. */
   private static final class Held {
     final ArrayDeque<ConsumerRecord<String, byte[]>> records = new ArrayDeque<>();
@@ -64,18 +63,19 @@ final class EventConsumer implements AutoCloseable {
   private final BooleanSupplier running;
   private final OffsetLedger ledger = new OffsetLedger();
   /** Concurrent: counters are read from other threads ({@link #filtered()}). */
-  private final Map<String, ApplyLane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Lane, ApplyLane> lanes = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Held> held = new HashMap<>();
-  private final StandbyConnections connections;
-  private final StatementExecutor executor;
+  private final Supplier<Consumer<String, byte[]>> consumers;
+  private final EventExecutor executor;
   private final AtomicInteger queued = new AtomicInteger();
   private final ExecutorService pool;
   private final ApplierMetrics metrics;
-  private KafkaConsumer<String, byte[]> consumer;
+  private Consumer<String, byte[]> consumer;
   private boolean paused;
   private long lastCommit;
   private long lastProgress = System.nanoTime();
-  private long skipped;
+  /** Events the commit metadata showed applied in an earlier run, in this run. */
+  private long alreadyApplied;
 
   private final ResultSink results;
   private final OperatorDecisions decisions;
@@ -83,13 +83,20 @@ final class EventConsumer implements AutoCloseable {
 
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics) {
+    this(config, running, results, decisions, metrics, () -> kafkaConsumer(config), new StatementExecutor(
+        new StandbyConnections(config.standby(), config.standbyName()), config.tablespaceMap()));
+  }
+
+  /** Reads with the consumer {@code consumers} makes when {@link #open} runs; closes the executor when closed. */
+  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
+      ApplierMetrics metrics, Supplier<Consumer<String, byte[]>> consumers, EventExecutor executor) {
     this.config = config;
     this.running = () -> running.getAsBoolean() && !restartRequested;
     this.results = results;
     this.decisions = decisions;
     this.metrics = metrics;
-    this.connections = new StandbyConnections(config.standby(), config.standbyName());
-    this.executor = new StatementExecutor(connections, config.tablespaceMap());
+    this.consumers = consumers;
+    this.executor = executor;
     AtomicInteger threads = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
       Thread t = new Thread(r, "ddlcast-apply-" + threads.incrementAndGet());
@@ -98,7 +105,7 @@ final class EventConsumer implements AutoCloseable {
     });
   }
 
-  void open() {
+  private static Consumer<String, byte[]> kafkaConsumer(ApplierConfig config) {
     Properties props = KafkaCluster.clientProperties(config.bootstrapServers(),
         "ddlcast-applier-" + config.standbyName());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.applierGroup(config.standbyName()));
@@ -110,7 +117,11 @@ final class EventConsumer implements AutoCloseable {
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    consumer = new KafkaConsumer<>(props);
+    return new KafkaConsumer<>(props);
+  }
+
+  void open() {
+    consumer = consumers.get();
     consumer.subscribe(Set.of(config.topic()), new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -162,7 +173,7 @@ final class EventConsumer implements AutoCloseable {
       paused = false;
     }
     if (!paused) {
-      Set<TopicPartition> resume = new java.util.HashSet<>(consumer.paused());
+      Set<TopicPartition> resume = new HashSet<>(consumer.paused());
       resume.removeAll(barriers);
       consumer.resume(resume);
       consumer.pause(barriers);
@@ -198,40 +209,31 @@ final class EventConsumer implements AutoCloseable {
    * role exists before it is granted in any database and a database exists before it is filled.
    */
   private void route(ConsumerRecord<String, byte[]> record) {
-    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-    Work work;
-    try {
-      DdlEvent event = EventCodec.decode(record.value());
-      work = new Work(tp, record.offset(), event, null);
-    } catch (InvalidEventException e) {
-      work = new Work(tp, record.offset(), null, e.getMessage());
-    }
-    boolean cluster = work.event() != null && work.event().scope() == Scope.CLUSTER;
-    String lane = cluster ? CLUSTER_LANE : record.key() == null ? "(no key)" : record.key();
-    if (ledger.alreadyApplied(tp, lane, record.offset())) {
-      ledger.passed(tp, record.offset());
-      skipped++;
+    Work work = Work.of(record);
+    if (ledger.alreadyApplied(work)) {
+      ledger.passed(work);
+      alreadyApplied++;
       metrics.alreadyApplied();
       return;
     }
-    if (cluster) {
+    if (work.lane().isCluster()) {
       Held h = new Held();
       h.records.add(record);
-      held.put(tp, h);
-      consumer.pause(Set.of(tp));
+      held.put(work.partition(), h);
+      consumer.pause(Set.of(work.partition()));
       return;
     }
-    lane(lane).submit(work);
+    lane(work.lane()).submit(work);
   }
 
-  private ApplyLane lane(String key) {
-    return lanes.computeIfAbsent(key, k -> new ApplyLane(k, config.standbyName(), executor, ledger, pool, running,
+  private ApplyLane lane(Lane lane) {
+    return lanes.computeIfAbsent(lane, l -> new ApplyLane(l, config.standbyName(), executor, ledger, pool, running,
         queued, results, decisions, metrics, config.filter()));
   }
 
   /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
   private void releaseHeld() {
-    for (java.util.Iterator<Map.Entry<TopicPartition, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<TopicPartition, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<TopicPartition, Held> e = it.next();
       TopicPartition tp = e.getKey();
       Held h = e.getValue();
@@ -250,8 +252,7 @@ final class EventConsumer implements AutoCloseable {
             }
             break;
           }
-          DdlEvent event = decodeQuietly(head);
-          lane(CLUSTER_LANE).submit(new Work(tp, head.offset(), event, null));
+          lane(Lane.CLUSTER).submit(Work.of(head));
           h.headSubmitted = true;
         }
         if (!ledger.settled(tp, head.offset())) {
@@ -279,16 +280,7 @@ final class EventConsumer implements AutoCloseable {
   }
 
   private static boolean isCluster(ConsumerRecord<String, byte[]> record) {
-    DdlEvent event = decodeQuietly(record);
-    return event != null && event.scope() == Scope.CLUSTER;
-  }
-
-  private static DdlEvent decodeQuietly(ConsumerRecord<String, byte[]> record) {
-    try {
-      return EventCodec.decode(record.value());
-    } catch (InvalidEventException e) {
-      return null;
-    }
+    return Work.of(record).lane().isCluster();
   }
 
   private void commit(boolean force) {
@@ -304,7 +296,7 @@ final class EventConsumer implements AutoCloseable {
       throw new DdlcastException(ExitCode.FAILED, "another applier for standby " + config.standbyName()
           + " took over (Kafka fenced this one); run one applier per standby", e);
     } catch (KafkaException e) {
-      metrics.error(io.ddlcast.common.error.ErrorKind.RETRIABLE, "kafka");
+      metrics.error(ErrorKind.RETRIABLE, "kafka");
       LOG.warn("committing offsets to Kafka failed ({}); will retry", e.toString());
     }
   }
@@ -324,7 +316,7 @@ final class EventConsumer implements AutoCloseable {
     }
     LOG.info("standby {}: {} events applied in this run ({} already applied before), {} filtered, {} queued, {} "
             + "behind in the topic; {} database(s): {} stopped on an error, {} retrying", config.standbyName(), applied,
-        skipped, filtered(), queued.get(), lag, lanes.size(), stopped, retrying);
+        alreadyApplied, filtered(), queued.get(), lag, lanes.size(), stopped, retrying);
   }
 
   /** Events this standby's filters left out, in this run (any thread). */
@@ -352,16 +344,16 @@ final class EventConsumer implements AutoCloseable {
       }
       consumer.close(Duration.ofSeconds(10));
     }
-    connections.close();
+    executor.close();
   }
 
-  /** Lanes stopped on an error: lane key to the event it stopped at. */
-  Map<String, String> stoppedLanes() {
-    Map<String, String> out = new HashMap<>();
-    lanes.forEach((key, lane) -> {
-      String at = lane.stoppedAt();
+  /** Lanes stopped on an error, with the event each stopped at. */
+  Map<Lane, String> stoppedLanes() {
+    Map<Lane, String> out = new HashMap<>();
+    lanes.forEach((lane, applyLane) -> {
+      String at = applyLane.stoppedAt();
       if (at != null) {
-        out.put(key, at);
+        out.put(lane, at);
       }
     });
     return out;

@@ -17,6 +17,9 @@ import java.util.List;
  * ({@code REINDEX}, {@code VACUUM}, {@code ALTER DATABASE ... SET TABLESPACE}).
  */
 final class InDoubtCheck {
+  private static final String DATABASE = "SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?";
+  private static final String TABLESPACE = "SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?";
+
   private InDoubtCheck() {}
 
   /** Why the statement needs not run again, or null if it must. */
@@ -24,17 +27,13 @@ final class InDoubtCheck {
     SqlCommand command = SqlCommand.of(sql);
     switch (command.tag()) {
       case "CREATE DATABASE":
-        return exists(c, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?", command.databaseName())
-            ? "database " + command.databaseName() + " exists" : null;
+        return exists(c, DATABASE, command.databaseName()) ? "database " + command.databaseName() + " exists" : null;
       case "DROP DATABASE":
-        return !exists(c, "SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?", command.databaseName())
-            ? "database " + command.databaseName() + " is gone" : null;
+        return !exists(c, DATABASE, command.databaseName()) ? "database " + command.databaseName() + " is gone" : null;
       case "CREATE TABLESPACE":
-        return exists(c, "SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?", identifierAfter(sql, "TABLESPACE"))
-            ? "the tablespace exists" : null;
+        return exists(c, TABLESPACE, identifierAfter(sql, "TABLESPACE")) ? "the tablespace exists" : null;
       case "DROP TABLESPACE":
-        return !exists(c, "SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?", identifierAfter(sql, "TABLESPACE"))
-            ? "the tablespace is gone" : null;
+        return !exists(c, TABLESPACE, identifierAfter(sql, "TABLESPACE")) ? "the tablespace is gone" : null;
       case "CREATE INDEX":
         return createIndex(c, sql);
       case "DROP INDEX":

@@ -18,14 +18,14 @@ import org.apache.kafka.common.TopicPartition;
  * {@link #alreadyApplied} skips what those lanes had applied, so nothing is applied twice even when one database
  * stopped on an error while the others went on.
  *
- * <p>Metadata: {@code {"applied":{"company":120,"sales":118}}}. Thread-safe: lanes report from their threads, the
- * consumer thread reads.
+ * <p>Metadata: {@code {"applied":{"company":120,"sales":118}}}, lanes named by {@link Lane#metadataKey}.
+ * Thread-safe: lanes report from their threads, the consumer thread reads.
  */
 final class OffsetLedger {
   private static final class PartitionState {
     final TreeSet<Long> inFlight = new TreeSet<>();
     final TreeSet<Long> stopped = new TreeSet<>();
-    final Map<String, Long> laneApplied = new HashMap<>();
+    final Map<Lane, Long> laneApplied = new HashMap<>();
     long next = -1;
     OffsetAndMetadata lastCommitted;
   }
@@ -46,51 +46,52 @@ final class OffsetLedger {
     partitions.remove(tp);
   }
 
-  /** True if this lane already applied the event at this offset in an earlier run. */
-  synchronized boolean alreadyApplied(TopicPartition tp, String lane, long offset) {
-    PartitionState state = partitions.get(tp);
-    Long applied = state == null ? null : state.laneApplied.get(lane);
-    return applied != null && offset <= applied;
+  /** True if the work's lane already applied the event at its offset in an earlier run. */
+  synchronized boolean alreadyApplied(Work work) {
+    PartitionState state = partitions.get(work.partition());
+    Long applied = state == null ? null : state.laneApplied.get(work.lane());
+    return applied != null && work.offset() <= applied;
   }
 
   /** An event handed to a lane: it holds the partition's commit back until it is applied. */
-  synchronized void received(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
+  synchronized void received(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.inFlight.add(offset);
-      state.next = Math.max(state.next, offset + 1);
+      state.inFlight.add(work.offset());
+      state.next = Math.max(state.next, work.offset() + 1);
     }
   }
 
   /** An event that needs nothing (already applied, or behind a stopped lane whose failed event holds the commit). */
-  synchronized void passed(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
+  synchronized void passed(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.next = Math.max(state.next, offset + 1);
+      state.next = Math.max(state.next, work.offset() + 1);
     }
   }
 
   /** A queued event given up because its lane stopped: it no longer holds the commit (the failed event does). */
-  synchronized void abandoned(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
+  synchronized void abandoned(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.inFlight.remove(offset);
+      state.inFlight.remove(work.offset());
     }
   }
 
-  synchronized void applied(TopicPartition tp, String lane, long offset) {
-    PartitionState state = partitions.get(tp);
+  /** The event is done in its lane (applied, found applied, filtered or skipped). */
+  synchronized void applied(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.inFlight.remove(offset);
-      state.laneApplied.merge(lane, offset, Math::max);
+      state.inFlight.remove(work.offset());
+      state.laneApplied.merge(work.lane(), work.offset(), Math::max);
     }
   }
 
-  /** The event at this offset failed permanently: it keeps holding the commit back. */
-  synchronized void stopped(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
+  /** The event failed permanently: it keeps holding the commit back. */
+  synchronized void stopped(Work work) {
+    PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.stopped.add(offset);
+      state.stopped.add(work.offset());
     }
   }
 
@@ -121,7 +122,7 @@ final class OffsetLedger {
         continue;
       }
       long position = state.inFlight.isEmpty() ? state.next : state.inFlight.first();
-      Map<String, Long> ahead = new TreeMap<>();
+      Map<Lane, Long> ahead = new HashMap<>();
       state.laneApplied.forEach((lane, applied) -> {
         if (applied >= position) {
           ahead.put(lane, applied);
@@ -145,24 +146,28 @@ final class OffsetLedger {
     });
   }
 
-  static String format(Map<String, Long> ahead) {
+  /** The metadata of the lanes ahead of the committed offset: lanes by {@link Lane#metadataKey}, in its order. */
+  static String format(Map<Lane, Long> ahead) {
     if (ahead.isEmpty()) {
       return "";
     }
+    Map<String, Long> byKey = new TreeMap<>();
+    ahead.forEach((lane, offset) -> byKey.put(lane.metadataKey(), offset));
     ObjectNode root = EventCodec.mapper().createObjectNode();
     ObjectNode applied = root.putObject("applied");
-    ahead.forEach(applied::put);
+    byKey.forEach(applied::put);
     return root.toString();
   }
 
-  static Map<String, Long> parse(String metadata) {
-    Map<String, Long> out = new HashMap<>();
+  /** The lanes ahead of the committed offset, from its metadata (as any release wrote it). */
+  static Map<Lane, Long> parse(String metadata) {
+    Map<Lane, Long> out = new HashMap<>();
     if (metadata == null || metadata.isEmpty()) {
       return out;
     }
     try {
       JsonNode applied = EventCodec.mapper().readTree(metadata).path("applied");
-      applied.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asLong()));
+      applied.fields().forEachRemaining(f -> out.put(Lane.ofMetadataKey(f.getKey()), f.getValue().asLong()));
     } catch (IOException e) {
       throw new IllegalStateException("unreadable offset metadata '" + metadata + "': " + e.getMessage(), e);
     }

@@ -6,6 +6,8 @@ import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ControlCommand;
 import io.ddlcast.common.status.StatusJson;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +46,8 @@ final class OperatorCommand {
   static String operator() {
     String user = System.getProperty("user.name", "?");
     try {
-      return user + "@" + java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+      return user + "@" + InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
       return user;
     }
   }

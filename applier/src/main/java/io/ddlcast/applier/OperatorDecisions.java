@@ -21,7 +21,7 @@ final class OperatorDecisions {
 
   private final Set<String> skips = ConcurrentHashMap.newKeySet();
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
-  private final Map<String, String> keptStopped = new ConcurrentHashMap<>();
+  private final Map<Lane, String> keptStopped = new ConcurrentHashMap<>();
   private final OnError onError;
 
   OperatorDecisions(OnError onError) {
@@ -51,16 +51,16 @@ final class OperatorDecisions {
   }
 
   /** A lane stopped at this event that the next read of the topic must not run again (no retry asked for it). */
-  void keepStopped(String lane, String event) {
+  void keepStopped(Lane lane, String event) {
     keptStopped.put(lane, event);
   }
 
-  void release(String lane) {
+  void release(Lane lane) {
     keptStopped.remove(lane);
   }
 
-  boolean isKeptStopped(String lane, Work work) {
-    String event = keptStopped.get(lane);
+  boolean isKeptStopped(Work work) {
+    String event = keptStopped.get(work.lane());
     return event != null && event.equals(eventRef(work));
   }
 

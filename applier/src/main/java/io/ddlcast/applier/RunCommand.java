@@ -5,6 +5,7 @@ import io.ddlcast.common.cli.FilterOptions;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.Topics;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--tablespace-map", paramLabel = "PRIMARY_DIR=STANDBY_DIR", split = ",",
       description = "Where a tablespace the primary creates in PRIMARY_DIR goes on this standby. Repeat, or separate "
           + "with commas. CREATE TABLESPACE without a mapping is skipped and reported.")
-  java.util.Map<String, String> tablespaceMap;
+  Map<String, String> tablespaceMap;
 
   @Option(names = "--on-error", paramLabel = "stop|skip", defaultValue = "stop",
       description = "What a permanent failure does: stop that database's stream until the operator retries or skips "

@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -32,13 +34,30 @@ final class StandbyConnections implements AutoCloseable {
   /** A context no event has: the connection's role and search_path are unknown and must all be set again. */
   private static final ExecutionContext UNKNOWN = new ExecutionContext("\u0000", "\u0000", "\u0000");
 
+  /** Opens a connection to one database of the standby (pgjdbc; a fake in unit tests). */
+  interface Opener {
+    Connection open(PgUrl url) throws SQLException;
+  }
+
   private final PgUrl standby;
-  private final String applicationName;
+  private final Opener opener;
   private final Map<String, Held> connections = new HashMap<>();
 
   StandbyConnections(PgUrl standby, String standbyName) {
+    this(standby, url -> url.connect("ddlcast-applier:" + standbyName, connectProperties()));
+  }
+
+  StandbyConnections(PgUrl standby, Opener opener) {
     this.standby = standby;
-    this.applicationName = "ddlcast-applier:" + standbyName;
+    this.opener = opener;
+  }
+
+  private static Properties connectProperties() {
+    Properties props = new Properties();
+    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+    PGProperty.CONNECT_TIMEOUT.set(props, 10);
+    PGProperty.TCP_KEEP_ALIVE.set(props, true);
+    return props;
   }
 
   /** A connection to the database, set to the context (null: the applier's own role and search_path). */
@@ -118,12 +137,8 @@ final class StandbyConnections implements AutoCloseable {
 
   private Connection open(String key) throws SQLException {
     PgUrl url = key.equals(MAINTENANCE) || key.equals(standby.database()) ? standby : standby.withDatabase(key);
-    Properties props = new Properties();
-    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-    PGProperty.CONNECT_TIMEOUT.set(props, 10);
-    PGProperty.TCP_KEEP_ALIVE.set(props, true);
     try {
-      Connection connection = url.connect(applicationName, props);
+      Connection connection = opener.open(url);
       connection.setAutoCommit(true);
       LOG.debug("connected to {}", url);
       return connection;
@@ -145,7 +160,7 @@ final class StandbyConnections implements AutoCloseable {
     String toSession = to == null ? null : to.sessionRole();
     String toRole = to == null ? null : to.role();
     String toPath = to == null ? null : to.searchPath();
-    java.util.List<String> sql = new java.util.ArrayList<>();
+    List<String> sql = new ArrayList<>();
     if (!Objects.equals(fromSession, toSession)) {
       sql.add(toSession == null ? "RESET SESSION AUTHORIZATION" : "SET SESSION AUTHORIZATION " + ident(toSession));
     }

@@ -1,14 +1,17 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.sql.SqlCommand;
-import org.apache.kafka.common.TopicPartition;
+import io.ddlcast.common.sql.SqlLexer;
+import io.ddlcast.common.sql.SqlLexer.Token;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +33,7 @@ import java.util.regex.Pattern;
  * {@code --tablespace-map} maps the primary's location to one of the standby's, and skipped (reported) otherwise;
  * {@code ALTER/DROP TABLESPACE} of a tablespace that was skipped is skipped too.
  */
-final class StatementExecutor {
+final class StatementExecutor implements EventExecutor {
   private static final Pattern LOCATION = Pattern.compile("(?is)(\\bLOCATION\\s+)'((?:[^']|'')*)'");
 
   /** What became of an event. */
@@ -60,108 +63,122 @@ final class StatementExecutor {
    * Applies the event for its lane unless the standby's marker shows it was applied before; records it applied in
    * the same transaction as the statement where PostgreSQL allows one.
    */
-  Result execute(DdlEvent event, String lane, TopicPartition tp, long offset) throws SQLException {
+  @Override
+  public Result execute(Work work) throws SQLException {
+    DdlEvent event = work.event();
     String sql = event.statement();
-    if (event.command() != null && event.command().endsWith("TABLESPACE")) {
-      if (event.command().equals("CREATE TABLESPACE")) {
-        Matcher m = LOCATION.matcher(sql);
-        String location = m.find() ? m.group(2).replace("''", "'") : null;
-        String mapped = location == null ? null : tablespaceMap.get(location);
-        if (mapped == null) {
-          return skipped(event, lane, tp, offset,
-              "no --tablespace-map entry for the primary's location '" + location + "'");
-        }
-        sql = sql.substring(0, m.start(2)) + mapped.replace("'", "''") + sql.substring(m.end(2));
-      } else if (!tablespaceExists(tablespaceName(sql))) {
-        return skipped(event, lane, tp, offset,
-            "the tablespace was never created on this standby (no --tablespace-map entry)");
+    if ("CREATE TABLESPACE".equals(event.command())) {
+      Matcher m = LOCATION.matcher(sql);
+      String location = m.find() ? m.group(2).replace("''", "'") : null;
+      String mapped = location == null ? null : tablespaceMap.get(location);
+      if (mapped == null) {
+        return skipped(work, "no --tablespace-map entry for the primary's location '" + location + "'");
       }
+      sql = sql.substring(0, m.start(2)) + mapped.replace("'", "''") + sql.substring(m.end(2));
+    } else if (event.command() != null && event.command().endsWith("TABLESPACE")
+        && !tablespaceExists(tablespaceName(sql))) {
+      return skipped(work, "the tablespace was never created on this standby (no --tablespace-map entry)");
     }
+    return apply(work, sql);
+  }
+
+  /** Runs the statement unless the marker shows it ran; a failure discards the connection and the cached marker. */
+  private Result apply(Work work, String sql) throws SQLException {
+    DdlEvent event = work.event();
     boolean cluster = event.scope() == Scope.CLUSTER;
     String key = StandbyConnections.keyOf(event.database(), cluster);
     if (cluster && event.command() != null && event.command().endsWith("DATABASE")) {
       connections.closeDatabaseConnections();
     }
     try {
-      AppliedMarkers.Marker marker = markers.cached(lane, tp);
+      AppliedMarkers.Marker marker = markers.cached(work);
       if (marker == null) { // known after the lane's first event: no reset of the context to read it again
-        marker = markers.read(connection(event, cluster, null), lane, tp);
+        marker = markers.read(connection(event, null), work);
       }
-      if (offset <= marker.lastOffset()) {
+      if (work.offset() <= marker.lastOffset()) {
         return Result.ALREADY_APPLIED;
       }
       if (SqlCommand.of(sql).nonTransactional()) {
-        return applyOutsideTransaction(event, sql, lane, tp, offset, cluster, key, marker.inDoubt() == offset);
+        return applyOutsideTransaction(work, sql, marker.inDoubt() == work.offset());
       }
-      Connection connection = connection(event, cluster, event.context());
-      connection.setAutoCommit(false);
-      try (Statement statement = connection.createStatement()) {
-        statement.setEscapeProcessing(false);
-        statement.execute(sql);
-        connections.contextUnknown(key);
-        // the marker is the applier's, not the DDL's role's: reset first, in the same round trip
-        markers.appliedAfter(connection, "RESET SESSION AUTHORIZATION", lane, tp, offset, event.id());
-        connection.commit();
-      } catch (SQLException e) {
-        rollbackQuietly(connection);
-        if ("25001".equals(e.getSQLState())) { // cannot run inside a transaction block: not in ddlcast's list
-          connection.setAutoCommit(true);
-          connections.contextUnknown(key);
-          return applyOutsideTransaction(event, sql, lane, tp, offset, cluster, key, false);
-        }
-        throw e;
-      } finally {
-        if (!connection.isClosed()) {
-          connection.setAutoCommit(true);
-        }
-      }
-      return Result.APPLIED;
+      return applyInTransaction(work, sql, key);
     } catch (SQLException e) {
       connections.discard(key);
-      markers.forget(lane, tp);
+      markers.forget(work);
       throw e;
     }
+  }
+
+  /** The statement and its marker in one transaction; outside one if PostgreSQL refuses it in a block (25001). */
+  private Result applyInTransaction(Work work, String sql, String key) throws SQLException {
+    Connection connection = connection(work.event(), work.event().context());
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      statement.setEscapeProcessing(false);
+      statement.execute(sql);
+      connections.contextUnknown(key);
+      // the marker is the applier's, not the DDL's role's: reset first, in the same round trip
+      markers.appliedAfter(connection, "RESET SESSION AUTHORIZATION", work);
+      connection.commit();
+    } catch (SQLException e) {
+      rollbackQuietly(connection);
+      if ("25001".equals(e.getSQLState())) { // cannot run inside a transaction block: not in ddlcast's list
+        connection.setAutoCommit(true);
+        connections.contextUnknown(key);
+        return applyOutsideTransaction(work, sql, false);
+      }
+      throw e;
+    } finally {
+      if (!connection.isClosed()) {
+        connection.setAutoCommit(true);
+      }
+    }
+    return Result.APPLIED;
   }
 
   /**
    * A statement that cannot run in a transaction block: marked in doubt, run, marked applied. If a crash left it
    * in doubt, what it does is checked first, so running it again is safe.
    */
-  private Result applyOutsideTransaction(DdlEvent event, String sql, String lane, TopicPartition tp, long offset,
-      boolean cluster, String key, boolean inDoubt) throws SQLException {
+  private Result applyOutsideTransaction(Work work, String sql, boolean inDoubt) throws SQLException {
+    DdlEvent event = work.event();
     if (inDoubt) {
-      String reason = InDoubtCheck.alreadyDone(connection(event, cluster, event.context()), sql);
+      String reason = InDoubtCheck.alreadyDone(connection(event, event.context()), sql);
       if (reason != null) {
-        markers.applied(connection(event, cluster, null), lane, tp, offset, event.id());
+        markers.applied(connection(event, null), work);
         return Result.skipped("it took effect before the applier stopped (" + reason + ")");
       }
     } else {
-      markers.inDoubt(connection(event, cluster, null), lane, tp, offset, event.id());
+      markers.inDoubt(connection(event, null), work);
     }
-    Connection connection = connection(event, cluster, event.context());
+    Connection connection = connection(event, event.context());
     try (Statement statement = connection.createStatement()) {
       statement.setEscapeProcessing(false);
       statement.execute(sql);
     }
-    markers.applied(connection(event, cluster, null), lane, tp, offset, event.id());
+    markers.applied(connection(event, null), work);
     return Result.APPLIED;
   }
 
-  private Result skipped(DdlEvent event, String lane, TopicPartition tp, long offset, String reason)
-      throws SQLException {
-    boolean cluster = event.scope() == Scope.CLUSTER;
-    Connection plain = connection(event, cluster, null);
-    AppliedMarkers.Marker marker = markers.read(plain, lane, tp);
-    if (offset <= marker.lastOffset()) {
+  @Override
+  public void close() {
+    connections.close();
+  }
+
+  private Result skipped(Work work, String reason) throws SQLException {
+    Connection plain = connection(work.event(), null);
+    AppliedMarkers.Marker marker = markers.read(plain, work);
+    if (work.offset() <= marker.lastOffset()) {
       return Result.ALREADY_APPLIED;
     }
-    markers.applied(plain, lane, tp, offset, event.id());
+    markers.applied(plain, work);
     return Result.skipped(reason);
   }
 
-  private Connection connection(DdlEvent event, boolean cluster, io.ddlcast.common.event.ExecutionContext context)
-      throws SQLException {
-    return cluster ? connections.maintenance(context) : connections.database(event.database(), context);
+  /** The connection the event's statements run on (its database's, or the maintenance one), set to the context. */
+  private Connection connection(DdlEvent event, ExecutionContext context) throws SQLException {
+    return event.scope() == Scope.CLUSTER ? connections.maintenance(context)
+        : connections.database(event.database(), context);
   }
 
   private static void rollbackQuietly(Connection connection) {
@@ -189,7 +206,7 @@ final class StatementExecutor {
 
   /** The tablespace an ALTER/DROP TABLESPACE names. */
   private static String tablespaceName(String sql) {
-    var tokens = io.ddlcast.common.sql.SqlLexer.tokens(sql, 6);
+    List<Token> tokens = SqlLexer.tokens(sql, 6);
     int k = 2;
     if (k < tokens.size() && tokens.get(k).is("IF")) {
       k += 2;

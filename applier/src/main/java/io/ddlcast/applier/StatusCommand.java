@@ -6,6 +6,9 @@ import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.status.StatusJson;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,8 +39,7 @@ final class StatusCommand implements Callable<Integer> {
     StatusReport report;
     try {
       report = StatusReport.read(bootstrap, kafka.topic);
-    } catch (org.apache.kafka.common.KafkaException | java.util.concurrent.ExecutionException
-        | java.util.concurrent.TimeoutException e) {
+    } catch (KafkaException | ExecutionException | TimeoutException e) {
       throw new DdlcastException(ExitCode.FAILED, "cannot read the status from Kafka at " + bootstrap + ": " + e, e);
     }
     if (json) {

@@ -8,6 +8,7 @@ import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.StandbyView;
 import io.ddlcast.common.status.StatusJson;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ final class StatusReport {
         try {
           report.producers.add(new Producer(source, EventCodec.mapper().readTree(record.value()),
               Instant.ofEpochMilli(record.timestamp())));
-        } catch (java.io.IOException | RuntimeException ignored) {
+        } catch (IOException | RuntimeException ignored) {
           // not a checkpoint this build reads
         }
       });

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -21,8 +22,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 final class StatusTopics {
   private StatusTopics() {}
 
-  static void ensure(Admin admin, String topic) throws InterruptedException, ExecutionException,
-      java.util.concurrent.TimeoutException {
+  static void ensure(Admin admin, String topic) throws InterruptedException, ExecutionException, TimeoutException {
     List<NewTopic> wanted = new ArrayList<>();
     wanted.add(new NewTopic(Topics.resultsTopic(topic), Optional.of(1), Optional.empty())
         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(7)))));

@@ -3,7 +3,6 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
-import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,18 +47,27 @@ final class TopicProgress implements AutoCloseable {
 
   private final String topic;
   private final Admin admin;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final Consumer<String, byte[]> consumer;
 
   TopicProgress(String bootstrapServers, String topic) {
+    this(topic, KafkaCluster.admin(bootstrapServers, "ddlcast-progress"), consumer(bootstrapServers));
+  }
+
+  /** Over the given clients; {@code admin} may be null where only the topic is read ({@link #find}, {@link #lag}). */
+  TopicProgress(String topic, Admin admin, Consumer<String, byte[]> consumer) {
     this.topic = topic;
-    this.admin = KafkaCluster.admin(bootstrapServers, "ddlcast-progress");
+    this.admin = admin;
+    this.consumer = consumer;
+  }
+
+  private static Consumer<String, byte[]> consumer(String bootstrapServers) {
     Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-progress");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20));
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    this.consumer = new KafkaConsumer<>(props);
+    return new KafkaConsumer<>(props);
   }
 
   Admin admin() {
@@ -107,7 +116,7 @@ final class TopicProgress implements AutoCloseable {
       if (from >= end) {
         continue;
       }
-      Map<String, Long> ahead = om == null ? Map.of() : OffsetLedger.parse(om.metadata());
+      Map<Lane, Long> ahead = om == null ? Map.of() : OffsetLedger.parse(om.metadata());
       consumer.assign(List.of(tp));
       consumer.seek(tp, from);
       long read = 0;
@@ -123,9 +132,7 @@ final class TopicProgress implements AutoCloseable {
           }
           read++;
           Optional<DdlEvent> event = decode(record);
-          String lane = event.isPresent() && event.get().scope() == Scope.CLUSTER ? EventConsumer.CLUSTER_LANE
-              : record.key() == null ? "(no key)" : record.key();
-          Long applied = ahead.get(lane);
+          Long applied = ahead.get(Lane.of(event.orElse(null), record.key()));
           if (applied != null && record.offset() <= applied) {
             continue;
           }
@@ -152,7 +159,7 @@ final class TopicProgress implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           Optional<DdlEvent> event = decode(record);
           if (event.isPresent() && event.get().id().equals(eventId)) {
-            String lane = event.get().scope() == Scope.CLUSTER ? EventConsumer.CLUSTER_LANE : record.key();
+            Lane lane = Lane.of(event.get(), record.key());
             return Optional.of(new Located(tp, record.offset(), lane, event.get()));
           }
         }
@@ -162,7 +169,7 @@ final class TopicProgress implements AutoCloseable {
   }
 
   /** An event found on the topic. */
-  record Located(TopicPartition partition, long offset, String lane, DdlEvent event) {
+  record Located(TopicPartition partition, long offset, Lane lane, DdlEvent event) {
     /** True once the standby's checkpoint is past it, or its lane went past it. */
     boolean appliedBy(Map<TopicPartition, OffsetAndMetadata> committed) {
       OffsetAndMetadata om = committed.get(partition);
@@ -188,6 +195,8 @@ final class TopicProgress implements AutoCloseable {
   @Override
   public void close() {
     consumer.close(Duration.ofSeconds(5));
-    admin.close(Duration.ofSeconds(5));
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
   }
 }

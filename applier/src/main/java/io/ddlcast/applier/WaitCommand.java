@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.ArgGroup;
@@ -75,41 +77,51 @@ final class WaitCommand implements Callable<Integer> {
       } else {
         upTo = progress.ends();
       }
-      Map<String, String> behind = new LinkedHashMap<>();
       while (true) {
-        behind.clear();
-        for (String standby : standbys) {
-          String name = standby.strip();
-          Map<TopicPartition, OffsetAndMetadata> committed = progress.committed(name);
-          if (event.isPresent()) {
-            if (!event.get().appliedBy(committed)) {
-              behind.put(name, "has not applied " + target.event);
-            }
-          } else {
-            TopicProgress.Lag lag = progress.lag(committed, upTo);
-            if (lag.events() > 0) {
-              behind.put(name, (lag.atLeast() ? "at least " : "") + lag.events() + " event(s) behind");
-            }
-          }
-        }
+        Map<String, String> behind = behind(progress, event, upTo);
         if (behind.isEmpty()) {
           System.out.println("caught up: " + String.join(", ", standbys));
           return ExitCode.OK.code();
         }
         if (System.nanoTime() >= deadline) {
-          break;
+          System.out.println("not caught up after " + timeout.toSeconds() + " s: " + describe(bootstrap, behind));
+          return ExitCode.NOT_MET.code();
         }
         Thread.sleep(250);
       }
-      List<String> lines = new ArrayList<>();
-      StatusReport report = StatusReport.read(bootstrap, kafka.topic);
-      behind.forEach((name, why) -> {
-        String state = report.standbys.stream().filter(s -> s.name().equals(name)).findFirst()
-            .map(StatusReport.Standby::state).orElse("unknown (no applier ever ran for it)");
-        lines.add(name + " (" + state + "): " + why);
-      });
-      System.out.println("not caught up after " + timeout.toSeconds() + " s: " + String.join("; ", lines));
-      return ExitCode.NOT_MET.code();
     }
+  }
+
+  /** The standbys that have not applied the event (or everything up to {@code upTo}), with how far behind. */
+  private Map<String, String> behind(TopicProgress progress, Optional<TopicProgress.Located> event,
+      Map<TopicPartition, Long> upTo) throws ExecutionException, InterruptedException, TimeoutException {
+    Map<String, String> behind = new LinkedHashMap<>();
+    for (String standby : standbys) {
+      String name = standby.strip();
+      Map<TopicPartition, OffsetAndMetadata> committed = progress.committed(name);
+      if (event.isPresent()) {
+        if (!event.get().appliedBy(committed)) {
+          behind.put(name, "has not applied " + target.event);
+        }
+      } else {
+        TopicProgress.Lag lag = progress.lag(committed, upTo);
+        if (lag.events() > 0) {
+          behind.put(name, (lag.atLeast() ? "at least " : "") + lag.events() + " event(s) behind");
+        }
+      }
+    }
+    return behind;
+  }
+
+  /** "NAME (STATE): why; ...", with each standby's state as status shows it. */
+  private String describe(String bootstrap, Map<String, String> behind) throws Exception {
+    List<String> lines = new ArrayList<>();
+    StatusReport report = StatusReport.read(bootstrap, kafka.topic);
+    behind.forEach((name, why) -> {
+      String state = report.standbys.stream().filter(s -> s.name().equals(name)).findFirst()
+          .map(StatusReport.Standby::state).orElse("unknown (no applier ever ran for it)");
+      lines.add(name + " (" + state + "): " + why);
+    });
+    return String.join("; ", lines);
   }
 }

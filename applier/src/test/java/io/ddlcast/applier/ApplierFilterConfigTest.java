@@ -12,8 +12,8 @@ class ApplierFilterConfigTest {
   @Test
   void filtersComeFromTheOptionsAndNoneMeansEverything() {
     ApplierConfig config = ApplierConfig.validate(new ApplierConfig.Raw("k:9092", "ddlcast.ddl", "s1",
-        "jdbc:postgresql://h/postgres", 4, Map.of(), "stop", null, new EventFilter.Options("app_*", null, null, "audit", null,
-        null)));
+        "jdbc:postgresql://h/postgres", 4, Map.of(), "stop", null,
+        new EventFilter.Options("app_*", null, null, "audit", null, null)));
     assertThat(config.filter().describe()).isEqualTo("--include-databases=app_*, --exclude-schemas=audit");
     assertThat(ApplierConfig.validate(new ApplierConfig.Raw("k:9092", "ddlcast.ddl", "s1",
         "jdbc:postgresql://h/postgres", 4)).filter().isEmpty()).isTrue();
@@ -22,8 +22,8 @@ class ApplierFilterConfigTest {
   @Test
   void badPatternsAreReportedWithEveryOtherProblem() {
     assertThatThrownBy(() -> ApplierConfig.validate(new ApplierConfig.Raw("k:9092", "ddlcast.ddl", null,
-        "jdbc:postgresql://h/postgres", 0, Map.of(), "stop", null, new EventFilter.Options(null, null, "\"Audit\"", null, null,
-        "DROPP TABLE"))))
+        "jdbc:postgresql://h/postgres", 0, Map.of(), "stop", null,
+        new EventFilter.Options(null, null, "\"Audit\"", null, null, "DROPP TABLE"))))
         .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).hasSize(4)
             .anyMatch(p -> p.startsWith("Missing option --standby-name"))
             .anyMatch(p -> p.startsWith("Invalid value '0' for option --parallelism"))

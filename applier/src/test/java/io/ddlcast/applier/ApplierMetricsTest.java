@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
@@ -23,12 +24,12 @@ class ApplierMetricsTest {
   private Instant now = T0.plusSeconds(5);
   private final Clock clock = new Clock() {
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 
@@ -43,7 +44,7 @@ class ApplierMetricsTest {
     DdlEvent event = new DdlEvent(DdlEvent.SCHEMA_VERSION, "s.1:" + offset, "src", "app", "app", Scope.DATABASE,
         "postgres", null, "CREATE TABLE", "CREATE TABLE t" + offset + " ()", logTime,
         new LogPosition("postgresql.csv", offset * 100, "s.1", offset));
-    return new Work(TP, offset, event, null);
+    return new Work(TP, offset, Lane.database("app"), event, null);
   }
 
   private double lagEvents() {
@@ -121,7 +122,7 @@ class ApplierMetricsTest {
 
   @Test
   void anUndecodableEventCountsAsLagInEventsButHasNoTime() {
-    Work invalid = new Work(TP, 30, null, "not JSON");
+    Work invalid = new Work(TP, 30, Lane.database("app"), null, "not JSON");
     metrics.received(invalid);
     metrics.failed(invalid);
     assertThat(lagEvents()).isEqualTo(1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.event.EventFilter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Map;
@@ -17,7 +18,7 @@ class ApplierServiceTest {
       taken.bind(new InetSocketAddress("0.0.0.0", 0));
       ApplierConfig config = ApplierConfig.validate(new ApplierConfig.Raw("localhost:1", "ddlcast.ddl", "s1",
           "jdbc:postgresql://localhost:1/postgres", 1, Map.of(), "stop", taken.getLocalPort(),
-          io.ddlcast.common.event.EventFilter.Options.NONE));
+          EventFilter.Options.NONE));
       ApplierService service = new ApplierService(config);
       assertThatThrownBy(service::start).isInstanceOf(DdlcastException.class)
           .hasMessageStartingWith("cannot serve metrics on --metrics-port " + taken.getLocalPort() + ": ")

@@ -7,6 +7,7 @@ import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.jdbc.PgUrl;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,15 +31,15 @@ class ApplyLaneFilterTest {
 
   private ApplyLane lane(EventFilter filter) {
     ledger.assigned(TP, null);
-    return new ApplyLane("app", "s1", executor, ledger, Runnable::run, running::get, new AtomicInteger(),
+    return new ApplyLane(Lane.database("app"), "s1", executor, ledger, Runnable::run, running::get, new AtomicInteger(),
         ResultSink.NONE, new OperatorDecisions(OperatorDecisions.OnError.STOP),
-        new ApplierMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "s1"), filter);
+        new ApplierMetrics(new SimpleMeterRegistry(), "s1"), filter);
   }
 
   private static Work work(long offset, String command, String... schemas) {
     DdlEvent event = new DdlEvent(1, "s:" + offset, "src", "app", "app", Scope.DATABASE, "u", null, command,
         command + " x", null, new LogPosition("f.csv", offset, "s", offset), List.of(schemas));
-    return new Work(TP, offset, event, null);
+    return new Work(TP, offset, Lane.database("app"), event, null);
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +11,9 @@ import org.junit.jupiter.api.Test;
 
 class OffsetLedgerTest {
   private static final TopicPartition TP = new TopicPartition("ddlcast.ddl", 0);
+
+  private static final Lane A = Lane.database("a");
+  private static final Lane B = Lane.database("b");
 
   private final OffsetLedger ledger = new OffsetLedger();
 
@@ -24,9 +26,19 @@ class OffsetLedgerTest {
     return ledger.committable().get(TP);
   }
 
+  /** The event of a lane at an offset of the partition. */
+  private static Work at(Lane lane, long offset) {
+    return new Work(TP, offset, lane, null, null);
+  }
+
+  /** An event at an offset, in a lane the assertion does not depend on (the position is every lane's). */
+  private static Work at(long offset) {
+    return at(Lane.database("any"), offset);
+  }
+
   private void receive(long... offsets) {
     for (long offset : offsets) {
-      ledger.received(TP, offset);
+      ledger.received(at(offset));
     }
   }
 
@@ -51,9 +63,9 @@ class OffsetLedgerTest {
   @Test
   void positionIsTheOldestUnappliedOffsetAcrossLanes() {
     receiveTwoInterleavedLanes();
-    ledger.applied(TP, "a", 0);
-    ledger.applied(TP, "a", 2);
-    ledger.applied(TP, "b", 3);
+    ledger.applied(at(A, 0));
+    ledger.applied(at(A, 2));
+    ledger.applied(at(B, 3));
 
     assertThat(commit().offset()).isEqualTo(1);
   }
@@ -61,10 +73,10 @@ class OffsetLedgerTest {
   @Test
   void positionIsPastTheLastEventWhenAllAreApplied() {
     receiveTwoInterleavedLanes();
-    ledger.applied(TP, "a", 0);
-    ledger.applied(TP, "b", 1);
-    ledger.applied(TP, "a", 2);
-    ledger.applied(TP, "b", 3);
+    ledger.applied(at(A, 0));
+    ledger.applied(at(B, 1));
+    ledger.applied(at(A, 2));
+    ledger.applied(at(B, 3));
 
     assertThat(commit().offset()).isEqualTo(4);
   }
@@ -74,28 +86,28 @@ class OffsetLedgerTest {
   @Test
   void laneAheadOfThePositionIsRecordedInTheMetadata() {
     receiveTwoInterleavedLanes();
-    ledger.applied(TP, "a", 0);
-    ledger.applied(TP, "a", 2);
+    ledger.applied(at(A, 0));
+    ledger.applied(at(A, 2));
 
-    assertThat(OffsetLedger.parse(commit().metadata())).containsExactly(Map.entry("a", 2L));
+    assertThat(OffsetLedger.parse(commit().metadata())).containsExactly(Map.entry(A, 2L));
   }
 
   @Test
   void laneBehindThePositionIsNotRecordedInTheMetadata() {
     receiveTwoInterleavedLanes();
-    ledger.applied(TP, "a", 0);
-    ledger.applied(TP, "b", 1);
-    ledger.applied(TP, "b", 3);
+    ledger.applied(at(A, 0));
+    ledger.applied(at(B, 1));
+    ledger.applied(at(B, 3));
 
     OffsetAndMetadata commit = commit();
     assertThat(commit.offset()).isEqualTo(2);
-    assertThat(OffsetLedger.parse(commit.metadata())).containsOnlyKeys("b");
+    assertThat(OffsetLedger.parse(commit.metadata())).containsOnlyKeys(B);
   }
 
   @Test
   void laneWhoseLastAppliedOffsetIsJustBelowThePositionIsNotRecorded() {
     receive(0, 1);
-    ledger.applied(TP, "a", 0);
+    ledger.applied(at(A, 0));
 
     OffsetAndMetadata commit = commit();
     assertThat(commit.offset()).isEqualTo(1);
@@ -105,10 +117,10 @@ class OffsetLedgerTest {
   @Test
   void metadataIsEmptyWhenEverythingIsApplied() {
     receiveTwoInterleavedLanes();
-    ledger.applied(TP, "a", 0);
-    ledger.applied(TP, "b", 1);
-    ledger.applied(TP, "a", 2);
-    ledger.applied(TP, "b", 3);
+    ledger.applied(at(A, 0));
+    ledger.applied(at(B, 1));
+    ledger.applied(at(A, 2));
+    ledger.applied(at(B, 3));
 
     assertThat(commit().metadata()).isEmpty();
   }
@@ -119,44 +131,65 @@ class OffsetLedgerTest {
   void afterAssignmentOffsetsUpToTheLanesRecordedOffsetAreAlreadyApplied() {
     ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"a\":5}}"));
 
-    assertThat(ledger.alreadyApplied(TP, "a", 2)).isTrue();
-    assertThat(ledger.alreadyApplied(TP, "a", 5)).isTrue();
+    assertThat(ledger.alreadyApplied(at(A, 2))).isTrue();
+    assertThat(ledger.alreadyApplied(at(A, 5))).isTrue();
   }
 
   @Test
   void afterAssignmentOffsetsBeyondTheLanesRecordedOffsetAreNotApplied() {
     ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"a\":5}}"));
 
-    assertThat(ledger.alreadyApplied(TP, "a", 6)).isFalse();
+    assertThat(ledger.alreadyApplied(at(A, 6))).isFalse();
   }
 
   @Test
   void afterAssignmentLaneWithoutRecordedOffsetHasNothingApplied() {
     ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"a\":5}}"));
 
-    assertThat(ledger.alreadyApplied(TP, "b", 1)).isFalse();
+    assertThat(ledger.alreadyApplied(at(B, 1))).isFalse();
+  }
+
+  @Test
+  void metadataTheCurrentReleaseWroteIsReadWithItsClusterKey() {
+    ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"\\u0000cluster\":5,\"(no key)\":4,\"a\":3}}"));
+
+    assertThat(ledger.alreadyApplied(at(Lane.CLUSTER, 5))).isTrue();
+    assertThat(ledger.alreadyApplied(at(Lane.CLUSTER, 6))).isFalse();
+    assertThat(ledger.alreadyApplied(at(Lane.NO_KEY, 4))).isTrue();
+    assertThat(ledger.alreadyApplied(at(A, 3))).isTrue();
+    assertThat(ledger.alreadyApplied(at(A, 4))).isFalse();
+    assertThat(ledger.alreadyApplied(at(Lane.database("(cluster)"), 2))).isFalse();
+  }
+
+  @Test
+  void theClusterLaneIsCommittedUnderTheKeyTheCurrentReleaseReads() {
+    receive(0, 1, 2);
+    ledger.applied(at(Lane.CLUSTER, 1));
+    ledger.applied(at(Lane.NO_KEY, 2));
+
+    assertThat(commit().metadata()).isEqualTo("{\"applied\":{\"\\u0000cluster\":1,\"(no key)\":2}}");
   }
 
   @Test
   void afterAssignmentWithoutCommitNothingIsAlreadyApplied() {
-    assertThat(ledger.alreadyApplied(TP, "a", 0)).isFalse();
+    assertThat(ledger.alreadyApplied(at(A, 0))).isFalse();
   }
 
   @Test
   void unassignedPartitionHasNothingAlreadyApplied() {
-    assertThat(ledger.alreadyApplied(new TopicPartition("other", 3), "a", 0)).isFalse();
+    assertThat(ledger.alreadyApplied(new Work(new TopicPartition("other", 3), 0, A, null, null))).isFalse();
   }
 
   @Test
   void commitAfterRestartKeepsTheLaneThatIsStillAhead() {
     ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"a\":5}}"));
     receive(1);
-    ledger.applied(TP, "b", 1);
-    ledger.passed(TP, 2);
+    ledger.applied(at(B, 1));
+    ledger.passed(at(2));
 
     OffsetAndMetadata commit = commit();
     assertThat(commit.offset()).isEqualTo(3);
-    assertThat(OffsetLedger.parse(commit.metadata())).containsExactly(Map.entry("a", 5L));
+    assertThat(OffsetLedger.parse(commit.metadata())).containsExactly(Map.entry(A, 5L));
   }
 
   @Test
@@ -179,7 +212,7 @@ class OffsetLedgerTest {
   @Test
   void abandonedOffsetNoLongerHoldsThePosition() {
     receive(4);
-    ledger.abandoned(TP, 4);
+    ledger.abandoned(at(4));
 
     assertThat(commit().offset()).isEqualTo(5);
   }
@@ -187,18 +220,18 @@ class OffsetLedgerTest {
   @Test
   void failedOffsetKeepsHoldingThePositionAfterItsQueueIsAbandoned() {
     receive(0, 1, 2, 3); // b fails on 0 (stays in flight), a=1,3, b=2 queued behind the failure
-    ledger.applied(TP, "a", 1);
-    ledger.abandoned(TP, 2);
-    ledger.applied(TP, "a", 3);
+    ledger.applied(at(A, 1));
+    ledger.abandoned(at(2));
+    ledger.applied(at(A, 3));
 
     OffsetAndMetadata commit = commit();
     assertThat(commit.offset()).isZero();
-    assertThat(OffsetLedger.parse(commit.metadata())).containsExactly(Map.entry("a", 3L));
+    assertThat(OffsetLedger.parse(commit.metadata())).containsExactly(Map.entry(A, 3L));
   }
 
   @Test
   void passedAdvancesThePositionWhenNothingIsInFlight() {
-    ledger.passed(TP, 7);
+    ledger.passed(at(7));
 
     assertThat(commit().offset()).isEqualTo(8);
   }
@@ -206,7 +239,7 @@ class OffsetLedgerTest {
   @Test
   void passedDoesNotMoveThePositionPastAnEventInFlight() {
     receive(0);
-    ledger.passed(TP, 1);
+    ledger.passed(at(1));
 
     assertThat(commit().offset()).isZero();
   }
@@ -216,7 +249,7 @@ class OffsetLedgerTest {
   @Test
   void nothingIsCommittableWhenUnchangedSinceTheLastCommit() {
     receive(0);
-    ledger.applied(TP, "a", 0);
+    ledger.applied(at(A, 0));
     ledger.committed(ledger.committable());
 
     assertThat(ledger.committable()).isEmpty();
@@ -225,10 +258,10 @@ class OffsetLedgerTest {
   @Test
   void changeAfterTheLastCommitIsCommittableAgain() {
     receive(0);
-    ledger.applied(TP, "a", 0);
+    ledger.applied(at(A, 0));
     ledger.committed(ledger.committable());
     receive(1);
-    ledger.applied(TP, "a", 1);
+    ledger.applied(at(A, 1));
 
     assertThat(commit().offset()).isEqualTo(2);
   }
@@ -237,13 +270,14 @@ class OffsetLedgerTest {
 
   @Test
   void formatWritesTheAppliedObject() {
-    assertThat(OffsetLedger.format(new TreeMap<>(Map.of("company", 120L, "sales", 118L))))
+    assertThat(OffsetLedger.format(Map.of(Lane.database("sales"), 118L, Lane.database("company"), 120L)))
         .isEqualTo("{\"applied\":{\"company\":120,\"sales\":118}}");
   }
 
   @Test
   void parseReadsWhatFormatWrote() {
-    Map<String, Long> lanes = new TreeMap<>(Map.of("company", 120L, "Grüße \"x\"", 118L));
+    Map<Lane, Long> lanes = Map.of(Lane.database("company"), 120L, Lane.database("Grüße \"x\""), 118L,
+        Lane.CLUSTER, 119L, Lane.NO_KEY, 117L);
     assertThat(OffsetLedger.parse(OffsetLedger.format(lanes))).isEqualTo(lanes);
   }
 

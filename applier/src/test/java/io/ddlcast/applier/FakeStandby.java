@@ -1,0 +1,385 @@
+package io.ddlcast.applier;
+
+import io.ddlcast.common.jdbc.PgUrl;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A standby made of recording {@link Connection} proxies, for {@link StandbyConnections.Opener}: every statement
+ * part (the text between {@code "; "}) is logged with its database, its transaction (null in auto-commit) and the
+ * session's role and search_path at that moment, as the applier's SET/RESET statements left them. It keeps the
+ * {@code ddlcast.applied} rows (written on commit, dropped on rollback), answers the catalog lookups the applier
+ * makes (tablespaces, databases), and fails the statements a test names. Any other JDBC call fails the test.
+ */
+final class FakeStandby {
+  /** A session's role and search_path (null: the applier's own). */
+  record Session(String sessionRole, String role, String searchPath) {
+    static final Session APPLIER = new Session(null, null, null);
+  }
+
+  /** One statement part as the standby received it. */
+  record Sql(String database, String sql, Integer transaction, Session session, List<Object> params) {
+    boolean inTransaction() {
+      return transaction != null;
+    }
+  }
+
+  /** A row of ddlcast.applied. */
+  record Marker(long lastOffset, long inDoubt) {}
+
+  private record MarkerKey(String database, String lane, String topic, int partition) {}
+
+  private static final Pattern INLINE_UPSERT = Pattern.compile("INSERT INTO ddlcast\\.applied .* VALUES \\("
+      + "E'((?:[^']|'')*)', E'((?:[^']|'')*)', (\\d+), (-?\\d+), E'(?:[^']|'')*', NULL, now\\(\\)\\).*");
+
+  private final List<Sql> log = Collections.synchronizedList(new ArrayList<>());
+  private final Map<MarkerKey, Marker> markers = new HashMap<>();
+  private final List<Marker> markerWrites = new ArrayList<>();
+  private final Set<String> tablespaces = new HashSet<>();
+  private final Set<String> databases = new HashSet<>(Set.of("postgres"));
+  private final Map<String, String> failures = new HashMap<>();
+  private final Map<String, String> failuresInTransaction = new HashMap<>();
+  private final List<String> opened = new ArrayList<>();
+  private final List<String> closed = new ArrayList<>();
+  private final AtomicInteger transactions = new AtomicInteger();
+
+  // --- what a test sets up ---
+
+  synchronized void marker(String database, String lane, long lastOffset, long inDoubt) {
+    markers.put(new MarkerKey(database, lane, TestEvents.TOPIC, TestEvents.TP.partition()),
+        new Marker(lastOffset, inDoubt));
+  }
+
+  synchronized void tablespace(String name) {
+    tablespaces.add(name);
+  }
+
+  synchronized void database(String name) {
+    databases.add(name);
+  }
+
+  /** The statement fails with this SQLSTATE wherever it runs. */
+  synchronized void fail(String sql, String sqlState) {
+    failures.put(sql, sqlState);
+  }
+
+  /** The statement fails with this SQLSTATE inside a transaction block (as 25001 does). */
+  synchronized void failInTransaction(String sql, String sqlState) {
+    failuresInTransaction.put(sql, sqlState);
+  }
+
+  // --- what a test reads ---
+
+  List<Sql> log() {
+    synchronized (log) {
+      return List.copyOf(log);
+    }
+  }
+
+  /** The log of one database, without the applier's bookkeeping (its CREATE TABLE IF NOT EXISTS, savepoints). */
+  List<Sql> log(String database) {
+    return log().stream().filter(s -> s.database().equals(database)).filter(s -> !isBookkeeping(s.sql())).toList();
+  }
+
+  /** The statements run in a database, in order, without the marker's and the session's. */
+  List<String> ddl(String database) {
+    return log(database).stream().map(Sql::sql).filter(sql -> !sql.contains("ddlcast.applied")
+        && !sql.startsWith("SET ") && !sql.startsWith("RESET ") && !sql.startsWith("SELECT pg_catalog.set_config")
+        && !sql.startsWith("SELECT 1 FROM pg_catalog.") && !sql.equals("COMMIT") && !sql.equals("ROLLBACK"))
+        .toList();
+  }
+
+  synchronized Marker marker(String database, String lane) {
+    return markers.get(new MarkerKey(database, lane, TestEvents.TOPIC, TestEvents.TP.partition()));
+  }
+
+  /** Every marker row written, in order (committed or not). */
+  synchronized List<Marker> markerWrites() {
+    return List.copyOf(markerWrites);
+  }
+
+  synchronized List<String> opened() {
+    return List.copyOf(opened);
+  }
+
+  synchronized List<String> closed() {
+    return List.copyOf(closed);
+  }
+
+  private static boolean isBookkeeping(String sql) {
+    return sql.startsWith("CREATE SCHEMA IF NOT EXISTS ddlcast") || sql.startsWith("CREATE TABLE IF NOT EXISTS "
+        + "ddlcast.applied") || sql.startsWith("COMMENT ON TABLE ddlcast.applied") || sql.contains("SAVEPOINT");
+  }
+
+  // --- JDBC ---
+
+  Connection open(PgUrl url) {
+    synchronized (this) {
+      opened.add(url.database());
+    }
+    return proxy(Connection.class, new FakeConnection(url.database()));
+  }
+
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return type.cast(Proxy.newProxyInstance(FakeStandby.class.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  /** Answers what every proxy must (identity: the applier keeps connections in a WeakHashMap). */
+  private abstract static class Handler implements InvocationHandler {
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      Object[] a = args == null ? new Object[0] : args;
+      switch (method.getName()) {
+        case "hashCode":
+          return System.identityHashCode(proxy);
+        case "equals":
+          return proxy == a[0];
+        case "toString":
+          return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(proxy));
+        default:
+          return handle(method.getName(), a);
+      }
+    }
+
+    abstract Object handle(String method, Object[] args) throws SQLException;
+
+    static UnsupportedOperationException unsupported(String method) {
+      return new UnsupportedOperationException("FakeStandby does not fake " + method + "()");
+    }
+  }
+
+  private final class FakeConnection extends Handler {
+    private final String database;
+    private boolean autoCommit = true;
+    private boolean isClosed;
+    private Integer transaction;
+    private boolean dirty;
+    private Session session = Session.APPLIER;
+    private final List<Runnable> pendingWrites = new ArrayList<>();
+
+    FakeConnection(String database) {
+      this.database = database;
+    }
+
+    @Override
+    Object handle(String method, Object[] args) throws SQLException {
+      switch (method) {
+        case "setAutoCommit":
+          setAutoCommit((Boolean) args[0]);
+          return null;
+        case "getAutoCommit":
+          return autoCommit;
+        case "commit":
+          end("COMMIT");
+          return null;
+        case "rollback":
+          end("ROLLBACK");
+          return null;
+        case "isClosed":
+          return isClosed;
+        case "close":
+          if (!isClosed) {
+            isClosed = true;
+            synchronized (FakeStandby.this) {
+              closed.add(database);
+            }
+          }
+          return null;
+        case "createStatement":
+          return proxy(Statement.class, new FakeStatement(this, null));
+        case "prepareStatement":
+          return proxy(PreparedStatement.class, new FakeStatement(this, (String) args[0]));
+        default:
+          throw unsupported(method);
+      }
+    }
+
+    private void setAutoCommit(boolean on) {
+      if (on && !autoCommit && dirty) {
+        end("COMMIT");
+      }
+      autoCommit = on;
+      transaction = on ? null : transactions.incrementAndGet();
+    }
+
+    private void end(String how) {
+      log.add(new Sql(database, how, transaction, session, List.of()));
+      synchronized (FakeStandby.this) {
+        if (how.equals("COMMIT")) {
+          pendingWrites.forEach(Runnable::run);
+        }
+      }
+      pendingWrites.clear();
+      dirty = false;
+      transaction = autoCommit ? null : transactions.incrementAndGet();
+    }
+
+    /** Runs one statement part; returns its rows for a query. */
+    List<Object[]> run(String sql, List<Object> params) throws SQLException {
+      if (isClosed) {
+        throw new SQLException("This connection has been closed.", "08003");
+      }
+      log.add(new Sql(database, sql, transaction, session, params));
+      dirty |= transaction != null;
+      String state;
+      synchronized (FakeStandby.this) {
+        state = failures.getOrDefault(sql, transaction == null ? null : failuresInTransaction.get(sql));
+      }
+      if (state != null) {
+        throw new SQLException("the fake standby fails \"" + sql + "\"", state);
+      }
+      session = sessionAfter(sql);
+      return answer(sql, params);
+    }
+
+    private Session sessionAfter(String sql) {
+      if (sql.startsWith("SET SESSION AUTHORIZATION ")) {
+        return new Session(unquote(sql.substring("SET SESSION AUTHORIZATION ".length())), null, session.searchPath());
+      } else if (sql.equals("RESET SESSION AUTHORIZATION")) {
+        return new Session(null, null, session.searchPath());
+      } else if (sql.startsWith("SET ROLE ")) {
+        return new Session(session.sessionRole(), unquote(sql.substring("SET ROLE ".length())), session.searchPath());
+      } else if (sql.equals("RESET ROLE")) {
+        return new Session(session.sessionRole(), null, session.searchPath());
+      } else if (sql.startsWith("SELECT pg_catalog.set_config('search_path', '")) {
+        String value = sql.substring("SELECT pg_catalog.set_config('search_path', '".length(),
+            sql.lastIndexOf("', false)"));
+        return new Session(session.sessionRole(), session.role(), value.replace("''", "'"));
+      } else if (sql.equals("RESET search_path")) {
+        return new Session(session.sessionRole(), session.role(), null);
+      }
+      return session;
+    }
+
+    private List<Object[]> answer(String sql, List<Object> params) {
+      synchronized (FakeStandby.this) {
+        if (sql.startsWith("SELECT last_offset")) {
+          Marker m = markers.get(new MarkerKey(database, (String) params.get(0), (String) params.get(1),
+              (Integer) params.get(2)));
+          return m == null ? List.of() : List.<Object[]>of(new Object[] {m.lastOffset(), m.inDoubt()});
+        } else if (sql.startsWith("INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, "
+            + "event_id, in_doubt_offset, applied_at) VALUES (?")) {
+          Object inDoubt = params.get(5);
+          write(new MarkerKey(database, (String) params.get(0), (String) params.get(1), (Integer) params.get(2)),
+              new Marker((Long) params.get(3), inDoubt == null ? -1 : (Long) inDoubt));
+        } else if (sql.startsWith("INSERT INTO ddlcast.applied")) {
+          Matcher m = INLINE_UPSERT.matcher(sql);
+          if (!m.matches()) {
+            throw new AssertionError("FakeStandby cannot read this marker write: " + sql);
+          }
+          write(new MarkerKey(database, m.group(1).replace("''", "'"), m.group(2).replace("''", "'"),
+              Integer.parseInt(m.group(3))), new Marker(Long.parseLong(m.group(4)), -1));
+        } else if (sql.equals("SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?")) {
+          return tablespaces.contains((String) params.get(0)) ? List.<Object[]>of(new Object[] {1}) : List.of();
+        } else if (sql.equals("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
+          return databases.contains((String) params.get(0)) ? List.<Object[]>of(new Object[] {1}) : List.of();
+        }
+        return List.of();
+      }
+    }
+
+    private void write(MarkerKey key, Marker marker) {
+      markerWrites.add(marker);
+      if (transaction == null) {
+        markers.put(key, marker);
+      } else {
+        pendingWrites.add(() -> markers.put(key, marker));
+      }
+    }
+  }
+
+  private static String unquote(String ident) {
+    return ident.startsWith("\"") ? ident.substring(1, ident.length() - 1).replace("\"\"", "\"") : ident;
+  }
+
+  /** A Statement, or a PreparedStatement when it has its SQL from the start. */
+  private static final class FakeStatement extends Handler {
+    private final FakeConnection connection;
+    private final String prepared;
+    private final Object[] params = new Object[8];
+
+    FakeStatement(FakeConnection connection, String prepared) {
+      this.connection = connection;
+      this.prepared = prepared;
+    }
+
+    @Override
+    Object handle(String method, Object[] args) throws SQLException {
+      switch (method) {
+        case "setEscapeProcessing":
+        case "close":
+          return null;
+        case "setString":
+        case "setInt":
+        case "setLong":
+          params[(Integer) args[0] - 1] = args[1];
+          return null;
+        case "setNull":
+          params[(Integer) args[0] - 1] = null;
+          return null;
+        case "execute":
+          if (prepared != null) {
+            throw unsupported("PreparedStatement.execute");
+          }
+          for (String part : ((String) args[0]).split("; ")) {
+            connection.run(part, List.of());
+          }
+          return false;
+        case "executeUpdate":
+          connection.run(prepared, parameters());
+          return 1;
+        case "executeQuery":
+          return proxy(ResultSet.class, new FakeResultSet(connection.run(prepared, parameters())));
+        default:
+          throw unsupported(method);
+      }
+    }
+
+    private List<Object> parameters() {
+      int n = (int) prepared.chars().filter(c -> c == '?').count();
+      return Collections.unmodifiableList(Arrays.asList(Arrays.copyOf(params, n)));
+    }
+  }
+
+  private static final class FakeResultSet extends Handler {
+    private final List<Object[]> rows;
+    private int row = -1;
+
+    FakeResultSet(List<Object[]> rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    Object handle(String method, Object[] args) {
+      switch (method) {
+        case "next":
+          return ++row < rows.size();
+        case "getLong":
+          return ((Number) rows.get(row)[(Integer) args[0] - 1]).longValue();
+        case "getBoolean":
+          return (Boolean) rows.get(row)[(Integer) args[0] - 1];
+        case "close":
+          return null;
+        default:
+          throw unsupported(method);
+      }
+    }
+  }
+}
