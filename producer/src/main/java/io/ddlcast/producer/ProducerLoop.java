@@ -17,6 +17,7 @@ import io.ddlcast.producer.primary.EventCompleter;
 import io.ddlcast.producer.primary.PrimaryRounds;
 import io.ddlcast.producer.primary.VerifiedHelpers;
 import io.ddlcast.producer.publish.Checkpoint;
+import io.ddlcast.producer.publish.CheckpointTooLargeException;
 import io.ddlcast.producer.publish.EventSink;
 import io.ddlcast.producer.settle.Outcome;
 import io.ddlcast.producer.settle.SessionTracker;
@@ -71,6 +72,9 @@ final class ProducerLoop {
   private final StartFrom startFrom;
   private final BooleanSupplier running;
   private Batch unpublished;
+  /** Events decided while the checkpoint that must go with them was too large to write: they go with the next. */
+  private List<DdlEvent> deferred = List.of();
+  private long lastDeferralWarning;
   private LogCursor committedCursor;
   private long published;
   private String lastEventId;
@@ -115,9 +119,10 @@ final class ProducerLoop {
     boolean heartbeat = cursor != null && sinceCheckpoint >= HEARTBEAT.toNanos();
     List<DdlEvent> out = List.of();
     if (!events.isEmpty() || (moved && (due || !batch.more())) || heartbeat) {
-      unpublished = new Batch(events, cursor, stages.tracker().snapshot(), stages.router().filtered());
+      List<DdlEvent> all = deferred.isEmpty() ? events : concat(deferred, events);
+      unpublished = new Batch(all, cursor, stages.tracker().snapshot(), stages.router().filtered());
       if (publish(unpublished)) {
-        out = events;
+        out = all;
       }
     }
     logProgress();
@@ -188,6 +193,9 @@ final class ProducerLoop {
         lastEventLogTime, behindBytes(batch.cursor()), batch.filteredInAll());
     try {
       stages.sink().publish(events, checkpoint);
+    } catch (CheckpointTooLargeException e) {
+      defer(batch, e);
+      return false;
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
       metrics.error(ErrorKind.PERMANENT, "kafka");
       throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over (Kafka "
@@ -196,6 +204,7 @@ final class ProducerLoop {
       return publishFailed(e);
     }
     unpublished = null;
+    deferred = List.of();
     published += events.size();
     metrics.published(events.size());
     committedCursor = batch.cursor();
@@ -209,6 +218,29 @@ final class ProducerLoop {
     return true;
   }
 
+  /**
+   * The checkpoint does not fit in a record (much DDL waits for its transactions' ends): reading goes on, and the
+   * batch's events go out with the first checkpoint that fits again. Nothing is lost if the producer stops
+   * meanwhile: it reads again from the checkpoint before them.
+   */
+  private void defer(Batch batch, CheckpointTooLargeException e) {
+    deferred = batch.events();
+    unpublished = null;
+    long now = System.nanoTime();
+    if (now - lastDeferralWarning >= PROGRESS_INTERVAL.toNanos()) {
+      lastDeferralWarning = now;
+      LOG.warn("{}: the DDL awaiting its transactions' ends takes too much room; {} event(s) wait to be published "
+          + "with the next checkpoint that fits", e.getMessage(), deferred.size());
+    }
+  }
+
+  private static List<DdlEvent> concat(List<DdlEvent> first, List<DdlEvent> second) {
+    List<DdlEvent> all = new ArrayList<>(first.size() + second.size());
+    all.addAll(first);
+    all.addAll(second);
+    return all;
+  }
+
   /** Kafka did not take the batch: stop if it never will, else start again from the last committed checkpoint. */
   private boolean publishFailed(KafkaException e) {
     boolean permanent = ErrorClassifier.classify(e) == ErrorKind.PERMANENT
@@ -220,6 +252,7 @@ final class ProducerLoop {
     LOG.warn("publishing to Kafka at {} failed ({}); resuming from the last committed checkpoint", kafka,
         e.toString());
     unpublished = null;
+    deferred = List.of();
     restore(false);
     return false;
   }

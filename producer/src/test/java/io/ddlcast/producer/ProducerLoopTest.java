@@ -14,6 +14,8 @@ import io.ddlcast.producer.csvlog.LogFollower;
 import io.ddlcast.producer.csvlog.LogSource;
 import io.ddlcast.producer.primary.EventCompleter;
 import io.ddlcast.producer.publish.Checkpoint;
+import io.ddlcast.producer.publish.CheckpointTooLargeException;
+import io.ddlcast.producer.publish.EventPublisher;
 import io.ddlcast.producer.publish.EventSink;
 import io.ddlcast.producer.settle.SessionTracker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,6 +43,7 @@ class ProducerLoopTest {
     Checkpoint lastCheckpoint;
     int starts;
     RuntimeException failNext;
+    int tooLarge;
 
     @Override
     public Optional<Checkpoint> start() {
@@ -54,6 +57,10 @@ class ProducerLoopTest {
         RuntimeException failure = failNext;
         failNext = null;
         throw failure;
+      }
+      if (tooLarge > 0) {
+        tooLarge--;
+        throw new CheckpointTooLargeException(EventPublisher.MAX_RECORD_BYTES + 1, EventPublisher.MAX_RECORD_BYTES);
       }
       committed.add(List.copyOf(events));
       lastCheckpoint = Checkpoint.decode(checkpoint.encode());
@@ -99,7 +106,7 @@ class ProducerLoopTest {
   }
 
   private static void drain(ProducerLoop loop) {
-    for (int i = 0; i < 20 && loop.round().more(); i++) {
+    for (int i = 0; i < 1000 && loop.round().more(); i++) {
       // rounds until the log is read
     }
   }
@@ -172,5 +179,37 @@ class ProducerLoopTest {
     ProducerLoop loop = loop(EventFilter.Options.NONE);
     drain(loop);
     assertThat(newDatabases).containsExactly("shop");
+  }
+
+  @Test
+  void eventsWhoseCheckpointDoesNotFitWaitForOneThatDoesAndGoOutOnceInOrder() throws IOException {
+    statement("app", "CREATE TABLE a()", false);
+    ProducerLoop loop = loop(EventFilter.Options.NONE);
+    sink.tooLarge = 2;
+    assertThat(loop.round().stuck()).isFalse(); // reading goes on
+    statement("app", "CREATE TABLE b()", false);
+    assertThat(loop.round().published()).isEmpty();
+    statement("app", "CREATE TABLE c()", false);
+    drain(loop);
+    assertThat(sink.statements()).containsExactly("CREATE TABLE a()", "CREATE TABLE b()", "CREATE TABLE c()");
+    assertThat(sink.committed).hasSize(1);
+    assertThat(sink.lastCheckpoint.published()).isEqualTo(3);
+  }
+
+  @Test
+  void statementsLongerThanAnEventCarriesAreReportedAndWhatFollowsIsPublished() throws IOException {
+    statement("app", "CREATE TABLE before()", false);
+    statement("app", "COMMENT ON TABLE before IS '" + "x".repeat(DdlEvent.MAX_STATEMENT_CHARS) + "'", false);
+    statement("app", "CREATE TABLE t2(); COMMENT ON TABLE t2 IS '" + "y".repeat(DdlEvent.MAX_STATEMENT_CHARS) + "'",
+        false);
+    statement("app", "COMMENT ON TABLE before IS '" + "z".repeat(60 << 20) + "'", false); // a 60 MB record
+    statement("app", "CREATE TABLE after()", false);
+    ProducerLoop loop = loop(EventFilter.Options.NONE);
+    drain(loop);
+    assertThat(sink.statements()).containsExactly("CREATE TABLE before()", "CREATE TABLE after()");
+    assertThat(registry.scrape()).contains("ddlcast_producer_records_dropped_total{reason=\"too_large\"} 3.0");
+    byte[] checkpoint = sink.lastCheckpoint.encode();
+    assertThat(checkpoint.length).isLessThan(1 << 20); // nothing of them is held
+    assertThat(Checkpoint.decode(checkpoint).published()).isEqualTo(2);
   }
 }

@@ -55,6 +55,17 @@ public record DdlEvent(
   /** The schema version this build writes and the newest it reads. */
   public static final int SCHEMA_VERSION = 1;
 
+  /**
+   * The longest statement an event carries, in characters: ddlcast's one size limit. The producer never publishes
+   * or checkpoints a longer one (it reports it, with its position, as not replicated); written as JSON, where a
+   * character takes at most 6 bytes ({@code \u0001}), an event at the limit still fits in a Kafka record of
+   * {@link #MAX_RECORD_BYTES}, and every reader ({@link EventCodec}) accepts strings of this length.
+   */
+  public static final int MAX_STATEMENT_CHARS = 8 << 20;
+
+  /** The largest record ddlcast writes (events, checkpoints) and the topics it creates accept. */
+  public static final int MAX_RECORD_BYTES = 64 << 20;
+
   public DdlEvent {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(source, "source");

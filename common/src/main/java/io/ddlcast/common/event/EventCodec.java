@@ -1,6 +1,8 @@
 package io.ddlcast.common.event;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +22,11 @@ import java.util.List;
  * without breaking appliers, and refuses a newer schema version with a message that says the reader needs upgrading.
  */
 public final class EventCodec {
+  /** Strings up to a whole record: any statement the producer publishes or checkpoints is read back. */
+  private static final StreamReadConstraints READ_LIMITS =
+      StreamReadConstraints.builder().maxStringLength(DdlEvent.MAX_RECORD_BYTES).build();
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(JsonFactory.builder().streamReadConstraints(READ_LIMITS).build())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();

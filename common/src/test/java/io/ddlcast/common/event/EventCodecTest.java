@@ -277,4 +277,17 @@ class EventCodecTest {
     assertThat(DdlEvent.idOf(new LogPosition("a.csv", 10, "s", 3)))
         .isEqualTo(DdlEvent.idOf(new LogPosition("b.csv", 999, "s", 3)));
   }
+
+  @Test
+  void aStatementLongerThanJacksonsDefaultLimitIsReadBack() throws Exception {
+    // Jackson refuses strings of more than 20M characters by default; the reader takes any that fits in a record
+    String statement = "COMMENT ON TABLE t IS '" + "x".repeat(25_000_000) + "'";
+    DdlEvent event = event("postgres", "COMMENT", statement, null);
+    assertThat(EventCodec.decode(EventCodec.encode(event)).statement()).isEqualTo(statement);
+  }
+
+  @Test
+  void theStatementLimitLeavesRoomForTheWorstEscapingInARecord() {
+    assertThat(6L * DdlEvent.MAX_STATEMENT_CHARS + (64 << 10)).isLessThan(DdlEvent.MAX_RECORD_BYTES);
+  }
 }

@@ -4,6 +4,7 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.sql.SqlCommand;
 import io.ddlcast.producer.capture.HelperRecord.HelperObject;
 import io.ddlcast.producer.capture.StatementParts.Part;
@@ -19,10 +20,18 @@ import java.util.List;
  * by a placeholder here ({@link RolePasswords}).
  */
 public final class EventFactory {
+  private static final int EXCERPT = 200;
+
   private final String source;
 
   public EventFactory(String source) {
     this.source = source;
+  }
+
+  /** How a statement too long for an event is held: its start, so that reports can name it, never its whole text. */
+  static String excerpt(String text) {
+    return Secrets.mask(text.substring(0, EXCERPT)) + " ... [" + (text.length() - EXCERPT)
+        + " more characters, not kept]";
   }
 
   /** Where a command was logged: its event id, log position and the csvlog's log_time. */
@@ -42,8 +51,8 @@ public final class EventFactory {
       List<HelperObject> dropped) {
     SqlCommand command = part.command();
     Scope scope = command.global() || command.isDatabaseCommand() ? Scope.CLUSTER : Scope.DATABASE;
-    String statement = RolePasswords.roleWithClearPassword(part.sql(), command) != null
-        ? RolePasswords.withPlaceholder(text) : text;
+    String statement = text.length() > DdlEvent.MAX_STATEMENT_CHARS ? excerpt(text)
+        : RolePasswords.roleWithClearPassword(part.sql(), command) != null ? RolePasswords.withPlaceholder(text) : text;
     return new DdlEvent(
         DdlEvent.SCHEMA_VERSION,
         site.id(),

@@ -1,5 +1,6 @@
 package io.ddlcast.producer.capture;
 
+import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.producer.capture.HelperRecord.HelperObject;
 import io.ddlcast.producer.capture.StatementParts.Part;
 import java.util.List;
@@ -28,6 +29,10 @@ public final class ReplicationPolicy {
   public static Exclusion exclusion(Part part, String text, HelperRecord helper, List<HelperObject> dropped,
       boolean sqlFunction) {
     String tag = part.command().tag();
+    if (text.length() > DdlEvent.MAX_STATEMENT_CHARS) {
+      return new Exclusion(DropKind.TOO_LARGE, "the statement has " + text.length() + " characters, more than an "
+          + "event carries (" + DdlEvent.MAX_STATEMENT_CHARS + "): apply it to the standbys by hand");
+    }
     if (sqlFunction) {
       return new Exclusion(DropKind.TEXT_NOT_LOGGED,
           "DDL (" + text + ") inside an SQL-language function: PostgreSQL does not log its text");

@@ -39,7 +39,11 @@ public final class CsvlogParser {
 
   /** Parses the complete records in {@code buf[0..len)}, which starts at {@code baseOffset} of {@code file}. */
   public static Chunk parse(String file, long baseOffset, byte[] buf, int len) {
-    List<Integer> ends = boundaries(buf, len);
+    return parse(file, baseOffset, buf, boundaries(buf, len));
+  }
+
+  /** Parses the records of {@code buf} that end at {@code ends} (as {@link RecordScanner} found them). */
+  static Chunk parse(String file, long baseOffset, byte[] buf, List<Integer> ends) {
     if (ends.isEmpty()) {
       return new Chunk(List.of(), 0, List.of());
     }
@@ -62,17 +66,7 @@ public final class CsvlogParser {
 
   /** Offsets just past each record terminator found in {@code buf[0..len)}. */
   static List<Integer> boundaries(byte[] buf, int len) {
-    List<Integer> ends = new ArrayList<>();
-    boolean quoted = false;
-    for (int i = 0; i < len; i++) {
-      byte b = buf[i];
-      if (b == '"') {
-        quoted = !quoted;
-      } else if (b == '\n' && !quoted) {
-        ends.add(i + 1);
-      }
-    }
-    return ends;
+    return new RecordScanner().scan(buf, len);
   }
 
   /** Fast path: one parser over the whole block. False if it does not line up with the boundaries. */

@@ -24,10 +24,20 @@ import org.slf4j.LoggerFactory;
  * name) only once that file has content, which PostgreSQL writes only after it closed the previous one; it then
  * reads the previous file to its end once more. Bytes left after that are a truncated record: reported with file
  * and offset, and skipped. A file that shrank below the cursor was replaced: reported, read from the start.
+ *
+ * <p>Record ends are found once per byte however many reads a record takes ({@link RecordScanner}). A record larger
+ * than {@link #MAX_RECORD_BYTES} is not held: its bytes are passed over as they are read, and once its end is found
+ * it is reported (file, offset, size) and skipped; the records after it are read as usual. The cursor stays at its
+ * start until then, so that a restart passes over it again rather than start inside it.
  */
 public final class LogFollower implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LogFollower.class);
   private static final int READ_SIZE = 1 << 20;
+  /**
+   * The largest record held: a statement at the event limit ({@code DdlEvent.MAX_STATEMENT_CHARS}), with room for
+   * the copies a helper record carries of it; anything larger could not be published anyway.
+   */
+  static final int MAX_RECORD_BYTES = 32 << 20;
 
   /** Records read by one poll, and problems met on the way (garbled or truncated records, vanished files). */
   public record Batch(List<LogRecord> records, List<String> problems, boolean more) {
@@ -43,6 +53,9 @@ public final class LogFollower implements Closeable {
   private FileChannel channel;
   private byte[] carry = new byte[0];
   private int carryLength;
+  private final RecordScanner scanner = new RecordScanner();
+  /** While a record too large to hold is passed over: its bytes after {@link #offset} already dropped. */
+  private long skipped;
   private boolean waitingLogged;
 
   public LogFollower(LogSource source, LogCursor start, int maxBatchBytes) {
@@ -64,7 +77,13 @@ public final class LogFollower implements Closeable {
     closeChannel();
     this.file = cursor == null ? null : cursor.file();
     this.offset = cursor == null ? 0 : cursor.offset();
-    this.carryLength = 0;
+    dropCarry();
+  }
+
+  private void dropCarry() {
+    carryLength = 0;
+    skipped = 0;
+    scanner.reset();
   }
 
   /** Positions at the end of the last complete record of the active file: "only what is logged from now on". */
@@ -98,8 +117,8 @@ public final class LogFollower implements Closeable {
       if (!drained.isEmpty()) {
         return drained;
       }
-      if (carryLength > 0) {
-        problems.add("truncated record at the end of " + file + " offset " + offset + " (" + carryLength
+      if (carryLength > 0 || skipped > 0) {
+        problems.add("truncated record at the end of " + file + " offset " + offset + " (" + (skipped + carryLength)
             + " bytes never completed before the log rotated); skipped");
       }
       LOG.debug("csvlog rotated: {} -> {}", file, next.get());
@@ -144,7 +163,7 @@ public final class LogFollower implements Closeable {
     closeChannel();
     file = name;
     offset = 0;
-    carryLength = 0;
+    dropCarry();
   }
 
   private Batch readCurrent(List<String> problems) throws IOException {
@@ -159,12 +178,12 @@ public final class LogFollower implements Closeable {
       closeChannel();
       throw new IOException("cannot read csvlog file " + source.resolve(file) + ": " + e, e);
     }
-    long readFrom = offset + carryLength;
+    long readFrom = offset + skipped + carryLength;
     if (size < readFrom) {
       problems.add("csvlog file " + file + " shrank from at least " + readFrom + " to " + size
           + " bytes (replaced or truncated); reading it again from the start");
       offset = 0;
-      carryLength = 0;
+      dropCarry();
       readFrom = 0;
     }
     long available = size - readFrom;
@@ -188,16 +207,49 @@ public final class LogFollower implements Closeable {
       throw new IOException("cannot read csvlog file " + source.resolve(file) + " at offset " + at + ": " + e, e);
     }
     carryLength = target.position();
-    CsvlogParser.Chunk chunk = CsvlogParser.parse(file, offset, carry, carryLength);
-    problems.addAll(chunk.problems());
-    int consumed = chunk.consumed();
-    if (consumed > 0) {
-      System.arraycopy(carry, consumed, carry, 0, carryLength - consumed);
-      carryLength -= consumed;
-      offset += consumed;
+    List<Integer> ends = scanner.scan(carry, carryLength);
+    if (ends.isEmpty()) {
+      if (skipped + carryLength > MAX_RECORD_BYTES) { // not held: passed over as it is read
+        skipped += carryLength;
+        scanner.shift(carryLength);
+        carryLength = 0;
+      }
+      return new Batch(List.of(), problems, at < size);
     }
-    boolean more = at < size || (chunk.records().isEmpty() && consumed > 0);
+    if (skipped > 0 || ends.get(0) > MAX_RECORD_BYTES) {
+      ends = skipOversized(ends, problems);
+    }
+    CsvlogParser.Chunk chunk = CsvlogParser.parse(file, offset, carry, ends);
+    problems.addAll(chunk.problems());
+    consume(chunk.consumed());
+    boolean more = at < size || chunk.records().isEmpty();
     return new Batch(chunk.records(), problems, more);
+  }
+
+  /** The first end closes a record too large to hold: report it, pass over it, and keep the ends after it. */
+  private List<Integer> skipOversized(List<Integer> ends, List<String> problems) {
+    int first = ends.get(0);
+    problems.add("record at " + file + " offset " + offset + " has " + (skipped + first) + " bytes, more than "
+        + "ddlcast reads (" + (MAX_RECORD_BYTES >> 20) + " MB): skipped; a statement in it is not replicated "
+        + "(apply it to the standbys by hand if it was DDL that committed)");
+    offset += skipped;
+    skipped = 0;
+    consume(first);
+    List<Integer> rest = new ArrayList<>(ends.size() - 1);
+    for (int end : ends.subList(1, ends.size())) {
+      rest.add(end - first);
+    }
+    return rest;
+  }
+
+  /** The first {@code n} bytes of the carry were read: they leave it, and the cursor moves past them. */
+  private void consume(int n) {
+    if (n > 0) {
+      System.arraycopy(carry, n, carry, 0, carryLength - n);
+      carryLength -= n;
+      offset += n;
+      scanner.shift(n);
+    }
   }
 
   private FileChannel channel(List<String> problems) throws IOException {

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * visible to {@code read_committed} readers (the appliers) or neither is. The transactional id is derived from the
  * topic and the source, so a second producer for the same primary fences the first instead of duplicating events.
  *
- * <p>It owns the size rule: an event larger than {@link #MAX_RECORD_BYTES} is never published ({@link #fits}); the
- * topics it creates ({@link TopicSetup}) take records up to that size.
+ * <p>It applies the size rule last: no record it writes is larger than {@link #MAX_RECORD_BYTES}, the largest the
+ * topics it creates ({@link TopicSetup}) take. Events are held to it long before (a statement is never longer than
+ * {@code DdlEvent.MAX_STATEMENT_CHARS}); a checkpoint can outgrow it while much DDL waits for its transactions' ends,
+ * and then it is not written ({@link CheckpointTooLargeException}) and the events wait with it.
  */
 public final class EventPublisher implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
@@ -34,7 +36,7 @@ public final class EventPublisher implements EventSink {
    * The largest record ddlcast writes: a statement can be megabytes (a function body, a long COMMENT); Kafka's
    * default of 1 MB would refuse it. Events larger than this are not published and reported with their position.
    */
-  public static final int MAX_RECORD_BYTES = 64 << 20;
+  public static final int MAX_RECORD_BYTES = DdlEvent.MAX_RECORD_BYTES;
 
   private final String bootstrapServers;
   private final String topic;
@@ -57,9 +59,10 @@ public final class EventPublisher implements EventSink {
     this.producers = producers;
   }
 
-  /** True if the event can be published: its statement, as JSON, fits in a record. */
+  /** True if the event can be published: it fits in a record, as JSON. */
   public static boolean fits(DdlEvent event) {
-    return event.statement().length() * 3L <= MAX_RECORD_BYTES;
+    return event.statement().length() <= DdlEvent.MAX_STATEMENT_CHARS
+        && EventCodec.encode(event).length <= MAX_RECORD_BYTES;
   }
 
   /**
@@ -100,11 +103,15 @@ public final class EventPublisher implements EventSink {
   /** Publishes the events, in order, keyed by database, and the checkpoint that follows them, atomically. */
   @Override
   public void publish(List<DdlEvent> events, Checkpoint checkpoint) {
+    byte[] state = checkpoint.encode();
+    if (state.length > MAX_RECORD_BYTES) {
+      throw new CheckpointTooLargeException(state.length, MAX_RECORD_BYTES);
+    }
     producer.beginTransaction();
     for (DdlEvent event : events) {
       producer.send(new ProducerRecord<>(topic, event.key(), EventCodec.encode(event)));
     }
-    producer.send(new ProducerRecord<>(checkpointTopic, source, checkpoint.encode()));
+    producer.send(new ProducerRecord<>(checkpointTopic, source, state));
     producer.commitTransaction();
   }
 

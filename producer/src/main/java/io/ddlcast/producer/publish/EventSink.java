@@ -12,7 +12,10 @@ public interface EventSink extends AutoCloseable {
   /** (Re)opens the sink, fencing any earlier writer for this source, and reads the last committed checkpoint. */
   Optional<Checkpoint> start();
 
-  /** Publishes the events, in order, and the checkpoint after them, atomically; throws a KafkaException if not. */
+  /**
+   * Publishes the events, in order, and the checkpoint after them, atomically; throws a KafkaException if not, and
+   * a {@link CheckpointTooLargeException}, having written nothing, when the checkpoint cannot be one record.
+   */
   void publish(List<DdlEvent> events, Checkpoint checkpoint);
 
   @Override

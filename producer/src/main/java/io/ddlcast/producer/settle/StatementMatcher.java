@@ -48,6 +48,10 @@ final class StatementMatcher {
     if (parts.stream().noneMatch(Part::isDdl)) {
       return; // DDL it may run (DO, functions) is reported by the event trigger
     }
+    if (sql.length() > DdlEvent.MAX_STATEMENT_CHARS) {
+      tooLarge(session, StatementCursor.of(sql, parts, record));
+      return;
+    }
     if (ambiguous && parts.size() > 1) {
       problems.accept("the execute record at " + record.position() + " of session " + record.sessionId() + " (user "
           + record.user() + ") holds " + parts.size() + " statements where the server runs one: its statement "
@@ -62,6 +66,11 @@ final class StatementMatcher {
   /** A top-level command the trigger reported: the part of the string it is, with what was passed over on the way. */
   CapturedDdl topLevel(Session session, LogRecord record, HelperRecord helper) {
     StatementCursor cursor = session.cursor;
+    if (record.query().length() > DdlEvent.MAX_STATEMENT_CHARS) {
+      problems.accept("the " + helper.tag() + " reported at " + record.position() + " is part of a statement string of "
+          + record.query().length() + " characters, more than ddlcast holds; not published");
+      return null;
+    }
     if (cursor == null || !cursor.text.equals(record.query())) {
       // the statement itself was not logged (e.g. log_statement below ddl), or not as it ran
       cursor = StatementCursor.of(record.query(), StatementParts.of(record.query()), record);
@@ -99,6 +108,21 @@ final class StatementMatcher {
       passOver(session, cursor, cursor.parts().size(), session.txn != null ? session.txn.vxid : cursor.vxid);
       session.cursor = null;
     }
+  }
+
+  /**
+   * A statement string longer than an event can carry: not held (the checkpoint would carry it), its DDL parts
+   * dropped at once, each reported with its position. The session's transaction goes on without them.
+   */
+  private void tooLarge(Session session, StatementCursor cursor) {
+    SettledTransaction entry = queue.open();
+    for (Part part : cursor.remainingDdl()) {
+      CapturedDdl item = capture(session, cursor.siteOf(part), session.lastContext, part, cursor.text, null, false);
+      entry.outcomes.add(item.outcome(DropKind.TOO_LARGE, item.exclusion() != null ? item.exclusion().reason()
+          : "part of a statement string of " + cursor.text.length() + " characters, more than ddlcast holds ("
+              + DdlEvent.MAX_STATEMENT_CHARS + "): apply it to the standbys by hand"));
+    }
+    queue.add(entry);
   }
 
   /** The statement failed with {@code error} (null: it did not take effect): the DDL parts not reached never ran. */

@@ -228,4 +228,80 @@ class LogFollowerTest {
     assertThat(source.bytesAfter(new LogCursor("postgresql-2.csv", 5))).isZero();
     assertThat(source.bytesAfter(new LogCursor("postgresql-0.csv", 0))).isEqualTo(15); // removed: all after it
   }
+
+  /**
+   * A statement record of about {@code megabytes} MB, its body written in pieces with quotes and newlines inside;
+   * returns the record's last bytes, appended unless {@code open}.
+   */
+  private String appendHuge(String file, long line, int megabytes, boolean open) throws IOException {
+    String head = statement(line, "COMMENT ON TABLE t IS 'x");
+    String prefix = head.substring(0, head.indexOf("x\"") + 1);
+    String suffix = head.substring(head.indexOf("x\"") + 1);
+    append(file, prefix);
+    String piece = "a \"\"quoted\"\" line\n".repeat(1 << 14); // about 256 kB with CSV-doubled quotes
+    int pieces = megabytes * 4;
+    for (int i = 0; i < pieces; i++) {
+      append(file, piece);
+    }
+    if (!open) {
+      append(file, suffix);
+    }
+    return suffix;
+  }
+
+  @Test
+  void aRecordTooLargeToHoldIsReportedAndPassedOverAndTheRecordsAfterItAreRead() throws IOException {
+    String file = "postgresql-2026-11-23_100000.csv";
+    append(file, statement(1, "CREATE TABLE before()"));
+    appendHuge(file, 2, 100, false);
+    append(file, statement(3, "CREATE TABLE after()"));
+    long size = Files.size(dir.resolve(file));
+    LogFollower follower = new LogFollower(LogSource.ofLogDir(dir), null, 4 << 20);
+    List<Long> lines = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    LogFollower.Batch batch;
+    do {
+      batch = follower.poll();
+      batch.records().forEach(r -> lines.add(r.sessionLine()));
+      problems.addAll(batch.problems());
+    } while (batch.more() || !batch.isEmpty());
+    assertThat(lines).containsExactly(1L, 3L);
+    assertThat(problems).singleElement().asString().contains("has " + (size
+        - statement(1, "CREATE TABLE before()").length() - statement(3, "CREATE TABLE after()").length())
+        + " bytes, more than ddlcast reads (32 MB): skipped");
+    assertThat(follower.cursor()).isEqualTo(new LogCursor(file, size));
+  }
+
+  @Test
+  void aRestartInsideARecordTooLargeToHoldStartsAtTheRecordAndPassesOverItAgain() throws IOException {
+    String file = "postgresql-2026-11-23_100000.csv";
+    append(file, statement(1, "CREATE TABLE before()"));
+    long hugeStart = Files.size(dir.resolve(file));
+    String end = appendHuge(file, 2, 40, true); // still being written
+    LogFollower follower = new LogFollower(LogSource.ofLogDir(dir), null, 4 << 20);
+    assertThat(lines(follower)).containsExactly(1L);
+    assertThat(follower.cursor()).isEqualTo(new LogCursor(file, hugeStart)); // never inside a record
+
+    append(file, end);
+    append(file, statement(3, "CREATE TABLE after()"));
+    LogFollower restarted = new LogFollower(LogSource.ofLogDir(dir), follower.cursor(), 4 << 20);
+    assertThat(lines(restarted)).containsExactly(3L);
+  }
+
+  @Test
+  void aLargeRecordBelowTheLimitArrivingOverManyReadsIsRead() throws IOException {
+    String file = "postgresql-2026-11-23_100000.csv";
+    appendHuge(file, 1, 20, false);
+    append(file, statement(2, "CREATE TABLE after()"));
+    LogFollower follower = new LogFollower(LogSource.ofLogDir(dir), null, 1 << 20);
+    List<LogRecord> records = new ArrayList<>();
+    LogFollower.Batch batch;
+    do {
+      batch = follower.poll();
+      records.addAll(batch.records());
+      assertThat(batch.problems()).isEmpty();
+    } while (batch.more() || !batch.isEmpty());
+    assertThat(records).extracting(LogRecord::sessionLine).containsExactly(1L, 2L);
+    assertThat(records.get(0).message()).hasSizeGreaterThan(20_000_000).contains("a \"quoted\" line\n");
+  }
 }

@@ -3,12 +3,14 @@ package io.ddlcast.producer.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.producer.csvlog.LogCursor;
+import io.ddlcast.producer.settle.TrackerState;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -79,9 +81,24 @@ class EventPublisherTest {
   }
 
   @Test
-  void theSizeRuleKeepsOutWhatARecordCannotCarry() {
-    int limit = EventPublisher.MAX_RECORD_BYTES / 3;
+  void theSizeRuleKeepsOutWhatARecordCannotCarryAndAnEventAtTheLimitFitsEvenAllEscaped() {
+    int limit = DdlEvent.MAX_STATEMENT_CHARS;
     assertThat(EventPublisher.fits(event("s:1", "shop", "x".repeat(limit)))).isTrue();
     assertThat(EventPublisher.fits(event("s:1", "shop", "x".repeat(limit + 1)))).isFalse();
+    DdlEvent escaped = event("s:1", "shop", "\u0001".repeat(limit)); // 6 bytes each in JSON
+    assertThat(EventCodec.encode(escaped).length).isGreaterThan(6 * limit).isLessThan(EventPublisher.MAX_RECORD_BYTES);
+    assertThat(EventPublisher.fits(escaped)).isTrue();
+  }
+
+  @Test
+  void aCheckpointLargerThanARecordIsNotWrittenAndNothingGoesOut() {
+    publisher.open();
+    ObjectNode state = EventCodec.mapper().createObjectNode();
+    state.put("pending", "y".repeat(EventPublisher.MAX_RECORD_BYTES));
+    Checkpoint huge = new Checkpoint(new LogCursor("f.csv", 1), TrackerState.fromJson(state), 1, null, null, 0, 0);
+    assertThatThrownBy(() -> publisher.publish(List.of(event("s:1", "shop", "CREATE TABLE a()")), huge))
+        .isInstanceOf(CheckpointTooLargeException.class);
+    assertThat(kafka.history()).isEmpty();
+    assertThat(kafka.transactionInFlight()).isFalse();
   }
 }
