@@ -8,7 +8,7 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.error.Retry;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.sql.Secrets;
-import io.ddlcast.producer.capture.HelperRecord;
+import io.ddlcast.producer.capture.RecordKind;
 import io.ddlcast.producer.csvlog.LogCursor;
 import io.ddlcast.producer.csvlog.LogFollower;
 import io.ddlcast.producer.csvlog.LogRecord;
@@ -136,8 +136,8 @@ final class ProducerLoop {
     metrics.read(batch.records(), stages.follower().cursor());
     List<Outcome> outcomes = new ArrayList<>();
     for (LogRecord record : batch.records()) {
-      if (stages.helpers() != null && HelperRecord.claims(record)) {
-        stages.helpers().refresh(record.database()); // the tracker believes it only from a verified helper
+      if (stages.helpers() != null && RecordKind.mayCarryDdl(record)) {
+        stages.helpers().refresh(record.database()); // verified helper and encoding: what the tracker goes by
       }
       List<Outcome> settled = stages.rounds() == null ? null : stages.rounds().barrier(record);
       outcomes.addAll(settled != null ? settled : stages.tracker().accept(record));

@@ -12,6 +12,14 @@ public interface HelperTrust {
   /** True when the helper in {@code database} was verified: its function and schema owned by a superuser. */
   boolean trusts(String database);
 
+  /**
+   * False when {@code database} is known not to be UTF8: its statements reach the log in its own encoding, which
+   * ddlcast does not read as such (unknown: true, and only bytes that are not UTF-8 at all are caught).
+   */
+  default boolean utf8(String database) {
+    return true;
+  }
+
   /** Offline reading ({@code scan}, tests): the frame is checked, the owner cannot be. */
   HelperTrust FRAMES_ONLY = database -> true;
 

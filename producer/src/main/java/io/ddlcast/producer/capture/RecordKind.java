@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * DISCONNECTION     log_disconnections: "disconnection: ..." without context
  * FORGED            a record whose message reads as one of the above but that the server did not write as such
  *                   (reported; as a record of its session it still shows the session's transaction id)
+ * UNDECODABLE       a statement or helper record whose text is not what ran: bytes that are not UTF-8, or characters
+ *                   beyond ASCII from a database that is not UTF8 (reported, its DDL not replicated; as FORGED)
  * OTHER             anything else of a session (its virtual transaction id still tells where the session is)
  * </pre>
  */
@@ -39,6 +41,7 @@ public enum RecordKind {
   COMPLETION,
   DISCONNECTION,
   FORGED,
+  UNDECODABLE,
   OTHER;
 
   /**
@@ -70,6 +73,11 @@ public enum RecordKind {
     if (record.sessionId().isEmpty()) {
       return Classified.of(NO_SESSION, record);
     }
+    if (mayCarryDdl(record) && (record.undecodable() || !trust.utf8(record.database()) && !ascii(record))) {
+      return new Classified(UNDECODABLE, record, null, null, record.undecodable() ? null : "record at "
+          + record.position() + " in database " + record.database() + ", whose encoding is not UTF8, holds "
+          + "characters beyond ASCII: ddlcast reads the log as UTF-8, so the DDL in it is not replicated", false);
+    }
     if (HelperRecord.claims(record)) {
       return helper(record, trust);
     }
@@ -89,6 +97,18 @@ public enum RecordKind {
           + " record but was raised by code (" + firstFrame(record) + ")");
     }
     return Classified.of(kind, record);
+  }
+
+  /** True for a record that may carry DDL: a statement record, or one that reads as the helper's. */
+  public static boolean mayCarryDdl(LogRecord record) {
+    String message = record.message();
+    return HelperRecord.claims(record) || "LOG".equals(record.severity())
+        && (message.startsWith(STATEMENT_PREFIX) || message.startsWith("execute "));
+  }
+
+  private static boolean ascii(LogRecord record) {
+    return record.message().chars().allMatch(c -> c < 128) && record.query().chars().allMatch(c -> c < 128)
+        && record.context().chars().allMatch(c -> c < 128);
   }
 
   private static Classified helper(LogRecord record, HelperTrust trust) {

@@ -80,7 +80,7 @@ public final class CsvlogParser {
           return false;
         }
         CSVRecord csv = it.next();
-        LogRecord record = toRecord(file, baseOffset + start, end - start, csv, problems);
+        LogRecord record = toRecord(file, baseOffset + start, end - start, csv, problems, false);
         if (record != null) {
           out.add(record);
         }
@@ -97,8 +97,10 @@ public final class CsvlogParser {
       String file, long baseOffset, byte[] buf, int start, int end, List<LogRecord> out, List<String> problems) {
     long offset = baseOffset + start;
     String text = decode(buf, start, end - start);
-    if (text == null) {
-      problems.add("record at " + file + " offset " + offset + " is not valid UTF-8; invalid bytes replaced");
+    boolean undecodable = text == null;
+    if (undecodable) {
+      problems.add("record at " + file + " offset " + offset + " is not valid UTF-8 (a database whose encoding is not "
+          + "UTF8?); read with its invalid bytes replaced, so a statement in it is not replicated");
       text = new String(buf, start, end - start, StandardCharsets.UTF_8);
     }
     try (CSVParser parser = CSVParser.builder().setFormat(FORMAT).setReader(new StringReader(text)).get()) {
@@ -108,7 +110,7 @@ public final class CsvlogParser {
             + " bytes): not one CSV record; skipped");
         return;
       }
-      LogRecord record = toRecord(file, offset, end - start, csv.get(0), problems);
+      LogRecord record = toRecord(file, offset, end - start, csv.get(0), problems, undecodable);
       if (record != null) {
         out.add(record);
       }
@@ -118,7 +120,8 @@ public final class CsvlogParser {
     }
   }
 
-  private static LogRecord toRecord(String file, long offset, int length, CSVRecord csv, List<String> problems) {
+  private static LogRecord toRecord(String file, long offset, int length, CSVRecord csv, List<String> problems,
+      boolean undecodable) {
     int n = csv.size();
     if (Arrays.stream(CsvColumn.LAYOUTS).noneMatch(layout -> layout == n)) {
       problems.add("garbled record at " + file + " offset " + offset + ": " + n
@@ -150,7 +153,8 @@ public final class CsvlogParser {
         column(csv, CsvColumn.CONTEXT),
         column(csv, CsvColumn.QUERY),
         column(csv, CsvColumn.APPLICATION_NAME),
-        column(csv, CsvColumn.BACKEND_TYPE));
+        column(csv, CsvColumn.BACKEND_TYPE),
+        undecodable);
   }
 
   /** A column's value; empty for a column the record's layout does not have. */

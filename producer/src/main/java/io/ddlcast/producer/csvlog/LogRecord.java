@@ -7,6 +7,8 @@ import io.ddlcast.common.event.LogPosition;
  * layout since PostgreSQL 9.0 (the first 23) are all that is needed; {@code backendType} is empty before 13.
  *
  * @param length the record's size in bytes, terminating newline included
+ * @param undecodable the record's bytes are not valid UTF-8: its text holds replacement characters, and whatever
+ *     it says of a statement is not what ran
  */
 public record LogRecord(
     LogPosition position,
@@ -25,7 +27,8 @@ public record LogRecord(
     String context,
     String query,
     String applicationName,
-    String backendType) {
+    String backendType,
+    boolean undecodable) {
 
   public String sessionId() {
     return position.session();

@@ -72,8 +72,8 @@ public final class HelperInstaller {
     return names;
   }
 
-  /** A database's helper as found, and for a broken one why. */
-  public record Inspection(State state, String problem) {
+  /** A database's helper as found, for a broken one why, and the database's encoding. */
+  public record Inspection(State state, String problem, String encoding) {
     /** Its records can be believed: the function and its schema belong to a superuser. */
     public boolean trusted() {
       return state != State.BROKEN && state != State.MISSING;
@@ -92,25 +92,31 @@ public final class HelperInstaller {
   }
 
   private static Inspection inspect(Connection c) throws SQLException {
+    String encoding;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_catalog.getdatabaseencoding()")) {
+      rs.next();
+      encoding = rs.getString(1);
+    }
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(INSPECT)) {
       if (!rs.next()) {
-        return new Inspection(State.MISSING, null);
+        return new Inspection(State.MISSING, null, encoding);
       }
       if (!rs.getBoolean("schema_super")) {
         return new Inspection(State.BROKEN, "its schema ddlcast is owned by " + rs.getString("schema_owner")
-            + ", not a superuser, who could replace the event trigger's function");
+            + ", not a superuser, who could replace the event trigger's function", encoding);
       }
       if (rs.getBoolean("has_function") && !rs.getBoolean("function_super")) {
         return new Inspection(State.BROKEN, "its function ddlcast.log_ddl() is owned by "
-            + rs.getString("function_owner") + ", not a superuser: it runs for every user's DDL");
+            + rs.getString("function_owner") + ", not a superuser: it runs for every user's DDL", encoding);
       }
       if (!rs.getBoolean("has_function") || rs.getInt("triggers") < 2) {
-        return new Inspection(State.MISSING, null);
+        return new Inspection(State.MISSING, null, encoding);
       }
       if (!VERSION_COMMENT.equals(rs.getString("comment"))) {
-        return new Inspection(State.OUTDATED, null);
+        return new Inspection(State.OUTDATED, null, encoding);
       }
-      return new Inspection(rs.getInt("enabled") < 2 ? State.DISABLED : State.CURRENT, null);
+      return new Inspection(rs.getInt("enabled") < 2 ? State.DISABLED : State.CURRENT, null, encoding);
     }
   }
 

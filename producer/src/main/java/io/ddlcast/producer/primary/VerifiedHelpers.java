@@ -9,16 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The helpers the producer has seen are ddlcast's: per database, whether {@code ddlcast.log_ddl()} and its schema
- * belong to a superuser ({@link HelperInstaller#inspect}). The loop asks for a fresh verdict before a record that
- * claims to be the helper's is read ({@link #refresh}); a verdict is kept {@link #TTL}, so that a helper removed and
- * replaced by another role's is distrusted soon after, without a query per DDL.
+ * The databases the producer has seen DDL of: per database, whether {@code ddlcast.log_ddl()} and its schema
+ * belong to a superuser ({@link HelperInstaller#inspect}), and whether the database is UTF8. The loop asks for a
+ * fresh verdict before a record that may carry DDL is read ({@link #refresh}); a verdict is kept {@link #TTL}, so that
+ * a helper removed and replaced by another role's is distrusted soon after, without a query per DDL.
  */
 public final class VerifiedHelpers implements HelperTrust {
   static final Duration TTL = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(VerifiedHelpers.class);
 
-  private record Verdict(boolean trusted, long checkedNanos) {}
+  private record Verdict(boolean trusted, boolean utf8, long checkedNanos) {}
 
   private final HelperInstaller helpers;
   private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
@@ -31,6 +31,12 @@ public final class VerifiedHelpers implements HelperTrust {
   public boolean trusts(String database) {
     Verdict verdict = verdicts.get(database);
     return verdict != null && verdict.trusted();
+  }
+
+  @Override
+  public boolean utf8(String database) {
+    Verdict verdict = verdicts.get(database);
+    return verdict == null || verdict.utf8();
   }
 
   /** Verifies the database's helper unless a verdict younger than the TTL is known. */
@@ -47,7 +53,12 @@ public final class VerifiedHelpers implements HelperTrust {
             inspection.problem() == null ? "no helper installed there" : inspection.problem()
                 + "; fix: " + HelperInstaller.fixFor(database));
       }
-      verdicts.put(database, new Verdict(inspection.trusted(), now));
+      boolean utf8 = "UTF8".equals(inspection.encoding());
+      if (!utf8 && (known == null || known.utf8())) {
+        LOG.warn("database {} has encoding {}: DDL there with characters beyond ASCII is not replicated (ddlcast "
+            + "reads the log as UTF-8)", database, inspection.encoding());
+      }
+      verdicts.put(database, new Verdict(inspection.trusted(), utf8, now));
     } catch (SQLException e) {
       LOG.warn("cannot verify ddlcast's helper in database {} ({}); its records are {} until it can be",
           database, e.getMessage(), known != null && known.trusted() ? "still believed" : "not believed");

@@ -3,8 +3,10 @@ package io.ddlcast.producer.settle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddlcast.producer.capture.EventFactory;
+import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.csvlog.Csvlog;
 import io.ddlcast.producer.csvlog.CsvlogParser;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -123,5 +125,42 @@ class ForgedRecordsTest {
         + Csvlog.record("m.8", 2, "4/0", "LOG", "00000", "CREATE SUBSCRIPTION", "duration: 5 ms", "");
     assertThat(feed(csv)).singleElement().isInstanceOfSatisfying(Outcome.Drop.class,
         d -> assertThat(d.reason()).isEqualTo("CREATE SUBSCRIPTION changes only the instance it runs on"));
+  }
+
+  @Test
+  void aStatementNotReadAsItRanIsNeverPublished() {
+    // a LATIN1 database: its "é" reaches the log as one byte, not UTF-8
+    HelperTrust latin1 = new HelperTrust() {
+      @Override
+      public boolean trusts(String database) {
+        return true;
+      }
+
+      @Override
+      public boolean utf8(String database) {
+        return !database.equals("legacy");
+      }
+    };
+    SessionTracker tracker = new SessionTracker(new EventFactory("p1"), false, latin1);
+    String invalid = Csvlog.record("m.9", 1, "4/13", "LOG", "00000", "idle", "statement: CREATE TABLE caf\u00e9()", "")
+        + Csvlog.record("m.9", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "");
+    byte[] bytes = Csvlog.utf8(invalid);
+    byte[] latin = invalid.replace("\u00e9", "\u0001").getBytes(StandardCharsets.UTF_8);
+    int at = new String(latin, StandardCharsets.UTF_8).indexOf('\u0001');
+    latin[at] = (byte) 0xE9; // é in LATIN1
+    String legacy = Csvlog.record("legacy", "m.10", 1, "4/14", "LOG", "00000", "idle",
+        "statement: CREATE TABLE \"Stra\u00dfe\"()", "")
+        + Csvlog.record("legacy", "m.10", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "")
+        + Csvlog.record("legacy", "m.11", 1, "4/15", "LOG", "00000", "idle", "statement: CREATE TABLE plain()", "")
+        + Csvlog.record("legacy", "m.11", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "");
+    List<Outcome> outcomes = new ArrayList<>();
+    for (byte[] log : List.of(latin, Csvlog.utf8(legacy))) {
+      CsvlogParser.Chunk chunk = CsvlogParser.parse("f.csv", 0, log, log.length);
+      chunk.records().forEach(r -> outcomes.addAll(tracker.accept(r)));
+    }
+    assertThat(bytes).isNotEqualTo(latin);
+    assertThat(outcomes).extracting(o -> o.event().statement()).containsExactly("CREATE TABLE plain()");
+    assertThat(tracker.drainProblems()).singleElement().asString().contains("in database legacy, whose encoding is "
+        + "not UTF8, holds characters beyond ASCII");
   }
 }
