@@ -28,6 +28,12 @@ final class OpenTransaction {
   boolean aborted;
   /** A savepoint was rolled back: only the primary can tell which DDL survived. */
   boolean savepointRollback;
+  /**
+   * The primary reported it committed while its COMMIT record was not read yet (not kept in the checkpoint): that
+   * record is written after the commit is visible, and places it in commit order; only if a round later it still
+   * has not come does the answer settle it.
+   */
+  boolean reportedCommitted;
 
   OpenTransaction(String vxid, boolean explicit, long sequence) {
     this.vxid = vxid;

@@ -71,7 +71,9 @@ final class PrimaryQuestions {
         continue;
       }
       XactStatus status = answers.getOrDefault(session.txn.xid, XactStatus.UNKNOWN);
-      if (status == XactStatus.COMMITTED) {
+      if (status == XactStatus.COMMITTED && session.txn.explicit && !session.txn.reportedCommitted) {
+        session.txn.reportedCommitted = true; // its COMMIT record is on its way (log_duration): it orders it
+      } else if (status == XactStatus.COMMITTED) {
         matcher.finished(session);
         if (session.txn != null) {
           settler.commitBeforeWaiters(session);

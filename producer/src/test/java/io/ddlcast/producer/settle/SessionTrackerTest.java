@@ -143,6 +143,36 @@ class SessionTrackerTest {
   }
 
   @Test
+  void anExplicitTransactionReportedCommittedBeforeItsCommitRecordIsReadIsOrderedByThatRecord() {
+    // seen in CaptureExactnessIT under load: s.1 commits after s.2, the primary is asked in between, and s.1's COMMIT
+    // record reaches the file only after the answer (it is written once the commit is visible)
+    String s1Ddl = Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "BEGIN", "duration: 0.01 ms", "")
+        + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "idle in transaction",
+            "execute <unnamed>: CREATE TABLE ord_a()", "")
+        + Csvlog.record("s.1", 3, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744");
+    String s2 = Csvlog.record("s.2", 1, "4/8", "LOG", "00000", "idle", "statement: CREATE TABLE ord_b()", "")
+        + Csvlog.record("s.2", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.4 ms", "");
+    String s1Commit = Csvlog.record("s.1", 4, "3/0", "LOG", "00000", "COMMIT", "duration: 0.1 ms", "");
+    assertThat(feed(s1Ddl + s2)).isEmpty();
+    List<Outcome> outcomes = new ArrayList<>(round(Map.of("x32:744", XactStatus.COMMITTED)));
+    outcomes.addAll(feed(s1Commit));
+    outcomes.addAll(round(Map.of()));
+    assertThat(published(outcomes)).containsExactly("CREATE TABLE ord_b()", "CREATE TABLE ord_a()");
+    assertThat(tracker.pendingCount()).isZero();
+  }
+
+  @Test
+  void anExplicitTransactionWhoseCommitRecordNeverComesIsSettledByTheNextAnswer() {
+    String s1Ddl = Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "BEGIN", "duration: 0.01 ms", "")
+        + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "idle in transaction",
+            "execute <unnamed>: CREATE TABLE late()", "")
+        + Csvlog.record("s.1", 3, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744");
+    assertThat(feed(s1Ddl)).isEmpty();
+    assertThat(round(Map.of("x32:744", XactStatus.COMMITTED))).isEmpty(); // one round for its record to come
+    assertThat(published(round(Map.of("x32:744", XactStatus.COMMITTED)))).containsExactly("CREATE TABLE late()");
+  }
+
+  @Test
   void aQuietTransactionThePrimaryReportsCommittedGoesBeforeTheCommitThatWaitedForIt() {
     String s1Ddl = Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "idle",
         "execute <unnamed>: CREATE TABLE q1()", "")
