@@ -56,12 +56,13 @@ public record DdlEvent(
   public static final int SCHEMA_VERSION = 1;
 
   /**
-   * The longest statement an event carries, in characters: ddlcast's one size limit. The producer never publishes
-   * or checkpoints a longer one (it reports it, with its position, as not replicated); written as JSON, where a
-   * character takes at most 6 bytes ({@code \u0001}), an event at the limit still fits in a Kafka record of
-   * {@link #MAX_RECORD_BYTES}, and every reader ({@link EventCodec}) accepts strings of this length.
+   * The longest statement an event carries, in characters: ddlcast's one size limit (a 10 MB function body or
+   * comment replicates). The producer never publishes or checkpoints a longer one (it reports it, with its position,
+   * as not replicated); written as JSON, where a character takes at most 6 bytes ({@code \u0001}), an event at the
+   * limit still fits in a Kafka record of {@link #MAX_RECORD_BYTES}, and every reader ({@link EventCodec}) accepts
+   * strings of this length.
    */
-  public static final int MAX_STATEMENT_CHARS = 8 << 20;
+  public static final int MAX_STATEMENT_CHARS = 11_000_000;
 
   /** The largest record ddlcast writes (events, checkpoints) and the topics it creates accept. */
   public static final int MAX_RECORD_BYTES = 64 << 20;

@@ -268,7 +268,7 @@ class LogFollowerTest {
     assertThat(lines).containsExactly(1L, 3L);
     assertThat(problems).singleElement().asString().contains("has " + (size
         - statement(1, "CREATE TABLE before()").length() - statement(3, "CREATE TABLE after()").length())
-        + " bytes, more than ddlcast reads (32 MB): skipped");
+        + " bytes, more than ddlcast reads (16 MB): skipped");
     assertThat(follower.cursor()).isEqualTo(new LogCursor(file, size));
   }
 
@@ -277,7 +277,7 @@ class LogFollowerTest {
     String file = "postgresql-2026-11-23_100000.csv";
     append(file, statement(1, "CREATE TABLE before()"));
     long hugeStart = Files.size(dir.resolve(file));
-    String end = appendHuge(file, 2, 40, true); // still being written
+    String end = appendHuge(file, 2, 24, true); // still being written
     LogFollower follower = new LogFollower(LogSource.ofLogDir(dir), null, 4 << 20);
     assertThat(lines(follower)).containsExactly(1L);
     assertThat(follower.cursor()).isEqualTo(new LogCursor(file, hugeStart)); // never inside a record
@@ -291,7 +291,7 @@ class LogFollowerTest {
   @Test
   void aLargeRecordBelowTheLimitArrivingOverManyReadsIsRead() throws IOException {
     String file = "postgresql-2026-11-23_100000.csv";
-    appendHuge(file, 1, 20, false);
+    appendHuge(file, 1, 12, false);
     append(file, statement(2, "CREATE TABLE after()"));
     LogFollower follower = new LogFollower(LogSource.ofLogDir(dir), null, 1 << 20);
     List<LogRecord> records = new ArrayList<>();
@@ -302,6 +302,6 @@ class LogFollowerTest {
       assertThat(batch.problems()).isEmpty();
     } while (batch.more() || !batch.isEmpty());
     assertThat(records).extracting(LogRecord::sessionLine).containsExactly(1L, 2L);
-    assertThat(records.get(0).message()).hasSizeGreaterThan(20_000_000).contains("a \"quoted\" line\n");
+    assertThat(records.get(0).message()).hasSizeGreaterThan(12_000_000).contains("a \"quoted\" line\n");
   }
 }
