@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@code 'a'<newline>'b'} is one string), {@code $tag$ dollar quoting $tag$}, and {@code "quoted identifiers"}
  * (also {@code U&"..."}). Whitespace is PostgreSQL's: space, tab, newline, carriage return, form feed and vertical
  * tab; any other character above 127 is part of an identifier, as PostgreSQL reads it.
+ *
+ * <p>Plain {@code '...'} strings are read as with {@code standard_conforming_strings = on} (the default), where a
+ * backslash is an ordinary character; {@link #statements(String, boolean)} and {@link SqlText#of(String, boolean)}
+ * read them as with {@code off}, where it escapes the next character as in {@code E'...'}, and
+ * {@link #dependsOnStandardConformingStrings} tells whether the two can differ for a text.
  */
 public final class SqlLexer {
   /** Token kinds. WORD is an unquoted identifier or keyword; QUOTED is a double-quoted identifier. */
@@ -61,11 +66,20 @@ public final class SqlLexer {
   private final String sql;
   /** Where the text ends. */
   private final int end;
+  private final boolean standardConformingStrings;
   private int pos;
+  /** Set once a backslash was read inside a plain '...' string (see {@link #dependsOnStandardConformingStrings}). */
+  private boolean backslashInPlainString;
 
   public SqlLexer(String sql) {
+    this(sql, true);
+  }
+
+  /** A lexer reading plain strings as with {@code standard_conforming_strings} on ({@code true}) or off. */
+  public SqlLexer(String sql, boolean standardConformingStrings) {
     this.sql = sql;
     this.end = sql.length();
+    this.standardConformingStrings = standardConformingStrings;
   }
 
   /** The first {@code max} tokens of the text (fewer if it is shorter). */
@@ -95,8 +109,17 @@ public final class SqlLexer {
    * nothing again.
    */
   public static List<SqlText> statements(String sql) {
+    return statements(sql, true);
+  }
+
+  /**
+   * The statements of a string as PostgreSQL reads them with {@code standard_conforming_strings} on
+   * ({@code true}, the default, as {@link #statements(String)}) or off (a backslash in a plain {@code '...'}
+   * string escapes the next character). The statements' own readers go on with the same setting.
+   */
+  public static List<SqlText> statements(String sql, boolean standardConformingStrings) {
     List<SqlText> statements = new ArrayList<>();
-    SqlLexer lexer = new SqlLexer(sql);
+    SqlLexer lexer = new SqlLexer(sql, standardConformingStrings);
     List<Token> kept = new ArrayList<>();
     int statementStart = 0;
     int atomicDepth = 0;
@@ -110,7 +133,7 @@ public final class SqlLexer {
       } else if (atomicDepth > 0 && token.is("CASE")) {
         atomicDepth++; // CASE ... END inside an atomic body
       } else if (atomicDepth == 0 && token.kind() == Kind.SYMBOL && token.text().equals(";")) {
-        addStatement(statements, sql, statementStart, token.start(), kept);
+        addStatement(statements, sql, statementStart, token.start(), kept, standardConformingStrings);
         statementStart = token.end();
         kept = new ArrayList<>();
         previous = token;
@@ -121,11 +144,12 @@ public final class SqlLexer {
       }
       previous = token;
     }
-    addStatement(statements, sql, statementStart, sql.length(), kept);
+    addStatement(statements, sql, statementStart, sql.length(), kept, standardConformingStrings);
     return statements;
   }
 
-  private static void addStatement(List<SqlText> statements, String sql, int start, int end, List<Token> tokens) {
+  private static void addStatement(List<SqlText> statements, String sql, int start, int end, List<Token> tokens,
+      boolean standardConformingStrings) {
     if (tokens.isEmpty()) {
       return;
     }
@@ -145,10 +169,37 @@ public final class SqlLexer {
     }
     SqlLexer rest = null;
     if (tokens.size() > KEPT_TOKENS) {
-      rest = new SqlLexer(text);
+      rest = new SqlLexer(text, standardConformingStrings);
       rest.pos = leading.get(leading.size() - 1).end();
     }
     statements.add(new SqlText(text, leading, rest));
+  }
+
+  /**
+   * True when {@code sql} may read differently with {@code standard_conforming_strings} off than with on (the
+   * default): exactly when, read with on, a plain {@code '...'} string (not {@code E'...'}, {@code U&'...'},
+   * {@code B'...'}, {@code X'...'} nor dollar-quoted) holds a backslash. Linear, and it stops at the first one.
+   *
+   * <p>Why exactly then: the setting changes one thing only, how a plain string reads a backslash (with on it is an
+   * ordinary character, with off it escapes the next one, as in {@code E'...'}). Comments, quoted identifiers,
+   * dollar quoting, {@code E'...'}, bit strings and every token outside a string read the same either way. So the
+   * two lexings go character for character alike, and agree token for token, up to the first backslash inside a
+   * plain string; if there is none, they agree on the whole text. If there is one, the text does read differently:
+   * that string's value differs (with off the backslash is gone and the next character is taken as escaped), and
+   * where the string ends may too ({@code 'it\'s; DROP TABLE t'} is one string with off, a string and a statement
+   * with on). A {@code U&'...'} string is read alike by both; with off PostgreSQL rejects the whole text (unsafe use
+   * of a string constant with Unicode escapes), so nothing in it runs. The setting in force is the session's when the
+   * text was sent: a {@code SET} inside a multi-statement string does not change how the rest of that string is read.
+   */
+  public static boolean dependsOnStandardConformingStrings(String sql) {
+    if (sql.indexOf('\\') < 0) {
+      return false;
+    }
+    SqlLexer lexer = new SqlLexer(sql, true);
+    while (!lexer.backslashInPlainString && lexer.next() != null) {
+      // read on to the first backslash in a plain string
+    }
+    return lexer.backslashInPlainString;
   }
 
   /** The next token, or null at the end. Comments and whitespace are skipped. */
@@ -199,7 +250,7 @@ public final class SqlLexer {
     char c = sql.charAt(pos);
     char next = peek(1);
     if (c == '\'') {
-      readStrings(false);
+      readStrings(!standardConformingStrings, true);
       return token(Kind.STRING, start);
     }
     if (c == '"') {
@@ -209,7 +260,8 @@ public final class SqlLexer {
     if (next == '\'' && (c == 'E' || c == 'e' || c == 'B' || c == 'b' || c == 'X' || c == 'x' || c == 'N'
         || c == 'n')) {
       pos++;
-      readStrings(c == 'E' || c == 'e'); // N'..' is a plain string; B'..' and X'..' take no escapes
+      boolean national = c == 'N' || c == 'n'; // N'..' is a plain string; B'..' and X'..' take no escapes
+      readStrings(c == 'E' || c == 'e' || (national && !standardConformingStrings), national);
       return token(Kind.STRING, start);
     }
     if ((c == 'U' || c == 'u') && next == '&' && (peek(2) == '\'' || peek(2) == '"')) {
@@ -218,7 +270,7 @@ public final class SqlLexer {
       if (identifier) {
         readQuotedIdentifier();
       } else {
-        readStrings(false);
+        readStrings(false, false); // PostgreSQL refuses U&'..' with standard_conforming_strings off
       }
       readUescape();
       return token(identifier ? Kind.QUOTED : Kind.STRING, start);
@@ -285,8 +337,8 @@ public final class SqlLexer {
    * At an opening quote: the string, and the strings continuing it. PostgreSQL reads {@code 'a'}, whitespace with at
    * least one newline (and {@code --} comments), then {@code 'b'} as the one string {@code 'ab'}, read alike.
    */
-  private void readStrings(boolean backslashEscapes) {
-    while (readString(backslashEscapes)) {
+  private void readStrings(boolean backslashEscapes, boolean plain) {
+    while (readString(backslashEscapes, plain)) {
       int continued = continuation();
       if (continued < 0) {
         return;
@@ -296,10 +348,13 @@ public final class SqlLexer {
   }
 
   /** Reads one quoted string from its opening quote; true when it was closed. */
-  private boolean readString(boolean backslashEscapes) {
+  private boolean readString(boolean backslashEscapes, boolean plain) {
     pos++; // opening quote
     while (pos < end) {
       char c = sql.charAt(pos);
+      if (c == '\\' && plain) {
+        backslashInPlainString |= !backslashEscapes;
+      }
       if (backslashEscapes && c == '\\') {
         pos = Math.min(pos + 2, end);
       } else if (c == '\'') {
@@ -345,12 +400,12 @@ public final class SqlLexer {
       pos += 7;
       skipSpaceAndComments();
       if (pos < end && sql.charAt(pos) == '\'') {
-        readStrings(false);
+        readStrings(!standardConformingStrings, true);
         return;
       }
       if (pos < end && (sql.charAt(pos) == 'E' || sql.charAt(pos) == 'e') && peek(1) == '\'') {
         pos++;
-        readStrings(true);
+        readStrings(true, false);
         return;
       }
     }

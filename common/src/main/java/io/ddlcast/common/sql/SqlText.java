@@ -24,7 +24,15 @@ public final class SqlText {
 
   /** A statement read on its own (not found in a larger string). */
   public static SqlText of(String text) {
-    return new SqlText(text, new ArrayList<>(), new SqlLexer(text));
+    return of(text, true);
+  }
+
+  /**
+   * A statement read on its own, its plain strings read as with {@code standard_conforming_strings} on
+   * ({@code true}, as {@link #of(String)}) or off (see {@link SqlLexer#statements(String, boolean)}).
+   */
+  public static SqlText of(String text, boolean standardConformingStrings) {
+    return new SqlText(text, new ArrayList<>(), new SqlLexer(text, standardConformingStrings));
   }
 
   public String text() {

@@ -304,6 +304,57 @@ class SqlLexerTest {
   }
 
   @Test
+  void withStandardConformingStringsOffABackslashInAPlainStringEscapes() {
+    String sql = "COMMENT ON TABLE x IS 'it\\'s; DROP TABLE t'";
+    assertThat(SqlLexer.statements(sql, true)).extracting(SqlText::text)
+        .containsExactly("COMMENT ON TABLE x IS 'it\\'s", "DROP TABLE t'");
+    assertThat(SqlLexer.statements(sql, false)).extracting(SqlText::text).containsExactly(sql);
+    assertThat(SqlLexer.statements(sql)).extracting(SqlText::text).containsExactlyElementsOf(SqlLexer.split(sql));
+    assertThat(SqlLexer.dependsOnStandardConformingStrings(sql)).isTrue();
+  }
+
+  @Test
+  void aStatementReadOnItsOwnKeepsTheSettingItWasReadWith() {
+    String sql = "ALTER ROLE x PASSWORD 'p\\' CONNECTION LIMIT 1 --'";
+    assertThat(SqlText.of(sql, false).tokens(10)).extracting(Token::text)
+        .containsExactly("ALTER", "ROLE", "x", "PASSWORD", "'p\\' CONNECTION LIMIT 1 --'");
+    assertThat(SqlText.of(sql).tokens(10)).extracting(Token::text)
+        .containsExactly("ALTER", "ROLE", "x", "PASSWORD", "'p\\'", "CONNECTION", "LIMIT", "1");
+    assertThat(SqlLexer.statements(sql, false).get(0).tokens(10)).hasSize(5);
+  }
+
+  @Test
+  void withTheSettingOffAStatementReadOnPastItsKeptTokensGoesOnWithIt() {
+    String sql = "GRANT " + "r, ".repeat(SqlLexer.KEPT_TOKENS) + "'a\\' b' TO u";
+    SqlText statement = SqlLexer.statements(sql, false).get(0);
+    List<Token> tokens = statement.tokens(SqlLexer.KEPT_TOKENS * 3);
+    assertThat(tokens.get(tokens.size() - 3).text()).isEqualTo("'a\\' b'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "COMMENT ON TABLE x IS 'it''s; fine'",
+      "COMMENT ON TABLE x IS E'it\\'s'",
+      "CREATE FUNCTION f() RETURNS text AS $$ SELECT 'a\\b' $$ LANGUAGE sql",
+      "CREATE FUNCTION f() RETURNS text AS $q$ SELECT '\\' $q$ LANGUAGE sql",
+      "CREATE TABLE \"a\\b\" (c text DEFAULT U&'\\0061')",
+      "CREATE TABLE t (b bit(4) DEFAULT B'\\', c text) -- \\'",
+      "/* \\' */ CREATE TABLE t (c text DEFAULT e'\\\\')",
+      "CREATE TABLE t ()",
+  })
+  void textWithoutABackslashInAPlainStringDoesNotDependOnTheSetting(String sql) {
+    assertThat(SqlLexer.dependsOnStandardConformingStrings(sql)).isFalse();
+    assertThat(SqlLexer.statements(sql, false)).extracting(SqlText::text)
+        .containsExactlyElementsOf(SqlLexer.split(sql));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SELECT 'a\\b'", "SELECT N'\\'", "SELECT E'x'\n'y', 'z\\'", "SELECT 'a'\n'\\'"})
+  void aBackslashInAnyPlainStringMakesTheTextDependOnTheSetting(String sql) {
+    assertThat(SqlLexer.dependsOnStandardConformingStrings(sql)).isTrue();
+  }
+
+  @Test
   void unterminatedEscapeStringEndingInBackslashDoesNotThrow() {
     assertThat(SqlLexer.split("COMMENT ON TABLE t IS E'abc\\")).containsExactly("COMMENT ON TABLE t IS E'abc\\");
   }
