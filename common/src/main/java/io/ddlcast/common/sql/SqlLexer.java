@@ -64,12 +64,16 @@ public final class SqlLexer {
   private static final LongAdder LEXED = new LongAdder();
 
   private final String sql;
-  /** Where the text ends. */
+  /** Where the text ends for this lexer: the string's length, or the end of the part it reads. */
   private final int end;
   private final boolean standardConformingStrings;
+  /** Whether a string may be continued on the next line, or followed by UESCAPE: not for a lone literal. */
+  private final boolean lookahead;
   private int pos;
   /** Set once a backslash was read inside a plain '...' string (see {@link #dependsOnStandardConformingStrings}). */
   private boolean backslashInPlainString;
+  /** Comments skipped so far (some perhaps twice, looking ahead for UESCAPE). */
+  private int comments;
 
   public SqlLexer(String sql) {
     this(sql, true);
@@ -77,9 +81,20 @@ public final class SqlLexer {
 
   /** A lexer reading plain strings as with {@code standard_conforming_strings} on ({@code true}) or off. */
   public SqlLexer(String sql, boolean standardConformingStrings) {
+    this(sql, 0, sql.length(), standardConformingStrings, true);
+  }
+
+  /** A lexer reading only {@code sql[from, to)}: a dollar-quoted body or a comment; token positions are in sql. */
+  SqlLexer(String sql, int from, int to, boolean standardConformingStrings) {
+    this(sql, from, to, standardConformingStrings, true);
+  }
+
+  private SqlLexer(String sql, int from, int to, boolean standardConformingStrings, boolean lookahead) {
     this.sql = sql;
-    this.end = sql.length();
+    this.pos = from;
+    this.end = to;
     this.standardConformingStrings = standardConformingStrings;
+    this.lookahead = lookahead;
   }
 
   /** The first {@code max} tokens of the text (fewer if it is shorter). */
@@ -202,12 +217,33 @@ public final class SqlLexer {
     return lexer.backslashInPlainString;
   }
 
+  /**
+   * The string literal starting exactly at {@code at}, read no further than {@code to}, or null when none starts
+   * there: one literal on its own (no continuation on the next line, no UESCAPE), as inside a comment.
+   */
+  static Token literalAt(String sql, int at, int to, boolean standardConformingStrings) {
+    if (at >= to) {
+      return null;
+    }
+    SqlLexer lexer = new SqlLexer(sql, at, to, standardConformingStrings, false);
+    Token token = lexer.quoted();
+    if (token != null) {
+      LEXED.add(lexer.pos - at);
+    }
+    return token != null && token.kind() == Kind.STRING ? token : null;
+  }
+
   /** The next token, or null at the end. Comments and whitespace are skipped. */
   public Token next() {
     int from = pos;
     Token token = scan();
     LEXED.add(pos - from);
     return token;
+  }
+
+  /** How many comments this lexer skipped so far: a reader of comments looks between tokens only if it grew. */
+  int commentsSkipped() {
+    return comments;
   }
 
   /**
@@ -297,8 +333,10 @@ public final class SqlLexer {
         pos++;
       } else if (c == '-' && peek(1) == '-') {
         pos = endOfLine(pos + 2);
+        comments++;
       } else if (c == '/' && peek(1) == '*') {
         skipBlockComment();
+        comments++;
       } else {
         return;
       }
@@ -338,7 +376,7 @@ public final class SqlLexer {
    * least one newline (and {@code --} comments), then {@code 'b'} as the one string {@code 'ab'}, read alike.
    */
   private void readStrings(boolean backslashEscapes, boolean plain) {
-    while (readString(backslashEscapes, plain)) {
+    while (readString(backslashEscapes, plain) && lookahead) {
       int continued = continuation();
       if (continued < 0) {
         return;
@@ -393,6 +431,9 @@ public final class SqlLexer {
 
   /** After a U&amp; string or identifier: its {@code UESCAPE 'c'} clause, if it has one, joins the token. */
   private void readUescape() {
+    if (!lookahead) {
+      return;
+    }
     int after = pos;
     skipSpaceAndComments();
     if (sql.regionMatches(true, pos, "UESCAPE", 0, 7) && pos + 7 <= end
@@ -447,9 +488,17 @@ public final class SqlLexer {
     return null;
   }
 
-  /** Where {@code s} first occurs in the text from {@code from} on, or -1. */
+  /** Where {@code s} first occurs in the text from {@code from} on, or -1: no further than this lexer's end. */
   private int find(String s, int from) {
-    return sql.indexOf(s, from);
+    if (end == sql.length()) {
+      return sql.indexOf(s, from);
+    }
+    for (int i = from; i + s.length() <= end; i++) { // a part of the text: look no further than its end
+      if (sql.charAt(i) == s.charAt(0) && sql.startsWith(s, i)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private char peek(int ahead) {
