@@ -187,7 +187,7 @@ public final class SqlLexer {
       rest = new SqlLexer(text, standardConformingStrings);
       rest.pos = leading.get(leading.size() - 1).end();
     }
-    statements.add(new SqlText(text, leading, rest));
+    statements.add(new SqlText(text, leading, rest, shift));
   }
 
   /**

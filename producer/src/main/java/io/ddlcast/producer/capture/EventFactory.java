@@ -43,7 +43,7 @@ public final class EventFactory {
     SqlCommand command = part.command();
     Scope scope = command.global() || command.isDatabaseCommand() ? Scope.CLUSTER : Scope.DATABASE;
     String statement = RolePasswords.roleWithClearPassword(part.sql(), command) != null
-        ? RolePasswords.withPlaceholder(text) : text;
+        ? RolePasswords.withPlaceholder(text, part.sql()) : text;
     return new DdlEvent(
         DdlEvent.SCHEMA_VERSION,
         site.id(),
