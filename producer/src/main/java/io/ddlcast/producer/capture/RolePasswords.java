@@ -33,10 +33,15 @@ public final class RolePasswords {
 
   private RolePasswords() {}
 
-  /** The role a statement sets a clear-text password for, or null. */
+  /** The role a statement sets a clear-text password for, or null (the first such role of a string of several). */
   public static String roleWithClearPassword(String sql) {
-    SqlText text = SqlText.of(sql);
-    return roleWithClearPassword(text, SqlCommand.of(text));
+    for (SqlText statement : SqlLexer.statements(sql)) {
+      String role = roleWithClearPassword(statement, SqlCommand.of(statement));
+      if (role != null) {
+        return role;
+      }
+    }
+    return null;
   }
 
   /** The same, for a statement already lexed. */
@@ -50,7 +55,7 @@ public final class RolePasswords {
 
   /** The statement with its clear-text password replaced by the placeholder. */
   public static String withPlaceholder(String sql) {
-    return replacePasswords(sql, PLACEHOLDER);
+    return replacePasswords(sql, false, PLACEHOLDER);
   }
 
   /**
@@ -75,18 +80,22 @@ public final class RolePasswords {
     return out.append(text, copied, text.length()).toString();
   }
 
-  /** Replaces the placeholder with the stored verifier, or with NULL when none could be read. */
+  /**
+   * Replaces the placeholder with the stored verifier, or with NULL when none could be read: the placeholder where
+   * it is a role's password, not the same text anywhere else in the statement.
+   */
   public static String withVerifier(String sql, String verifier) {
     String value = verifier == null ? "NULL" : "'" + verifier.replace("'", "''") + "'";
-    return sql.replace(PLACEHOLDER, value);
+    return sql.contains(PLACEHOLDER) ? replacePasswords(sql, true, value) : sql;
   }
 
+  /** True when a role's password in the statement is the placeholder (lexes it only if it holds the text). */
   public static boolean hasPlaceholder(String sql) {
-    return sql.contains(PLACEHOLDER);
+    return sql.contains(PLACEHOLDER) && !replacePasswords(sql, true, "").equals(sql);
   }
 
-  /** The role statements' clear passwords replaced by {@code value}. */
-  private static String replacePasswords(String sql, String value) {
+  /** The role statements' clear passwords (or their placeholders) replaced by {@code value}. */
+  private static String replacePasswords(String sql, boolean placeholders, String value) {
     StringBuilder out = new StringBuilder(sql.length());
     int copied = 0;
     for (SqlText statement : SqlLexer.statements(sql)) {
@@ -94,8 +103,10 @@ public final class RolePasswords {
         continue;
       }
       for (Token literal : clearPasswords(statement)) {
-        out.append(sql, copied, statement.offset() + literal.start()).append(value);
-        copied = statement.offset() + literal.end();
+        if (!placeholders || literal.text().equals(PLACEHOLDER)) {
+          out.append(sql, copied, statement.offset() + literal.start()).append(value);
+          copied = statement.offset() + literal.end();
+        }
       }
     }
     return out.append(sql, copied, sql.length()).toString();

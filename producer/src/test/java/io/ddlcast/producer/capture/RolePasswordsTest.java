@@ -112,6 +112,19 @@ class RolePasswordsTest {
   }
 
   @Test
+  void onlyAPlaceholderThatIsARolesPasswordCountsAndBecomesTheVerifier() {
+    String p = RolePasswords.PLACEHOLDER;
+    String held = "CREATE ROLE app PASSWORD " + p + " VALID UNTIL " + p;
+    assertThat(RolePasswords.hasPlaceholder(held)).isTrue();
+    assertThat(RolePasswords.withVerifier(held, "v")).isEqualTo("CREATE ROLE app PASSWORD 'v' VALID UNTIL " + p);
+    for (String planted : List.of("COMMENT ON TABLE t IS " + p, "CREATE ROLE app VALID UNTIL " + p,
+        "CREATE TABLE t (a text DEFAULT " + p + ") -- PASSWORD")) {
+      assertThat(RolePasswords.hasPlaceholder(planted)).isFalse();
+      assertThat(RolePasswords.withVerifier(planted, "v")).isEqualTo(planted);
+    }
+  }
+
+  @Test
   void statementsWithoutAClearPasswordAreLeftAlone() {
     assertThat(RolePasswords.roleWithClearPassword("CREATE ROLE app PASSWORD 'SCRAM-SHA-256$4096:a$b:c'")).isNull();
     assertThat(RolePasswords.roleWithClearPassword("CREATE ROLE app PASSWORD 'md5" + "0".repeat(32) + "'")).isNull();
