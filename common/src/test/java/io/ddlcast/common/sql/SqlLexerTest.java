@@ -220,6 +220,140 @@ class SqlLexerTest {
     assertThat(token.text()).isEqualTo("'it''s'");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"U&'d\\0061t\\+000061'", "u&'it''s'", "U&'d!0061ta' UESCAPE '!'",
+      "U&'d!0061ta' /* c */ uescape -- d\n '!'"})
+  void unicodeStringIsOneStringTokenWithItsUescapeClause(String literal) {
+    List<Token> tokens = SqlLexer.tokens("PASSWORD " + literal + " LOGIN", 5);
+    assertThat(tokens).extracting(Token::kind).containsExactly(Kind.WORD, Kind.STRING, Kind.WORD);
+    assertThat(tokens.get(1).text()).isEqualTo(literal);
+  }
+
+  @Test
+  void unicodeQuotedIdentifierIsOneTokenWithItsEscapesDecoded() {
+    Token plain = SqlLexer.tokens("U&\"d\\0061t\\+000061\" x", 2).get(0);
+    assertThat(plain.kind()).isEqualTo(Kind.QUOTED);
+    assertThat(plain.identifier()).isEqualTo("data");
+    Token escaped = SqlLexer.tokens("u&\"P!0061ss!!\"\"w\" UESCAPE '!' x", 2).get(0);
+    assertThat(escaped.text()).isEqualTo("u&\"P!0061ss!!\"\"w\" UESCAPE '!'");
+    assertThat(escaped.identifier()).isEqualTo("Pass!\"w");
+    assertThat(SqlCommand.of("CREATE DATABASE U&\"d\\0061ta\"").databaseName()).isEqualTo("data");
+  }
+
+  @Test
+  void uAmpersandWithoutAQuoteIsAWordAndASymbol() {
+    assertThat(SqlLexer.tokens("U&x", 5)).extracting(Token::kind).containsExactly(Kind.WORD, Kind.SYMBOL, Kind.WORD);
+  }
+
+  @Test
+  void lineCommentEndsAtACarriageReturn() {
+    assertThat(SqlLexer.split("CREATE TABLE a() -- c\r; DROP TABLE u"))
+        .containsExactly("CREATE TABLE a() -- c", "DROP TABLE u");
+  }
+
+  @Test
+  void onlyPostgresWhitespaceSeparatesTokensOtherCharactersAbove127AreIdentifierCharacters() {
+    // PostgreSQL reads "\u2003$x$" as an identifier, not as a space and a dollar quote
+    assertThat(SqlLexer.split("SELECT 1 \u2003$x$; DROP TABLE u; SELECT 3 \u2003$x$"))
+        .containsExactly("SELECT 1 \u2003$x$", "DROP TABLE u", "SELECT 3 \u2003$x$");
+    assertThat(SqlLexer.tokens("a\u000Bb", 5)).extracting(Token::text).containsExactly("a", "b");
+  }
+
+  @Test
+  void statementTokensStayInsideTheTrimmedTextWhateverSurroundsIt() {
+    SqlText statement = SqlLexer.statements("; CREATE ROLE abc\u2003 ;").get(0);
+    assertThat(statement.text()).isEqualTo("CREATE ROLE abc\u2003");
+    Token name = statement.token(2);
+    assertThat(statement.text().substring(name.start(), name.end())).isEqualTo("abc\u2003");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"$p\u00e4$a;b$p\u00e4$", "$\u0663$a;b$\u0663$", "$\u00e4$a;b$\u00e4$"})
+  void dollarTagMayStartWithAnyNonAsciiCharacter(String body) {
+    List<Token> tokens = SqlLexer.tokens("AS " + body + " x", 5);
+    assertThat(tokens).extracting(Token::kind).containsExactly(Kind.WORD, Kind.STRING, Kind.WORD);
+    assertThat(tokens.get(1).text()).isEqualTo(body);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"'sec'\n'ret'", "'sec' -- note\n  'ret'", "'sec'\r\n\t'ret'\n'!'", "E'a\\''\n'\\''",
+      "U&'a'\n'b' UESCAPE '!'"})
+  void stringContinuedOnTheNextLineIsOneToken(String literal) {
+    List<Token> tokens = SqlLexer.tokens("PASSWORD " + literal + " LOGIN", 5);
+    assertThat(tokens).extracting(Token::kind).containsExactly(Kind.WORD, Kind.STRING, Kind.WORD);
+    assertThat(tokens.get(1).text()).isEqualTo(literal);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"'a' 'b'", "'a' /* c */\n'b'", "$$a$$\n'b'"})
+  void stringsNotSeparatedByANewlineAloneAreTwoTokens(String literals) {
+    assertThat(SqlLexer.tokens(literals, 5)).extracting(Token::kind).containsExactly(Kind.STRING, Kind.STRING);
+  }
+
+  @Test
+  void continuationOfAnEscapeStringTakesBackslashEscapes() {
+    // PostgreSQL: E'a' continued by '\'' is the string a', then two more statements
+    assertThat(SqlLexer.split("SELECT E'a'\n'\\''; CREATE ROLE x PASSWORD 'secret'; SELECT ''"))
+        .containsExactly("SELECT E'a'\n'\\''", "CREATE ROLE x PASSWORD 'secret'", "SELECT ''");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"B'0101'", "b'01''1'", "X'1F'", "x'a;b'", "N'it''s'", "n'x'"})
+  void bitAndNationalStringsAreOneStringToken(String literal) {
+    assertThat(SqlLexer.tokens(literal + " x", 5)).extracting(Token::kind).containsExactly(Kind.STRING, Kind.WORD);
+  }
+
+  @Test
+  void withStandardConformingStringsOffABackslashInAPlainStringEscapes() {
+    String sql = "COMMENT ON TABLE x IS 'it\\'s; DROP TABLE t'";
+    assertThat(SqlLexer.statements(sql, true)).extracting(SqlText::text)
+        .containsExactly("COMMENT ON TABLE x IS 'it\\'s", "DROP TABLE t'");
+    assertThat(SqlLexer.statements(sql, false)).extracting(SqlText::text).containsExactly(sql);
+    assertThat(SqlLexer.statements(sql)).extracting(SqlText::text).containsExactlyElementsOf(SqlLexer.split(sql));
+    assertThat(SqlLexer.dependsOnStandardConformingStrings(sql)).isTrue();
+  }
+
+  @Test
+  void aStatementReadOnItsOwnKeepsTheSettingItWasReadWith() {
+    String sql = "ALTER ROLE x PASSWORD 'p\\' CONNECTION LIMIT 1 --'";
+    assertThat(SqlText.of(sql, false).tokens(10)).extracting(Token::text)
+        .containsExactly("ALTER", "ROLE", "x", "PASSWORD", "'p\\' CONNECTION LIMIT 1 --'");
+    assertThat(SqlText.of(sql).tokens(10)).extracting(Token::text)
+        .containsExactly("ALTER", "ROLE", "x", "PASSWORD", "'p\\'", "CONNECTION", "LIMIT", "1");
+    assertThat(SqlLexer.statements(sql, false).get(0).tokens(10)).hasSize(5);
+  }
+
+  @Test
+  void withTheSettingOffAStatementReadOnPastItsKeptTokensGoesOnWithIt() {
+    String sql = "GRANT " + "r, ".repeat(SqlLexer.KEPT_TOKENS) + "'a\\' b' TO u";
+    SqlText statement = SqlLexer.statements(sql, false).get(0);
+    List<Token> tokens = statement.tokens(SqlLexer.KEPT_TOKENS * 3);
+    assertThat(tokens.get(tokens.size() - 3).text()).isEqualTo("'a\\' b'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "COMMENT ON TABLE x IS 'it''s; fine'",
+      "COMMENT ON TABLE x IS E'it\\'s'",
+      "CREATE FUNCTION f() RETURNS text AS $$ SELECT 'a\\b' $$ LANGUAGE sql",
+      "CREATE FUNCTION f() RETURNS text AS $q$ SELECT '\\' $q$ LANGUAGE sql",
+      "CREATE TABLE \"a\\b\" (c text DEFAULT U&'\\0061')",
+      "CREATE TABLE t (b bit(4) DEFAULT B'\\', c text) -- \\'",
+      "/* \\' */ CREATE TABLE t (c text DEFAULT e'\\\\')",
+      "CREATE TABLE t ()",
+  })
+  void textWithoutABackslashInAPlainStringDoesNotDependOnTheSetting(String sql) {
+    assertThat(SqlLexer.dependsOnStandardConformingStrings(sql)).isFalse();
+    assertThat(SqlLexer.statements(sql, false)).extracting(SqlText::text)
+        .containsExactlyElementsOf(SqlLexer.split(sql));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SELECT 'a\\b'", "SELECT N'\\'", "SELECT E'x'\n'y', 'z\\'", "SELECT 'a'\n'\\'"})
+  void aBackslashInAnyPlainStringMakesTheTextDependOnTheSetting(String sql) {
+    assertThat(SqlLexer.dependsOnStandardConformingStrings(sql)).isTrue();
+  }
+
   @Test
   void unterminatedEscapeStringEndingInBackslashDoesNotThrow() {
     assertThat(SqlLexer.split("COMMENT ON TABLE t IS E'abc\\")).containsExactly("COMMENT ON TABLE t IS E'abc\\");

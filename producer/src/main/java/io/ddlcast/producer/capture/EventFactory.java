@@ -52,7 +52,8 @@ public final class EventFactory {
     SqlCommand command = part.command();
     Scope scope = command.global() || command.isDatabaseCommand() ? Scope.CLUSTER : Scope.DATABASE;
     String statement = text.length() > DdlEvent.MAX_STATEMENT_CHARS ? excerpt(text)
-        : RolePasswords.roleWithClearPassword(part.sql(), command) != null ? RolePasswords.withPlaceholder(text) : text;
+        : RolePasswords.roleWithClearPassword(part.sql(), command) != null
+            ? RolePasswords.withPlaceholder(text, part.sql()) : text;
     return new DdlEvent(
         DdlEvent.SCHEMA_VERSION,
         site.id(),

@@ -1,11 +1,13 @@
 package io.ddlcast.producer.capture;
 
 import io.ddlcast.common.sql.SqlCommand;
+import io.ddlcast.common.sql.SqlLexer;
+import io.ddlcast.common.sql.SqlLexer.Kind;
 import io.ddlcast.common.sql.SqlLexer.Token;
 import io.ddlcast.common.sql.SqlText;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,12 +15,17 @@ import java.util.regex.Pattern;
  * statement is held with a placeholder instead of the password from the moment it is read; when it is published,
  * the placeholder becomes the verifier PostgreSQL stored for the role ({@code SCRAM-SHA-256$...}), as
  * {@code pg_dumpall} ships it, so the password works on the standby and is never in Kafka. A statement that already
- * carries a verifier is left as it is.
+ * carries a verifier is left as it is, and so is {@code PASSWORD NULL}.
+ *
+ * <p>The password is found on the statement's tokens ({@link SqlText}, {@link SqlLexer}), not in its text: the
+ * string token right after the keyword {@code PASSWORD} (comments between them are skipped), in whatever form it is
+ * written ({@code '..'}, {@code E'..'}, {@code U&'..' UESCAPE '!'}, {@code $tag$..$tag$}, continued on the next
+ * line), and exactly that token's characters are replaced. The tokens are read as with
+ * {@code standard_conforming_strings} on; {@link SqlLexer#dependsOnStandardConformingStrings} tells when a
+ * statement could read otherwise with it off.
  */
 public final class RolePasswords {
   public static final String PLACEHOLDER = "'ddlcast:stored-verifier'";
-  private static final Pattern PASSWORD = Pattern.compile("(?i)(\\bpassword\\s*)"
-      + "(E'(?:[^'\\\\]|''|\\\\.)*'|'(?:[^']|'')*'|(?<tag>\\$[A-Za-z_0-9]*\\$).*?\\k<tag>)", Pattern.DOTALL);
   private static final Pattern VERIFIER = Pattern.compile("'(SCRAM-SHA-256\\$[^']+|md5[0-9a-f]{32})'");
 
   private static final Set<String> ROLE_COMMANDS =
@@ -26,19 +33,20 @@ public final class RolePasswords {
 
   private RolePasswords() {}
 
-  /** The role a statement sets a clear-text password for, or null. */
+  /** The role a statement sets a clear-text password for, or null (the first such role of a string of several). */
   public static String roleWithClearPassword(String sql) {
-    SqlText text = SqlText.of(sql);
-    return roleWithClearPassword(text, SqlCommand.of(text));
+    for (SqlText statement : SqlLexer.statements(sql)) {
+      String role = roleWithClearPassword(statement, SqlCommand.of(statement));
+      if (role != null) {
+        return role;
+      }
+    }
+    return null;
   }
 
   /** The same, for a statement already lexed. */
   public static String roleWithClearPassword(SqlText sql, SqlCommand command) {
-    if (!ROLE_COMMANDS.contains(command.tag())) {
-      return null;
-    }
-    Matcher m = PASSWORD.matcher(sql.text());
-    if (!m.find() || VERIFIER.matcher(m.group(2)).matches()) {
+    if (!ROLE_COMMANDS.contains(command.tag()) || clearPasswords(sql).isEmpty()) {
       return null;
     }
     List<Token> tokens = sql.tokens(3);
@@ -47,16 +55,75 @@ public final class RolePasswords {
 
   /** The statement with its clear-text password replaced by the placeholder. */
   public static String withPlaceholder(String sql) {
-    return PASSWORD.matcher(sql).replaceFirst(m -> Matcher.quoteReplacement(m.group(1) + PLACEHOLDER));
+    return replacePasswords(sql, false, PLACEHOLDER);
   }
 
-  /** Replaces the placeholder with the stored verifier, or with NULL when none could be read. */
+  /**
+   * The same for a statement already lexed, as it ships: {@code text} is the statement's own text, or the string
+   * it was found in (then the statement is at its {@link SqlText#offset()} there). Reads the statement's tokens,
+   * lexes nothing again.
+   */
+  public static String withPlaceholder(String text, SqlText sql) {
+    int offset = text.equals(sql.text()) ? 0 : sql.offset();
+    if (!text.startsWith(sql.text(), offset)) {
+      return withPlaceholder(text);
+    }
+    if (!ROLE_COMMANDS.contains(SqlCommand.of(sql).tag())) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int copied = 0;
+    for (Token literal : clearPasswords(sql)) {
+      out.append(text, copied, offset + literal.start()).append(PLACEHOLDER);
+      copied = offset + literal.end();
+    }
+    return out.append(text, copied, text.length()).toString();
+  }
+
+  /**
+   * Replaces the placeholder with the stored verifier, or with NULL when none could be read: the placeholder where
+   * it is a role's password, not the same text anywhere else in the statement.
+   */
   public static String withVerifier(String sql, String verifier) {
     String value = verifier == null ? "NULL" : "'" + verifier.replace("'", "''") + "'";
-    return sql.replace(PLACEHOLDER, value);
+    return sql.contains(PLACEHOLDER) ? replacePasswords(sql, true, value) : sql;
   }
 
+  /** True when a role's password in the statement is the placeholder (lexes it only if it holds the text). */
   public static boolean hasPlaceholder(String sql) {
-    return sql.contains(PLACEHOLDER);
+    return sql.contains(PLACEHOLDER) && !replacePasswords(sql, true, "").equals(sql);
+  }
+
+  /** The role statements' clear passwords (or their placeholders) replaced by {@code value}. */
+  private static String replacePasswords(String sql, boolean placeholders, String value) {
+    StringBuilder out = new StringBuilder(sql.length());
+    int copied = 0;
+    for (SqlText statement : SqlLexer.statements(sql)) {
+      if (!ROLE_COMMANDS.contains(SqlCommand.of(statement).tag())) {
+        continue;
+      }
+      for (Token literal : clearPasswords(statement)) {
+        if (!placeholders || literal.text().equals(PLACEHOLDER)) {
+          out.append(sql, copied, statement.offset() + literal.start()).append(value);
+          copied = statement.offset() + literal.end();
+        }
+      }
+    }
+    return out.append(sql, copied, sql.length()).toString();
+  }
+
+  /** The string tokens that directly follow the keyword PASSWORD and are not verifiers, in order. */
+  private static List<Token> clearPasswords(SqlText sql) {
+    List<Token> literals = new ArrayList<>(1);
+    Token previous = null;
+    Token token;
+    for (int i = 0; (token = sql.token(i)) != null; i++) {
+      if (token.kind() == Kind.STRING && previous != null && previous.is("PASSWORD")
+          && !VERIFIER.matcher(token.text()).matches()) {
+        literals.add(token);
+      }
+      previous = token;
+    }
+    return literals;
   }
 }

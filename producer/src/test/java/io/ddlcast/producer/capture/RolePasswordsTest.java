@@ -2,7 +2,12 @@ package io.ddlcast.producer.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddlcast.common.sql.SqlLexer;
+import io.ddlcast.producer.capture.StatementParts.Part;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RolePasswordsTest {
   @Test
@@ -25,6 +30,98 @@ class RolePasswordsTest {
   void quotedAndSpecialRoleNamesAreRead() {
     assertThat(RolePasswords.roleWithClearPassword("ALTER USER \"Bob\" WITH PASSWORD 'x'")).isEqualTo("Bob");
     assertThat(RolePasswords.roleWithClearPassword("ALTER ROLE CURRENT_USER PASSWORD 'x'")).isEqualTo("current_user");
+  }
+
+  /** Each case: what is kept between PASSWORD and the literal, a bar, then the literal. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "/* new */ |'hunter2'",
+      "-- new\n |'hunter2'",
+      "--\r|'hunter2'",
+      "/* a /* nested */ comment */|'hunter2'",
+      "|U&'hunt\\0065r2'",
+      "|u&'hunt!0065r2' /* c */ UESCAPE '!'",
+      "|$p\u00e4$hunter2$p\u00e4$",
+      "|$\u0663$hunter2$\u0663$",
+      "|'hun'\n'ter2'",
+      "|E'hun\\'ter2'",
+  })
+  void theClearPasswordIsNowhereInTheHeldStatementWhateverItsForm(String kept) {
+    String between = kept.substring(0, kept.indexOf('|'));
+    String literal = kept.substring(kept.indexOf('|') + 1);
+    String sql = "CREATE ROLE app LOGIN PASSWORD " + between + literal + " VALID UNTIL 'infinity'";
+    assertThat(RolePasswords.roleWithClearPassword(sql)).isEqualTo("app");
+    String held = RolePasswords.withPlaceholder(sql);
+    assertThat(held).doesNotContain("hun").doesNotContain("ter2")
+        .isEqualTo("CREATE ROLE app LOGIN PASSWORD " + between + RolePasswords.PLACEHOLDER + " VALID UNTIL 'infinity'");
+  }
+
+  @Test
+  void aPasswordAfterARoleNameEndingInANonAsciiSpaceIsHeld() {
+    // PostgreSQL reads "\u2003$x$" as a role name (it runs this), not as a space and a dollar quote
+    String sql = "CREATE ROLE app IN ROLE \u2003$x$ PASSWORD 'hunter2' ADMIN \u2003$x$y";
+    assertThat(RolePasswords.roleWithClearPassword(sql)).isEqualTo("app");
+    assertThat(RolePasswords.withPlaceholder(sql))
+        .isEqualTo("CREATE ROLE app IN ROLE \u2003$x$ PASSWORD " + RolePasswords.PLACEHOLDER + " ADMIN \u2003$x$y");
+  }
+
+  @Test
+  void aPasswordLikeTextInACommentBeforeTheStatementIsNotTakenForItsPassword() {
+    String sql = "/* was: ALTER ROLE app PASSWORD 'old' */; ALTER ROLE app PASSWORD 'hunter2'";
+    assertThat(RolePasswords.withPlaceholder(sql))
+        .isEqualTo("/* was: ALTER ROLE app PASSWORD 'old' */; ALTER ROLE app PASSWORD " + RolePasswords.PLACEHOLDER);
+  }
+
+  @Test
+  void onlyTheLiteralAfterTheKeywordIsReplaced() {
+    String sql = "CREATE ROLE password PASSWORD 'password' IN ROLE \"PASSWORD\" VALID UNTIL 'password'";
+    assertThat(RolePasswords.roleWithClearPassword(sql)).isEqualTo("password");
+    assertThat(RolePasswords.withPlaceholder(sql)).isEqualTo("CREATE ROLE password PASSWORD "
+        + RolePasswords.PLACEHOLDER + " IN ROLE \"PASSWORD\" VALID UNTIL 'password'");
+  }
+
+  @Test
+  void aVeryLongPasswordIsHeld() {
+    String sql = "CREATE ROLE app PASSWORD '" + "x".repeat(100_000) + "' LOGIN";
+    assertThat(RolePasswords.withPlaceholder(sql)).isEqualTo("CREATE ROLE app PASSWORD " + RolePasswords.PLACEHOLDER
+        + " LOGIN");
+    String verifier = "CREATE ROLE app PASSWORD 'SCRAM-SHA-256$" + "x".repeat(100_000) + "' LOGIN";
+    assertThat(RolePasswords.roleWithClearPassword(verifier)).isNull();
+  }
+
+  @Test
+  void passwordNullAndVerifiersAreLeftAsWritten() {
+    for (String sql : List.of("ALTER ROLE app PASSWORD NULL", "ALTER ROLE app PASSWORD /* c */ NULL",
+        "CREATE ROLE app PASSWORD 'SCRAM-SHA-256$4096:a$b:c' LOGIN")) {
+      assertThat(RolePasswords.roleWithClearPassword(sql)).isNull();
+      assertThat(RolePasswords.withPlaceholder(sql)).isEqualTo(sql);
+    }
+  }
+
+  @Test
+  void aPartOfALoggedStringIsHeldOnItsOwnTokensWithoutLexingAgain() {
+    String logged = " /* c */ ; CREATE ROLE app PASSWORD -- c\n 'hunter2';";
+    Part part = StatementParts.of(logged).get(0);
+    assertThat(RolePasswords.roleWithClearPassword(part.sql(), part.command())).isEqualTo("app");
+    long before = SqlLexer.charactersLexed();
+    String held = RolePasswords.withPlaceholder(logged, part.sql());
+    String heldPart = RolePasswords.withPlaceholder(part.text(), part.sql());
+    assertThat(SqlLexer.charactersLexed() - before).isZero();
+    assertThat(held).isEqualTo(" /* c */ ; CREATE ROLE app PASSWORD -- c\n " + RolePasswords.PLACEHOLDER + ";");
+    assertThat(heldPart).isEqualTo("CREATE ROLE app PASSWORD -- c\n " + RolePasswords.PLACEHOLDER);
+  }
+
+  @Test
+  void onlyAPlaceholderThatIsARolesPasswordCountsAndBecomesTheVerifier() {
+    String p = RolePasswords.PLACEHOLDER;
+    String held = "CREATE ROLE app PASSWORD " + p + " VALID UNTIL " + p;
+    assertThat(RolePasswords.hasPlaceholder(held)).isTrue();
+    assertThat(RolePasswords.withVerifier(held, "v")).isEqualTo("CREATE ROLE app PASSWORD 'v' VALID UNTIL " + p);
+    for (String planted : List.of("COMMENT ON TABLE t IS " + p, "CREATE ROLE app VALID UNTIL " + p,
+        "CREATE TABLE t (a text DEFAULT " + p + ") -- PASSWORD")) {
+      assertThat(RolePasswords.hasPlaceholder(planted)).isFalse();
+      assertThat(RolePasswords.withVerifier(planted, "v")).isEqualTo(planted);
+    }
   }
 
   @Test

@@ -79,4 +79,25 @@ class EventCompleterTest {
     assertThat(new EventCompleter(null).complete(event("CREATE ROLE", "postgres", held, null)).statement())
         .isEqualTo("CREATE ROLE app LOGIN PASSWORD NULL");
   }
+
+  @Test
+  void aPlaceholderWrittenIntoAStatementThatSetsNoPasswordIsLeftAsWritten() throws Exception {
+    for (String planted : List.of("CREATE TABLE t (a text DEFAULT " + RolePasswords.PLACEHOLDER + ")",
+        "CREATE ROLE app VALID UNTIL " + RolePasswords.PLACEHOLDER,
+        "; ALTER ROLE app IN DATABASE d SET x.y = " + RolePasswords.PLACEHOLDER)) {
+      DdlEvent given = event("CREATE TABLE", "postgres", planted, null);
+      assertThat(completer.complete(given)).isSameAs(given);
+      assertThat(new EventCompleter(null).complete(given)).isSameAs(given);
+    }
+    assertThat(primary.asked).isEmpty();
+  }
+
+  @Test
+  void aHeldStatementAfterAnEmptyOneStillNamesItsRole() throws Exception {
+    String held = RolePasswords.withPlaceholder(" ; ALTER ROLE app PASSWORD 'x';");
+    assertThat(held).isEqualTo(" ; ALTER ROLE app PASSWORD " + RolePasswords.PLACEHOLDER + ";");
+    assertThat(completer.complete(event("ALTER ROLE", "postgres", held, null)).statement())
+        .isEqualTo(" ; ALTER ROLE app PASSWORD 'SCRAM-SHA-256$4096:salt$key:server';");
+    assertThat(primary.asked).containsExactly("role app");
+  }
 }
