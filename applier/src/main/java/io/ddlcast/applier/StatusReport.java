@@ -105,6 +105,7 @@ final class StatusReport {
       copy(p.checkpoint(), row, "lastEventLogTime");
       copy(p.checkpoint(), row, "behindBytes");
       copy(p.checkpoint(), row, "filtered");
+      row.put("refused", p.checkpoint().path("refused").asLong(0));
     }
     ArrayNode standbyRows = root.putArray("standbys");
     for (Standby s : standbys) {
@@ -167,12 +168,12 @@ final class StatusReport {
           v == null || v.lastEventId() == null ? "-" : v.lastEventId(),
           v == null || v.lastEventLogTime() == null ? "-" : v.lastEventLogTime().toString(), error));
     }
-    out.append(String.format("%n%-22s %-8s %10s  %-24s %-40s %s%n", "PRODUCER (SOURCE)", "STATE", "PUBLISHED",
-        "CHECKPOINT TIME", "CSVLOG POSITION", "LAST EVENT"));
+    out.append(String.format("%n%-22s %-8s %10s %8s  %-24s %-40s %s%n", "PRODUCER (SOURCE)", "STATE", "PUBLISHED",
+        "REFUSED", "CHECKPOINT TIME", "CSVLOG POSITION", "LAST EVENT"));
     for (Producer p : producers) {
       JsonNode c = p.checkpoint();
-      out.append(String.format("%-22s %-8s %10d  %-24s %-40s %s%n", p.source(), producerState(p),
-          c.path("published").asLong(),
+      out.append(String.format("%-22s %-8s %10d %8d  %-24s %-40s %s%n", p.source(), producerState(p),
+          c.path("published").asLong(), c.path("refused").asLong(0),
           p.written(), c.path("file").asText("-") + "@" + c.path("offset").asLong()
               + (c.has("behindBytes") ? " (" + c.get("behindBytes").asLong() + " bytes behind)" : ""),
           c.path("lastEventId").asText("-")

@@ -25,6 +25,7 @@ final class OutcomeRouter {
   private final ProducerMetrics metrics;
   private final Consumer<String> newDatabase;
   private volatile long filtered;
+  private volatile long refused;
   private long dropped;
 
   /** {@code newDatabase} is told of each CREATE DATABASE that took effect, published or filtered. */
@@ -53,6 +54,9 @@ final class OutcomeRouter {
 
   private void drop(Outcome.Drop d) {
     dropped++;
+    if (d.kind() == DropKind.UNSAFE) {
+      refused++;
+    }
     metrics.dropped(d.kind());
     DdlEvent e = d.event();
     if (d.kind().needsOperator()) {
@@ -89,6 +93,15 @@ final class OutcomeRouter {
 
   void restoreFiltered(long count) {
     filtered = count;
+  }
+
+  /** Statements refused as unsafe to replay, in all (the checkpoint carries the count; status shows it). */
+  long refused() {
+    return refused;
+  }
+
+  void restoreRefused(long count) {
+    refused = count;
   }
 
   /** Statements not published in this run. */

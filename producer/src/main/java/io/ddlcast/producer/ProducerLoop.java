@@ -55,7 +55,8 @@ final class ProducerLoop {
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
   /** Events decided and the state after them, published together or not at all. */
-  record Batch(List<DdlEvent> events, LogCursor cursor, TrackerState tracker, long filteredInAll) {}
+  record Batch(List<DdlEvent> events, LogCursor cursor, TrackerState tracker, long filteredInAll,
+      long refusedInAll) {}
 
   /** What one round did: the events it published (none if it could not), and whether more log waits. */
   record Round(List<DdlEvent> published, boolean more, boolean stuck) {}
@@ -120,7 +121,8 @@ final class ProducerLoop {
     List<DdlEvent> out = List.of();
     if (!events.isEmpty() || (moved && (due || !batch.more())) || heartbeat) {
       List<DdlEvent> all = deferred.isEmpty() ? events : concat(deferred, events);
-      unpublished = new Batch(all, cursor, stages.tracker().snapshot(), stages.router().filtered());
+      unpublished = new Batch(all, cursor, stages.tracker().snapshot(), stages.router().filtered(),
+          stages.router().refused());
       if (publish(unpublished)) {
         out = all;
       }
@@ -190,7 +192,7 @@ final class ProducerLoop {
       lastEventLogTime = last.logTime() == null ? null : last.logTime().toString();
     }
     Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size(), lastEventId,
-        lastEventLogTime, behindBytes(batch.cursor()), batch.filteredInAll());
+        lastEventLogTime, behindBytes(batch.cursor()), batch.filteredInAll(), batch.refusedInAll());
     try {
       stages.sink().publish(events, checkpoint);
     } catch (CheckpointTooLargeException e) {
@@ -295,6 +297,7 @@ final class ProducerLoop {
     lastEventId = checkpoint.lastEventId();
     lastEventLogTime = checkpoint.lastEventLogTime();
     stages.router().restoreFiltered(checkpoint.filtered());
+    stages.router().restoreRefused(checkpoint.refused());
   }
 
   private void startAfresh(boolean first) throws IOException {

@@ -19,7 +19,12 @@ public enum DropKind {
   /** DDL whose text PostgreSQL does not log (inside an SQL-language function): the operator must apply it. */
   TEXT_NOT_LOGGED("not_replicated", true),
   /** Larger than an event can carry: the operator must apply it. */
-  TOO_LARGE("too_large", true);
+  TOO_LARGE("too_large", true),
+  /**
+   * Its text may not mean on a standby what it meant on the primary (a backslash in a string, read under a
+   * {@code standard_conforming_strings} that is off or unknown): refused, the operator must apply it.
+   */
+  UNSAFE("unsafe", true);
 
   private final String label;
   private final boolean needsOperator;

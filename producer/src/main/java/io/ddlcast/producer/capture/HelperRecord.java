@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  *
  * <p>For DDL run inside a DO block, a function or a procedure, the record's CONTEXT column holds the inner statement
  * ({@code SQL statement "CREATE TABLE x ()"}) under the trigger's own frame; for DDL in an SQL-language function it
- * holds only {@code SQL function "f" statement 1}, without the text.
+ * holds only {@code SQL function "f" statement 1}, without the text. Helpers from version 2 on also report the
+ * session's {@code standard_conforming_strings} ({@code on}/{@code off}; null from older ones), which decides how the
+ * statement's strings read.
  */
 public record HelperRecord(
     Kind kind,
@@ -27,7 +29,8 @@ public record HelperRecord(
     List<HelperObject> objects,
     Origin origin,
     String innerStatement,
-    String error) {
+    String error,
+    String standardConformingStrings) {
 
   public static final String PREFIX = "ddlcast ";
 
@@ -97,7 +100,7 @@ public record HelperRecord(
     String rest = record.message().substring(PREFIX.length());
     if (rest.startsWith("error ")) {
       return new HelperRecord(Kind.ERROR, null, null, null, null, List.of(), Origin.TOP_LEVEL, null,
-          rest.substring("error ".length()));
+          rest.substring("error ".length()), null);
     }
     Kind kind = rest.startsWith("ddl_command_end ") ? Kind.DDL_COMMAND_END : Kind.SQL_DROP;
     JsonNode json;
@@ -128,7 +131,7 @@ public record HelperRecord(
       origin = Origin.SQL_FUNCTION;
     }
     return new HelperRecord(kind, text(json, "tag"), context, xid(json, "xid", true), xid(json, "subxid", false),
-        List.copyOf(objects), origin, inner, null);
+        List.copyOf(objects), origin, inner, null, text(json, "standard_conforming_strings"));
   }
 
   /** The text of {@code SQL statement "..."} at the start of the frames below the trigger's own. */

@@ -18,16 +18,17 @@ import java.nio.charset.StandardCharsets;
  * <pre>{@code
  * {"v":2,"file":"postgresql-2026-11-23_183900.csv","offset":48213,"published":42,
  *  "tracker":{"sessions":[...],"prepared":[...],"outbox":[...],"round":7,"sequence":42},
- *  "lastEventId":"6742f0a1.2b4c:17","lastEventLogTime":"2026-11-23T18:39:15.123Z","behindBytes":0,"filtered":3}
+ *  "lastEventId":"6742f0a1.2b4c:17","lastEventLogTime":"2026-11-23T18:39:15.123Z","behindBytes":0,"filtered":3,
+ *  "refused":1}
  * }</pre>
  *
- * <p>The last four are for {@code ddlcast status} (the producer's row): the last event published, how many bytes of
- * csvlog were written after the cursor when the checkpoint was taken, and how many events the filters left out. The
- * producer writes a checkpoint at least every {@code ProducerLoop.HEARTBEAT} even when idle, so that its time says
- * whether it runs.
+ * <p>The last five are for {@code ddlcast status} (the producer's row): the last event published, how many bytes
+ * of csvlog were written after the cursor when the checkpoint was taken, how many events the filters left out, and
+ * how many statements were refused as unsafe to replay (written only when there were any). The producer writes a
+ * checkpoint at least every {@code ProducerLoop.HEARTBEAT} even when idle, so that its time says whether it runs.
  */
 public record Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
-    String lastEventLogTime, long behindBytes, long filtered) {
+    String lastEventLogTime, long behindBytes, long filtered, long refused) {
   private static final int VERSION = 2;
 
   public byte[] encode() {
@@ -48,6 +49,9 @@ public record Checkpoint(LogCursor cursor, TrackerState tracker, long published,
       root.put("behindBytes", behindBytes);
     }
     root.put("filtered", filtered);
+    if (refused > 0) {
+      root.put("refused", refused);
+    }
     return root.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -64,7 +68,8 @@ public record Checkpoint(LogCursor cursor, TrackerState tracker, long published,
           root.path("lastEventId").asText(null),
           root.path("lastEventLogTime").asText(null),
           root.path("behindBytes").asLong(-1),
-          root.path("filtered").asLong(0));
+          root.path("filtered").asLong(0),
+          root.path("refused").asLong(0));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("unreadable checkpoint: " + e.getMessage(), e);
     }

@@ -35,6 +35,12 @@ final class StatementCursor {
    * SQL starts): its DDL is taken only when the helper's report of it, which carries the real text, matches.
    */
   boolean confirmed = true;
+  /**
+   * True while the text holds a backslash in a plain string and the session's standard_conforming_strings is not
+   * known to be on: read as the applier reads it (on), it may not be what ran. Its DDL is refused unless the helper's
+   * report of it says the setting was on.
+   */
+  boolean unsafe;
   private List<Part> parts;
 
   private StatementCursor(String text, List<Part> parts, LogPosition position, String logTime, String vxid) {
@@ -95,6 +101,9 @@ final class StatementCursor {
     if (!confirmed) {
       c.put("unconfirmed", true);
     }
+    if (unsafe) {
+      c.put("unsafe", true);
+    }
     return c;
   }
 
@@ -104,6 +113,7 @@ final class StatementCursor {
     cursor.next = c.path("next").asInt();
     cursor.lastTransactionControl = StateJson.text(c, "lastTransactionControl");
     cursor.confirmed = !c.path("unconfirmed").asBoolean(false);
+    cursor.unsafe = c.path("unsafe").asBoolean(false);
     return cursor;
   }
 }

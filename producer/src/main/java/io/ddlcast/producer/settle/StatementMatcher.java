@@ -2,6 +2,8 @@ package io.ddlcast.producer.settle;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
+import io.ddlcast.common.sql.Secrets;
+import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.EventFactory.Site;
@@ -60,6 +62,7 @@ final class StatementMatcher {
     }
     StatementCursor cursor = StatementCursor.of(sql, parts, record);
     cursor.confirmed = !ambiguous;
+    cursor.unsafe = !"on".equals(session.standardConformingStrings) && SqlLexer.dependsOnStandardConformingStrings(sql);
     session.cursor = cursor;
   }
 
@@ -74,9 +77,13 @@ final class StatementMatcher {
     if (cursor == null || !cursor.text.equals(record.query())) {
       // the statement itself was not logged (e.g. log_statement below ddl), or not as it ran
       cursor = StatementCursor.of(record.query(), StatementParts.of(record.query()), record);
+      cursor.unsafe = SqlLexer.dependsOnStandardConformingStrings(cursor.text);
       session.cursor = cursor;
     }
     cursor.confirmed = true; // the helper's record carries the statement's text as the server ran it
+    if ("on".equals(helper.standardConformingStrings())) {
+      cursor.unsafe = false; // read as it was read when it ran
+    }
     int match = cursor.nextOfKind(Kind.DDL);
     if (match < 0) {
       match = cursor.nextOfKind(Kind.OTHER); // SELECT ... INTO is DDL that reads like a query
@@ -92,7 +99,9 @@ final class StatementMatcher {
     }
     Part part = cursor.parts().get(match);
     cursor.next = match + 1;
-    return capture(session, cursor.siteOf(part), helper.context(), part, cursor.textOf(part), helper, false);
+    CapturedDdl item = capture(session, cursor.siteOf(part), helper.context(), part, cursor.textOf(part), helper,
+        false);
+    return cursor.unsafe ? unsafe(item) : item;
   }
 
   /** A command the trigger reported from inside PL/pgSQL, or an SQL-language function (only its tag is known). */
@@ -160,8 +169,9 @@ final class StatementMatcher {
         problems.accept("not published: the " + part.command().tag() + " of the execute record at " + cursor.position
             + " (its statement name may hide where the SQL starts, and no helper report confirmed its text)");
       } else if (part.isDdl()) {
-        settler.add(session, session.txn != null ? session.txn.vxid : vxid, capture(session, cursor.siteOf(part),
-            session.lastContext, part, cursor.textOf(part), null, false));
+        CapturedDdl item = capture(session, cursor.siteOf(part), session.lastContext, part, cursor.textOf(part), null,
+            false);
+        settler.add(session, session.txn != null ? session.txn.vxid : vxid, cursor.unsafe ? unsafe(item) : item);
       }
     }
     cursor.next = Math.max(cursor.next, until);
@@ -183,6 +193,17 @@ final class StatementMatcher {
     } else if (tag.equals("PREPARE TRANSACTION")) {
       settler.prepare(session);
     }
+  }
+
+  /** The command, refused: its text depends on a standard_conforming_strings not known to be on (see the cursor). */
+  private static CapturedDdl unsafe(CapturedDdl item) {
+    if (item.exclusion() != null) {
+      return item;
+    }
+    DdlEvent masked = item.event().withStatement(Secrets.mask(item.event().statement()), item.event().context());
+    return new CapturedDdl(masked, item.subxid(), new ReplicationPolicy.Exclusion(DropKind.UNSAFE,
+        "a backslash in one of its strings reads differently when standard_conforming_strings is off, and the "
+            + "session's setting was not reported on: the statement may not mean on a standby what it meant here"));
   }
 
   /** The captured command: its event, subtransaction, and whether it is never replicated. */

@@ -65,12 +65,12 @@ class EventSchemasTest {
   void fromTheHelperTheObjectsSchemasAndForDropsOnlyWhatTheStatementNamed() {
     HelperRecord create = new HelperRecord(HelperRecord.Kind.DDL_COMMAND_END, "CREATE TABLE", SALES_FIRST, null,
         null, List.of(object("table", "audit", "audit.t", null), object("index", "audit", "audit.t_pkey", null)),
-        HelperRecord.Origin.TOP_LEVEL, null, null);
+        HelperRecord.Origin.TOP_LEVEL, null, null, null);
     assertThat(EventSchemas.of(Scope.DATABASE, "CREATE TABLE", create, List.of(), SqlText.of("CREATE TABLE t ()"),
         SALES_FIRST))
         .containsExactly("audit");
     HelperRecord drop = new HelperRecord(HelperRecord.Kind.DDL_COMMAND_END, "DROP TABLE", SALES_FIRST, null, null,
-        List.of(), HelperRecord.Origin.TOP_LEVEL, null, null);
+        List.of(), HelperRecord.Origin.TOP_LEVEL, null, null, null);
     List<HelperRecord.HelperObject> dropped = List.of(object("table", "app", "app.t", true),
         object("toast table", "pg_toast", "pg_toast.pg_toast_1", false), object("view", "audit", "audit.v", false));
     assertThat(EventSchemas.of(Scope.DATABASE, "DROP TABLE", drop, dropped, SqlText.of("DROP TABLE t CASCADE"),
@@ -78,12 +78,13 @@ class EventSchemasTest {
         .containsExactly("app");
     HelperRecord schema = new HelperRecord(HelperRecord.Kind.DDL_COMMAND_END, "CREATE SCHEMA", SALES_FIRST, null,
         null, List.of(object("schema", null, "\"Odd \"\"name\"\"\"", null)), HelperRecord.Origin.TOP_LEVEL, null,
-        null);
+        null, null);
     assertThat(EventSchemas.of(Scope.DATABASE, "CREATE SCHEMA", schema, List.of(), SqlText.of("CREATE SCHEMA x"),
         SALES_FIRST))
         .containsExactly("Odd \"name\"");
     HelperRecord extension = new HelperRecord(HelperRecord.Kind.DDL_COMMAND_END, "CREATE EXTENSION", SALES_FIRST,
-        null, null, List.of(object("extension", null, "hstore", null)), HelperRecord.Origin.TOP_LEVEL, null, null);
+        null, null, List.of(object("extension", null, "hstore", null)), HelperRecord.Origin.TOP_LEVEL, null, null,
+            null);
     assertThat(EventSchemas.of(Scope.DATABASE, "CREATE EXTENSION", extension, List.of(),
         SqlText.of("CREATE EXTENSION hstore"),
         SALES_FIRST)).isEmpty();
@@ -92,7 +93,7 @@ class EventSchemasTest {
   @Test
   void grantsReportedWithoutObjectsAreReadFromTheText() {
     HelperRecord grant = new HelperRecord(HelperRecord.Kind.DDL_COMMAND_END, "GRANT", SALES_FIRST, null, null,
-        List.of(object("table", null, null, null)), HelperRecord.Origin.TOP_LEVEL, null, null);
+        List.of(object("table", null, null, null)), HelperRecord.Origin.TOP_LEVEL, null, null, null);
     assertThat(EventSchemas.of(Scope.DATABASE, "GRANT", grant, List.of(), SqlText.of("GRANT SELECT ON audit.t TO r"),
         SALES_FIRST)).containsExactly("audit");
   }

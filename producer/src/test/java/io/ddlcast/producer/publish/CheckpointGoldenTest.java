@@ -77,7 +77,7 @@ class CheckpointGoldenTest {
 
   private static byte[] checkpoint(SessionTracker tracker) {
     return new Checkpoint(new LogCursor("postgresql-2026-11-23_190000.csv", 48213), tracker.snapshot(), 42,
-        "6b049189.18b:2", "2026-11-23T19:18:33.101Z", 1024, 3).encode();
+        "6b049189.18b:2", "2026-11-23T19:18:33.101Z", 1024, 3, 0).encode();
   }
 
   private static byte[] golden() throws IOException {

@@ -38,7 +38,7 @@ class EventPublisherTest {
   }
 
   private static Checkpoint checkpoint(long published) {
-    return new Checkpoint(new LogCursor("f.csv", 100), null, published, null, null, 0, 0);
+    return new Checkpoint(new LogCursor("f.csv", 100), null, published, null, null, 0, 0, 0);
   }
 
   @Test
@@ -95,7 +95,8 @@ class EventPublisherTest {
     publisher.open();
     ObjectNode state = EventCodec.mapper().createObjectNode();
     state.put("pending", "y".repeat(EventPublisher.MAX_RECORD_BYTES));
-    Checkpoint huge = new Checkpoint(new LogCursor("f.csv", 1), TrackerState.fromJson(state), 1, null, null, 0, 0);
+    Checkpoint huge = new Checkpoint(new LogCursor("f.csv", 1), TrackerState.fromJson(state), 1, null, null, 0, 0,
+        0);
     assertThatThrownBy(() -> publisher.publish(List.of(event("s:1", "shop", "CREATE TABLE a()")), huge))
         .isInstanceOf(CheckpointTooLargeException.class);
     assertThat(kafka.history()).isEmpty();

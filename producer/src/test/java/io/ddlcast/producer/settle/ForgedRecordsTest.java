@@ -2,6 +2,7 @@ package io.ddlcast.producer.settle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.csvlog.Csvlog;
@@ -162,5 +163,31 @@ class ForgedRecordsTest {
     assertThat(outcomes).extracting(o -> o.event().statement()).containsExactly("CREATE TABLE plain()");
     assertThat(tracker.drainProblems()).singleElement().asString().contains("in database legacy, whose encoding is "
         + "not UTF8, holds characters beyond ASCII");
+  }
+
+  @Test
+  void aStatementWhoseStringsReadDifferentlyWithStandardConformingStringsOffIsRefusedUnlessTheSettingIsKnownOn() {
+    // with standard_conforming_strings off (any user may SET it), 'it\'s; DROP TABLE x' is one string
+    String tricky = "COMMENT ON TABLE t IS 'it\\'s; DROP TABLE x'";
+    String unknown = Csvlog.record("m.12", 1, "4/16", "LOG", "00000", "idle", "statement: " + tricky, "")
+        + Csvlog.record("m.12", 2, "4/0", "LOG", "00000", "COMMENT", "duration: 0.5 ms", "");
+    List<Outcome> refused = feed(unknown);
+    assertThat(refused).isNotEmpty().allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Drop.class,
+        d -> assertThat(d.kind()).isEqualTo(DropKind.UNSAFE)));
+
+    String reportedOff = Csvlog.record("m.13", 1, "4/17", "LOG", "00000", "idle", "statement: " + tricky, "")
+        + Csvlog.record("postgres", "m.13", 2, "4/17", "LOG", "00000", "COMMENT",
+            helperJson("mallory").replace("ALTER ROLE", "COMMENT").replace("}", ", \"standard_conforming_strings\": "
+                + "\"off\"}"), tricky, HELPER)
+        + Csvlog.record("m.13", 3, "4/0", "LOG", "00000", "COMMENT", "duration: 0.5 ms", "");
+    assertThat(feed(reportedOff)).isNotEmpty().allMatch(o -> o instanceof Outcome.Drop);
+
+    String path = "COMMENT ON TABLE t IS 'C:\\temp'";
+    String reportedOn = Csvlog.record("m.14", 1, "4/18", "LOG", "00000", "idle", "statement: " + path, "")
+        + Csvlog.record("postgres", "m.14", 2, "4/18", "LOG", "00000", "COMMENT",
+            helperJson("mallory").replace("ALTER ROLE", "COMMENT").replace("}", ", \"standard_conforming_strings\": "
+                + "\"on\"}"), path, HELPER)
+        + Csvlog.record("m.14", 3, "4/0", "LOG", "00000", "COMMENT", "duration: 0.5 ms", "");
+    assertThat(feed(reportedOn)).singleElement().isInstanceOf(Outcome.Publish.class);
   }
 }
