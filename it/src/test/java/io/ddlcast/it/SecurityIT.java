@@ -222,8 +222,8 @@ class SecurityIT {
         """);
     assertThat(primary.query("sec2", "SELECT count(*) FROM mallory.attempts")).containsExactly("2"); // as her
 
-    DdlEvent deferred = pipeline.topicEvents().stream().filter(e -> e.statement().contains("t_deferred"))
-        .findFirst().orElseThrow();
+    DdlEvent deferred = Await.untilValue("the CREATE TABLE of t_deferred on the topic", CONVERGE, () -> pipeline
+        .topicEvents().stream().filter(e -> e.statement().contains("t_deferred")).findFirst().orElse(null));
     for (PostgresServer standby : standbys()) {
       Await.until("standby " + standby.name() + " to refuse " + deferred.id(), CONVERGE,
           () -> pipeline.applierOutput(standby.name()).contains("STOPPED database sec2 on standby " + standby.name()));
