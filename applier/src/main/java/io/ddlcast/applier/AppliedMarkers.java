@@ -23,6 +23,10 @@ import org.apache.kafka.common.TopicPartition;
  * then the statement runs, then the marker records it applied. A restarted applier that finds an event in doubt
  * checks whether it took effect (the database exists, the index exists and is valid, ...) before running it again.
  *
+ * <p>Schema {@code ddlcast} and its table must be a superuser's: their owner could put anything there (the standby's
+ * {@link RunAs} functions live there too); the applier refuses to work with them otherwise. Every name is
+ * qualified ({@code pg_catalog.now()}), and the connection's search path is {@code pg_catalog} anyway.
+ *
  * <pre>{@code
  * ddlcast.applied(lane text, topic text, kafka_partition int, last_offset bigint, event_id text,
  *                 in_doubt_offset bigint, applied_at timestamptz)   -- primary key (lane, topic, kafka_partition)
@@ -37,12 +41,15 @@ final class AppliedMarkers {
   private static final String CREATE = "CREATE SCHEMA IF NOT EXISTS ddlcast; "
       + "CREATE TABLE IF NOT EXISTS ddlcast.applied (lane text NOT NULL, topic text NOT NULL, "
       + "kafka_partition int NOT NULL, last_offset bigint NOT NULL, event_id text NOT NULL, in_doubt_offset bigint, "
-      + "applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (lane, topic, kafka_partition)); "
+      + "applied_at timestamptz NOT NULL DEFAULT pg_catalog.now(), PRIMARY KEY (lane, topic, kafka_partition)); "
       + "COMMENT ON TABLE ddlcast.applied IS 'ddlcast applier: the last event applied per lane and topic partition'";
   private static final String UPSERT = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, "
-      + "event_id, in_doubt_offset, applied_at) VALUES (?, ?, ?, ?, ?, ?, now()) ON CONFLICT (lane, topic, "
+      + "event_id, in_doubt_offset, applied_at) VALUES (?, ?, ?, ?, ?, ?, pg_catalog.now()) ON CONFLICT (lane, topic, "
       + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
-      + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
+      + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = pg_catalog.now()";
+  private static final String OWNERS = "SELECT r.rolname, r.rolsuper FROM pg_catalog.pg_namespace n "
+      + "JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = 'applied' "
+      + "JOIN pg_catalog.pg_roles r ON r.oid IN (n.nspowner, c.relowner) WHERE n.nspname = 'ddlcast'";
 
   /** Whose marker: a lane's in one topic partition. */
   private record Key(Lane lane, TopicPartition partition) {
@@ -84,8 +91,8 @@ final class AppliedMarkers {
   }
 
   /**
-   * Records the work applied inside the caller's open transaction, after running {@code first} (the reset of the
-   * DDL's role, so that the marker is written as the applier): one round trip where the table is known to exist.
+   * Records the work applied inside the caller's open transaction, after running {@code first} (the reset of what
+   * the statement's code set for the session): one round trip where the table is known to exist.
    */
   void appliedAfter(Connection c, String first, Work work) throws SQLException {
     if (!ready.containsKey(c)) {
@@ -98,9 +105,9 @@ final class AppliedMarkers {
     TopicPartition tp = work.partition();
     String upsert = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, event_id, "
         + "in_doubt_offset, applied_at) VALUES (" + literal(work.lane().name()) + ", " + literal(tp.topic()) + ", "
-        + tp.partition() + ", " + work.offset() + ", " + literal(work.event().id()) + ", NULL, now()) ON CONFLICT "
-        + "(lane, topic, kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = "
-        + "EXCLUDED.event_id, in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = now()";
+        + tp.partition() + ", " + work.offset() + ", " + literal(work.event().id()) + ", NULL, pg_catalog.now()) "
+        + "ON CONFLICT (lane, topic, kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = "
+        + "EXCLUDED.event_id, in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = pg_catalog.now()";
     try (Statement st = c.createStatement()) {
       st.setEscapeProcessing(false);
       st.execute(first + "; " + upsert);
@@ -161,6 +168,15 @@ final class AppliedMarkers {
       st.execute(CREATE);
       if (!autoCommit) {
         st.execute("RELEASE SAVEPOINT ddlcast_marker");
+      }
+      try (ResultSet rs = st.executeQuery(OWNERS)) {
+        while (rs.next()) {
+          if (!rs.getBoolean(2)) {
+            throw new SQLException("schema ddlcast or its table applied on the standby is owned by " + rs.getString(1)
+                + ", not a superuser: its owner could change what ddlcast relies on there; make a superuser the "
+                + "owner of both", "42501");
+          }
+        }
       }
     }
     ready.put(c, Boolean.TRUE);

@@ -17,17 +17,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs one event's statement on the standby, in the right database, under the role and search_path it ran under on
- * the primary.
+ * Runs one event's statement on the standby, in the right database, with exactly the rights of the role that ran
+ * it on the primary ({@code context.role}, the primary's {@code current_user}; the event's login {@code user} where
+ * that is unknown, never the applier's own) and its search_path (unknown: the role's default there).
  *
- * <p>Each statement is sent as one simple-protocol query in auto-commit, as {@code psql -c} sends it: statements
- * that cannot run in a transaction block ({@code CREATE DATABASE}, {@code CREATE INDEX CONCURRENTLY}, ...) work.
- * Statements on cluster-wide objects run from the maintenance database; before one that acts on a database as a
- * whole, the applier closes its own connections to databases, so that {@code DROP DATABASE} or a rename is not
- * blocked by ddlcast itself.
+ * <p>How a statement runs decides whether the code it runs (functions, defaults, triggers, view and rule bodies)
+ * can take the applier's superuser rights back; the applier's own session stays its own throughout:
+ *
+ * <ul>
+ *   <li>A statement that can run in a transaction runs through the role's security-definer function
+ *       ({@link RunAs}), where PostgreSQL refuses to set the role or the session authorization, in the same
+ *       transaction as its marker (written after the function returned, as the applier).
+ *   <li>A statement that cannot ({@code SqlCommand.nonTransactional()}: CREATE/DROP DATABASE and TABLESPACE,
+ *       CREATE/DROP INDEX CONCURRENTLY, REINDEX, VACUUM, CLUSTER, ALTER DATABASE SET TABLESPACE, DETACH PARTITION
+ *       CONCURRENTLY) runs under {@code SET SESSION AUTHORIZATION <role>}, reset right after. That is safe because
+ *       the only user code these statements run (index expressions and predicates, what VACUUM, CLUSTER and
+ *       REINDEX evaluate) runs as a security-restricted operation, where setting the role or session authorization
+ *       is refused too (measured: an index expression of CREATE INDEX CONCURRENTLY calling a function that resets
+ *       the session authorization fails with "cannot set parameter ... within security-restricted operation"),
+ *       as is queueing anything to run at commit. A statement PostgreSQL refuses in a transaction block that
+ *       ddlcast did not know (SQLSTATE 25001) runs this way only if it is of those kinds, since the code of any
+ *       other statement could raise 25001 itself to get out of the definer function.
+ * </ul>
+ *
+ * <p>An event's statement must be exactly one statement: {@code EXECUTE} would run every statement of a string.
+ *
+ * <p>Each statement is sent as one simple-protocol query, as {@code psql -c} sends it. Statements on cluster-wide
+ * objects run from the maintenance database; before one that acts on a database as a whole, the applier closes its
+ * own connections to databases, so that {@code DROP DATABASE} or a rename is not blocked by ddlcast itself.
  *
  * <p>What was applied is recorded on the standby in the same transaction (see {@link AppliedMarkers}): an event
- * delivered again after a crash is recognized and not applied twice.
+ * delivered again after a crash is recognized and not applied twice. ddlcast's own statements (markers, in-doubt
+ * checks, tablespace lookups, {@link RunAs}) run as the applier with the connection's {@code pg_catalog} search
+ * path and qualified names (see {@link StandbyConnections}); after each statement {@code RESET ALL} puts back
+ * any setting the statement's code changed for the session.
  *
  * <p>Tablespaces: a standby's directories are its own. {@code CREATE TABLESPACE} is applied only when
  * {@code --tablespace-map} maps the primary's location to one of the standby's, and skipped (reported) otherwise;
@@ -50,9 +73,23 @@ final class StatementExecutor implements EventExecutor {
     }
   }
 
+  /** Whose rights a statement runs with, and its search_path (null: the role's default on the standby). */
+  record RunsAs(String role, String searchPath) {
+    static RunsAs of(DdlEvent event) throws SQLException {
+      ExecutionContext context = event.context();
+      String role = context != null && context.role() != null ? context.role() : event.user();
+      if (role == null) {
+        throw new SQLException("event " + event.id() + " names no role (no context and no user): ddlcast does not "
+            + "run a statement with the applier's own rights", "28000");
+      }
+      return new RunsAs(role, context == null ? null : context.searchPath());
+    }
+  }
+
   private final StandbyConnections connections;
   private final Map<String, String> tablespaceMap;
   private final AppliedMarkers markers = new AppliedMarkers();
+  private final RunAs runAs = new RunAs();
 
   StatementExecutor(StandbyConnections connections, Map<String, String> tablespaceMap) {
     this.connections = connections;
@@ -92,16 +129,18 @@ final class StatementExecutor implements EventExecutor {
     }
     try {
       AppliedMarkers.Marker marker = markers.cached(work);
-      if (marker == null) { // known after the lane's first event: no reset of the context to read it again
-        marker = markers.read(connection(event, null), work);
+      if (marker == null) { // known after the lane's first event
+        marker = markers.read(connection(event), work);
       }
       if (work.offset() <= marker.lastOffset()) {
         return Result.ALREADY_APPLIED;
       }
+      requireOneStatement(event, sql);
+      RunsAs as = RunsAs.of(event);
       if (SqlCommand.of(sql).nonTransactional()) {
-        return applyOutsideTransaction(work, sql, marker.inDoubt() == work.offset());
+        return applyOutsideTransaction(work, sql, as, marker.inDoubt() == work.offset());
       }
-      return applyInTransaction(work, sql, key);
+      return applyInTransaction(work, sql, as, true);
     } catch (SQLException e) {
       connections.discard(key);
       markers.forget(work);
@@ -109,23 +148,37 @@ final class StatementExecutor implements EventExecutor {
     }
   }
 
-  /** The statement and its marker in one transaction; outside one if PostgreSQL refuses it in a block (25001). */
-  private Result applyInTransaction(Work work, String sql, String key) throws SQLException {
-    Connection connection = connection(work.event(), work.event().context());
+  /** EXECUTE (and a simple query) would run every statement of a string; an event is one. */
+  private static void requireOneStatement(DdlEvent event, String sql) throws SQLException {
+    int statements = SqlLexer.statements(sql).size();
+    if (statements != 1) {
+      throw new SQLException("event " + event.id() + " holds " + statements + " statements where ddlcast runs "
+          + "exactly one; not applied", "0A000");
+    }
+  }
+
+  /**
+   * The statement, as the role, and its marker in one transaction; outside one if PostgreSQL refuses it in a block
+   * (25001) and it is of a kind that may run outside the definer function. A call that found the role's function
+   * gone (the role dropped it) is tried once more, after the function is made again.
+   */
+  private Result applyInTransaction(Work work, String sql, RunsAs as, boolean mayRetry) throws SQLException {
+    Connection connection = connection(work.event());
     connection.setAutoCommit(false);
-    try (Statement statement = connection.createStatement()) {
-      statement.setEscapeProcessing(false);
-      statement.execute(sql);
-      connections.contextUnknown(key);
-      // the marker is the applier's, not the DDL's role's: reset first, in the same round trip
-      markers.appliedAfter(connection, "RESET SESSION AUTHORIZATION", work);
+    try {
+      runAs.run(connection, as.role(), SelectInto.asCreateTableAs(sql), as.searchPath());
+      // the marker is the applier's: the function has returned; settings the statement's code made go first
+      markers.appliedAfter(connection, "RESET ALL", work);
       connection.commit();
     } catch (SQLException e) {
       rollbackQuietly(connection);
-      if ("25001".equals(e.getSQLState())) { // cannot run inside a transaction block: not in ddlcast's list
+      if (mayRetry && RunAs.isMissing(e, as.role())) {
+        runAs.forget(connection, as.role());
+        return applyInTransaction(work, sql, as, false);
+      }
+      if ("25001".equals(e.getSQLState()) && mayRunOutsideTransaction(sql)) {
         connection.setAutoCommit(true);
-        connections.contextUnknown(key);
-        return applyOutsideTransaction(work, sql, false);
+        return applyOutsideTransaction(work, sql, as, false);
       }
       throw e;
     } finally {
@@ -137,27 +190,62 @@ final class StatementExecutor implements EventExecutor {
   }
 
   /**
+   * Statements PostgreSQL may refuse in a transaction block, depending on their options or its version, whose user
+   * code runs only as a security-restricted operation if at all: a 25001 from any other statement may come from its
+   * own code, and is not a reason to run it outside the definer function.
+   */
+  static boolean mayRunOutsideTransaction(String sql) {
+    SqlCommand command = SqlCommand.of(sql);
+    String tag = command.tag();
+    if (tag.equals("ALTER TYPE")) {
+      List<Token> tokens = SqlLexer.tokens(sql, 12);
+      for (int k = 0; k + 1 < tokens.size(); k++) {
+        if (tokens.get(k).is("ADD") && tokens.get(k + 1).is("VALUE")) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return command.nonTransactional() || tag.equals("CLUSTER") || tag.startsWith("REINDEX")
+        || tag.startsWith("VACUUM") || tag.equals("CREATE INDEX") || tag.equals("DROP INDEX")
+        || tag.endsWith(" DATABASE") || tag.endsWith(" TABLESPACE") || tag.endsWith(" SUBSCRIPTION")
+        || tag.equals("ALTER SYSTEM");
+  }
+
+  /**
    * A statement that cannot run in a transaction block: marked in doubt, run, marked applied. If a crash left it
    * in doubt, what it does is checked first, so running it again is safe.
    */
-  private Result applyOutsideTransaction(Work work, String sql, boolean inDoubt) throws SQLException {
-    DdlEvent event = work.event();
+  private Result applyOutsideTransaction(Work work, String sql, RunsAs as, boolean inDoubt) throws SQLException {
+    Connection connection = connection(work.event());
+    String searchPath = RunAs.searchPath(connection, as.role(), as.searchPath());
     if (inDoubt) {
-      String reason = InDoubtCheck.alreadyDone(connection(event, event.context()), sql);
+      String reason = InDoubtCheck.alreadyDone(connection, sql, as.role(), searchPath);
       if (reason != null) {
-        markers.applied(connection(event, null), work);
+        markers.applied(connection, work);
         return Result.skipped("it took effect before the applier stopped (" + reason + ")");
       }
     } else {
-      markers.inDoubt(connection(event, null), work);
+      markers.inDoubt(connection, work);
     }
-    Connection connection = connection(event, event.context());
-    try (Statement statement = connection.createStatement()) {
-      statement.setEscapeProcessing(false);
-      statement.execute(sql);
-    }
-    markers.applied(connection(event, null), work);
+    runAsSessionUser(connection, sql, as.role(), searchPath);
+    markers.applied(connection, work);
     return Result.APPLIED;
+  }
+
+  /**
+   * Runs a statement outside a transaction as the role, which is only safe for the statements named in the class
+   * comment; the session is the applier's again after it (a failure discards the connection).
+   */
+  private static void runAsSessionUser(Connection c, String sql, String role, String searchPath)
+      throws SQLException {
+    try (Statement statement = c.createStatement()) {
+      statement.setEscapeProcessing(false);
+      statement.execute("SET SESSION AUTHORIZATION " + StandbyConnections.ident(role)
+          + "; SELECT pg_catalog.set_config('search_path', " + StandbyConnections.literal(searchPath) + ", false)");
+      statement.execute(sql);
+      statement.execute("RESET SESSION AUTHORIZATION; RESET ALL");
+    }
   }
 
   @Override
@@ -166,7 +254,7 @@ final class StatementExecutor implements EventExecutor {
   }
 
   private Result skipped(Work work, String reason) throws SQLException {
-    Connection plain = connection(work.event(), null);
+    Connection plain = connection(work.event());
     AppliedMarkers.Marker marker = markers.read(plain, work);
     if (work.offset() <= marker.lastOffset()) {
       return Result.ALREADY_APPLIED;
@@ -175,10 +263,9 @@ final class StatementExecutor implements EventExecutor {
     return Result.skipped(reason);
   }
 
-  /** The connection the event's statements run on (its database's, or the maintenance one), set to the context. */
-  private Connection connection(DdlEvent event, ExecutionContext context) throws SQLException {
-    return event.scope() == Scope.CLUSTER ? connections.maintenance(context)
-        : connections.database(event.database(), context);
+  /** The connection the event's statements run on: its database's, or the maintenance one. */
+  private Connection connection(DdlEvent event) throws SQLException {
+    return event.scope() == Scope.CLUSTER ? connections.maintenance() : connections.database(event.database());
   }
 
   private static void rollbackQuietly(Connection connection) {
@@ -195,7 +282,7 @@ final class StatementExecutor implements EventExecutor {
     if (name == null) {
       return true;
     }
-    try (PreparedStatement ps = connections.maintenance(null).prepareStatement(
+    try (PreparedStatement ps = connections.maintenance().prepareStatement(
         "SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {

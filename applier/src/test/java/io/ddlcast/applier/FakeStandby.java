@@ -1,6 +1,7 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.jdbc.PgUrl;
+import io.ddlcast.common.sql.SqlLexer;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -23,13 +24,19 @@ import java.util.regex.Pattern;
 
 /**
  * A standby made of recording {@link Connection} proxies, for {@link StandbyConnections.Opener}: every statement
- * part (the text between {@code "; "}) is logged with its database, its transaction (null in auto-commit) and the
- * session's role and search_path at that moment, as the applier's SET/RESET statements left them. It keeps the
- * {@code ddlcast.applied} rows (written on commit, dropped on rollback), answers the catalog lookups the applier
- * makes (tablespaces, databases), and fails the statements a test names. Any other JDBC call fails the test.
+ * part (as {@link SqlLexer#split} splits a string) is logged with its database, its transaction (null in
+ * auto-commit) and the session's role and search_path at that moment, as the applier's SET/RESET statements left
+ * them. A call of a {@link RunAs} function that the applier made for the role (and a test did not tamper with) logs
+ * the statement it runs, with the function's owner as role and the path it was given (or the role's default). It
+ * keeps the {@code ddlcast.applied} rows and the functions (written on commit, dropped on rollback), answers the
+ * catalog lookups the applier makes (tablespaces, databases, owners, default search paths), and fails the
+ * statements a test names. Any other JDBC call fails the test.
  */
 final class FakeStandby {
-  /** A session's role and search_path (null: the applier's own). */
+  /**
+   * A session's session user, current role and search_path (null: the applier's own); a statement a RunAs
+   * function ran has the applier as session user and the function's owner as role.
+   */
   record Session(String sessionRole, String role, String searchPath) {
     static final Session APPLIER = new Session(null, null, null);
   }
@@ -46,11 +53,25 @@ final class FakeStandby {
 
   private record MarkerKey(String database, String lane, String topic, int partition) {}
 
+  private record FunctionKey(String database, String name) {}
+
+  /** The search_path the fake's roles start with. */
+  static final String DEFAULT_SEARCH_PATH = "\"$user\", public";
+
   private static final Pattern INLINE_UPSERT = Pattern.compile("INSERT INTO ddlcast\\.applied .* VALUES \\("
-      + "E'((?:[^']|'')*)', E'((?:[^']|'')*)', (\\d+), (-?\\d+), E'(?:[^']|'')*', NULL, now\\(\\)\\).*");
+      + "E'((?:[^']|'')*)', E'((?:[^']|'')*)', (\\d+), (-?\\d+), E'(?:[^']|'')*', NULL, "
+      + "pg_catalog\\.now\\(\\)\\).*");
+  private static final Pattern CALL =
+      Pattern.compile("WITH a AS MATERIALIZED .* THEN ddlcast\\.(run_as_\\w+)\\(a\\.s, a\\.p\\) END .*");
+  private static final Pattern OWNER =
+      Pattern.compile("ALTER FUNCTION ddlcast\\.(run_as_\\w+)\\(text, text\\) OWNER TO (.+)");
 
   private final List<Sql> log = Collections.synchronizedList(new ArrayList<>());
   private final Map<MarkerKey, Marker> markers = new HashMap<>();
+  private final Map<FunctionKey, String> functionOwners = new HashMap<>();
+  private final Set<FunctionKey> tampered = new HashSet<>();
+  private final Set<String> refusingFunctions = new HashSet<>();
+  private final List<String> installs = new ArrayList<>();
   private final List<Marker> markerWrites = new ArrayList<>();
   private final Set<String> tablespaces = new HashSet<>();
   private final Set<String> databases = new HashSet<>(Set.of("postgres"));
@@ -73,6 +94,21 @@ final class FakeStandby {
 
   synchronized void database(String name) {
     databases.add(name);
+  }
+
+  /** The role changed its RunAs function in the database (SECURITY INVOKER, ...): calls find it wrong till remade. */
+  synchronized void tamperWithFunction(String database, String role) {
+    tampered.add(new FunctionKey(database, RunAs.functionName(role)));
+  }
+
+  /** The role dropped its RunAs function in the database (DROP OWNED, SET SCHEMA elsewhere). */
+  synchronized void dropFunction(String database, String role) {
+    functionOwners.remove(new FunctionKey(database, RunAs.functionName(role)));
+  }
+
+  /** Every RunAs function in the database is found wrong, even one just made. */
+  synchronized void refuseFunctions(String database) {
+    refusingFunctions.add(database);
   }
 
   /** The statement fails with this SQLSTATE wherever it runs. */
@@ -115,6 +151,11 @@ final class FakeStandby {
     return List.copyOf(markerWrites);
   }
 
+  /** "database:role" for each RunAs function the applier made (or made again), in order. */
+  synchronized List<String> installs() {
+    return List.copyOf(installs);
+  }
+
   synchronized List<String> opened() {
     return List.copyOf(opened);
   }
@@ -123,9 +164,13 @@ final class FakeStandby {
     return List.copyOf(closed);
   }
 
-  private static boolean isBookkeeping(String sql) {
+  /** The applier's own statements: markers' table and owners, RunAs functions and calls, default paths. */
+  static boolean isBookkeeping(String sql) {
     return sql.startsWith("CREATE SCHEMA IF NOT EXISTS ddlcast") || sql.startsWith("CREATE TABLE IF NOT EXISTS "
-        + "ddlcast.applied") || sql.startsWith("COMMENT ON TABLE ddlcast.applied") || sql.contains("SAVEPOINT");
+        + "ddlcast.applied") || sql.startsWith("COMMENT ON TABLE ddlcast.applied") || sql.contains("SAVEPOINT")
+        || sql.startsWith("SELECT r.rolname, r.rolsuper") || sql.startsWith("SELECT r.rolsuper, r.rolname")
+        || sql.contains("FUNCTION ddlcast.run_as_") || sql.startsWith("WITH a AS MATERIALIZED")
+        || sql.startsWith("SELECT coalesce(") || sql.startsWith("SELECT pg_catalog.to_regprocedure(");
   }
 
   // --- JDBC ---
@@ -173,6 +218,7 @@ final class FakeStandby {
     private boolean dirty;
     private Session session = Session.APPLIER;
     private final List<Runnable> pendingWrites = new ArrayList<>();
+    private final List<Runnable> undoOnRollback = new ArrayList<>();
 
     FakeConnection(String database) {
       this.database = database;
@@ -224,9 +270,14 @@ final class FakeStandby {
       synchronized (FakeStandby.this) {
         if (how.equals("COMMIT")) {
           pendingWrites.forEach(Runnable::run);
+        } else {
+          for (int i = undoOnRollback.size() - 1; i >= 0; i--) {
+            undoOnRollback.get(i).run();
+          }
         }
       }
       pendingWrites.clear();
+      undoOnRollback.clear();
       dirty = false;
       transaction = autoCommit ? null : transactions.incrementAndGet();
     }
@@ -238,6 +289,16 @@ final class FakeStandby {
       }
       log.add(new Sql(database, sql, transaction, session, params));
       dirty |= transaction != null;
+      failIfNamed(sql);
+      Matcher call = CALL.matcher(sql);
+      if (call.matches()) {
+        return call(call.group(1), params);
+      }
+      session = sessionAfter(sql);
+      return answer(sql, params);
+    }
+
+    private void failIfNamed(String sql) throws SQLException {
       String state;
       synchronized (FakeStandby.this) {
         state = failures.getOrDefault(sql, transaction == null ? null : failuresInTransaction.get(sql));
@@ -245,8 +306,26 @@ final class FakeStandby {
       if (state != null) {
         throw new SQLException("the fake standby fails \"" + sql + "\"", state);
       }
-      session = sessionAfter(sql);
-      return answer(sql, params);
+    }
+
+    /** A RunAs call: runs the statement as the function's owner if the function is as the applier made it. */
+    private List<Object[]> call(String function, List<Object> params) throws SQLException {
+      String statement = (String) params.get(0);
+      String path = params.get(1) == null ? DEFAULT_SEARCH_PATH : (String) params.get(1);
+      String role = (String) params.get(3);
+      FunctionKey key = new FunctionKey(database, function);
+      synchronized (FakeStandby.this) {
+        if (!functionOwners.containsKey(key)) { // PostgreSQL resolves the name before the CASE
+          throw new SQLException("ERROR: function ddlcast." + function + "(text, text) does not exist", "42883");
+        }
+        if (!role.equals(functionOwners.get(key)) || tampered.contains(key) || refusingFunctions.contains(database)
+            || !RunAs.BODY.equals(params.get(4))) {
+          return List.<Object[]>of(new Object[] {null});
+        }
+      }
+      log.add(new Sql(database, statement, transaction, new Session(session.sessionRole(), role, path), List.of()));
+      failIfNamed(statement);
+      return List.<Object[]>of(new Object[] {true});
     }
 
     private Session sessionAfter(String sql) {
@@ -262,7 +341,7 @@ final class FakeStandby {
         String value = sql.substring("SELECT pg_catalog.set_config('search_path', '".length(),
             sql.lastIndexOf("', false)"));
         return new Session(session.sessionRole(), session.role(), value.replace("''", "'"));
-      } else if (sql.equals("RESET search_path")) {
+      } else if (sql.equals("RESET search_path") || sql.equals("RESET ALL")) {
         return new Session(session.sessionRole(), session.role(), null);
       }
       return session;
@@ -286,6 +365,36 @@ final class FakeStandby {
           }
           write(new MarkerKey(database, m.group(1).replace("''", "'"), m.group(2).replace("''", "'"),
               Integer.parseInt(m.group(3))), new Marker(Long.parseLong(m.group(4)), -1));
+        } else if (sql.startsWith("SELECT r.rolname, r.rolsuper")) { // the markers' schema and table: ddlcast's
+          return List.<Object[]>of(new Object[] {"ddlcast", true});
+        } else if (sql.startsWith("SELECT r.rolsuper, r.rolname")) { // schema ddlcast, before a function is made
+          return List.<Object[]>of(new Object[] {true, "ddlcast"});
+        } else if (sql.equals("SELECT pg_catalog.to_regprocedure(?) IS NOT NULL")) {
+          String name = ((String) params.get(0)).replaceAll("^ddlcast\\.|\\(text,text\\)$", "");
+          return List.<Object[]>of(new Object[] {functionOwners.containsKey(new FunctionKey(database, name))});
+        } else if (sql.startsWith("SELECT coalesce(")) {
+          return List.<Object[]>of(new Object[] {params.get(0) == null ? DEFAULT_SEARCH_PATH : params.get(0)});
+        } else if (sql.startsWith("CREATE OR REPLACE FUNCTION ddlcast.run_as_")) {
+          return List.of();
+        } else if (OWNER.matcher(sql).matches()) {
+          Matcher m = OWNER.matcher(sql);
+          m.matches();
+          FunctionKey key = new FunctionKey(database, m.group(1));
+          String owner = unquote(m.group(2));
+          installs.add(database + ":" + owner);
+          String before = functionOwners.put(key, owner); // seen at once in its own transaction
+          boolean wasTampered = tampered.remove(key);
+          if (transaction != null) {
+            undoOnRollback.add(() -> {
+              functionOwners.remove(key);
+              if (before != null) {
+                functionOwners.put(key, before);
+              }
+              if (wasTampered) {
+                tampered.add(key);
+              }
+            });
+          }
         } else if (sql.equals("SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?")) {
           return tablespaces.contains((String) params.get(0)) ? List.<Object[]>of(new Object[] {1}) : List.of();
         } else if (sql.equals("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
@@ -338,7 +447,7 @@ final class FakeStandby {
           if (prepared != null) {
             throw unsupported("PreparedStatement.execute");
           }
-          for (String part : ((String) args[0]).split("; ")) {
+          for (String part : SqlLexer.split((String) args[0])) {
             connection.run(part, List.of());
           }
           return false;
@@ -346,6 +455,14 @@ final class FakeStandby {
           connection.run(prepared, parameters());
           return 1;
         case "executeQuery":
+          if (prepared == null) {
+            List<String> parts = SqlLexer.split((String) args[0]);
+            List<Object[]> rows = List.of();
+            for (String part : parts) {
+              rows = connection.run(part, List.of());
+            }
+            return proxy(ResultSet.class, new FakeResultSet(rows));
+          }
           return proxy(ResultSet.class, new FakeResultSet(connection.run(prepared, parameters())));
         default:
           throw unsupported(method);
@@ -374,7 +491,9 @@ final class FakeStandby {
         case "getLong":
           return ((Number) rows.get(row)[(Integer) args[0] - 1]).longValue();
         case "getBoolean":
-          return (Boolean) rows.get(row)[(Integer) args[0] - 1];
+          return Boolean.TRUE.equals(rows.get(row)[(Integer) args[0] - 1]);
+        case "getString":
+          return (String) rows.get(row)[(Integer) args[0] - 1];
         case "close":
           return null;
         default:

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ddlcast.applier.FakeStandby.Marker;
 import io.ddlcast.applier.FakeStandby.Session;
 import io.ddlcast.applier.FakeStandby.Sql;
+import io.ddlcast.common.error.ErrorClassifier;
+import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.jdbc.PgUrl;
@@ -55,7 +57,8 @@ class StatementExecutorTest {
 
     List<Sql> log = standby.log("app");
     Sql ddl = only(log, "CREATE TABLE t ()");
-    assertThat(ddl.session()).isEqualTo(new Session("alice", "app_owner", "app, public"));
+    // as app_owner, through app_owner's definer function: the session user stays the applier (alice is not set)
+    assertThat(ddl.session()).isEqualTo(new Session(null, "app_owner", "app, public"));
     assertThat(ddl.inTransaction()).isTrue();
     Sql marker = markerWrite(log);
     assertThat(marker.transaction()).isEqualTo(ddl.transaction());
@@ -69,12 +72,14 @@ class StatementExecutorTest {
   }
 
   @Test
-  void anEventWithoutContextRunsAsTheApplier() throws SQLException {
+  void anEventWithoutContextRunsAsItsLoginUserWithThatUsersDefaultSearchPath() throws SQLException {
     execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()",
         new ExecutionContext("app_owner", "alice", "app")), APP, 1);
-    execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()"), APP, 2);
+    execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()"), APP, 2); // user "postgres", no context
 
-    assertThat(only(standby.log("app"), "CREATE TABLE b ()").session()).isEqualTo(Session.APPLIER);
+    Session b = only(standby.log("app"), "CREATE TABLE b ()").session();
+    assertThat(b).isEqualTo(new Session(null, "postgres", FakeStandby.DEFAULT_SEARCH_PATH));
+    assertThat(b).isNotEqualTo(Session.APPLIER); // the applier logs in as ddlcast
     assertThat(standby.opened()).containsExactly("app"); // one connection for the database's events
   }
 
@@ -220,5 +225,230 @@ class StatementExecutorTest {
         .isEqualTo(StatementExecutor.Result.APPLIED);
     assertThat(standby.opened()).containsExactly("app", "app");
     assertThat(standby.log("app").stream().filter(s -> s.sql().startsWith("SELECT last_offset"))).hasSize(2);
+  }
+
+  // --- rights: the role's definer function, the guard, one statement, session authorization outside transactions ---
+
+  /** The event as run by another login user. */
+  private static DdlEvent byUser(DdlEvent e, String user) {
+    return new DdlEvent(e.schema(), e.id(), e.source(), e.database(), e.key(), e.scope(), user, e.context(),
+        e.command(), e.statement(), e.logTime(), e.position(), e.schemas());
+  }
+
+  private static List<Sql> calls(List<Sql> log) {
+    return log.stream().filter(s -> s.sql().startsWith("WITH a AS MATERIALIZED")).toList();
+  }
+
+  @Test
+  void eachRolesFunctionIsMadeOnFirstUseInEachDatabaseAndOwnedByThatRole() throws SQLException {
+    ExecutionContext owner = new ExecutionContext("app_owner", null, "app");
+    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()", owner), APP, 1);
+    execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()", owner), APP, 2);
+    execute(byUser(inDatabase("app", 3, "CREATE TABLE", "CREATE TABLE c ()"), "carol"), APP, 3);
+    execute(inDatabase("shop", 4, "CREATE TABLE", "CREATE TABLE d ()", owner), Lane.database("shop"), 4);
+
+    assertThat(standby.installs()).containsExactly("app:app_owner", "app:carol", "shop:app_owner");
+    assertThat(only(standby.log("app"), "CREATE TABLE c ()").session())
+        .isEqualTo(new Session(null, "carol", FakeStandby.DEFAULT_SEARCH_PATH));
+    List<String> made = standby.log().stream().map(Sql::sql).filter(sql -> sql.contains("FUNCTION ddlcast.run_as_"))
+        .toList();
+    assertThat(made).contains("ALTER FUNCTION " + RunAs.signature("app_owner") + " OWNER TO \"app_owner\"",
+        "REVOKE ALL ON FUNCTION " + RunAs.signature("carol") + " FROM PUBLIC");
+    assertThat(made).filteredOn(sql -> sql.startsWith("CREATE OR REPLACE FUNCTION"))
+        .allMatch(sql -> sql.contains("SECURITY DEFINER SET search_path = pg_catalog SET standard_conforming_strings"
+            + " = on AS $ddlcast$" + RunAs.BODY + "$ddlcast$"));
+    assertThat(RunAs.functionName("app_owner")).matches("run_as_[0-9a-f]{32}")
+        .isNotEqualTo(RunAs.functionName("carol"));
+  }
+
+  @Test
+  void theCallRunsTheFunctionOnlyIfTheSameStatementFindsItAsDdlcastMadeIt() throws SQLException {
+    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()", new ExecutionContext("r", null, "s")), APP, 1);
+
+    Sql call = calls(standby.log()).get(0);
+    assertThat(call.params()).containsExactly("CREATE TABLE a ()", "s", "r", "r", RunAs.BODY);
+    String sql = call.sql();
+    // the arguments come from a materialized CTE: the planner cannot call the function before the CASE decides
+    assertThat(sql).startsWith("WITH a AS MATERIALIZED (SELECT ?::text AS s, coalesce(?::text, ");
+    String guard = sql.substring(sql.indexOf("CASE WHEN"), sql.indexOf(" THEN ddlcast."));
+    assertThat(guard).contains("f.prosecdef", "f.provolatile = 'v'",
+        "f.proowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = ?)",
+        "f.proconfig = '{search_path=pg_catalog,standard_conforming_strings=on}'", "f.prosrc = ?");
+    assertThat(sql).contains("THEN ddlcast." + RunAs.functionName("r") + "(a.s, a.p) END FROM a, pg_catalog.pg_proc f "
+        + "WHERE f.oid = pg_catalog.to_regprocedure('ddlcast." + RunAs.functionName("r") + "(text,text)')");
+  }
+
+  @Test
+  void aFunctionTheRoleChangedIsMadeAgainBeforeTheStatementRunsOnce() throws SQLException {
+    ExecutionContext mallory = new ExecutionContext("mallory", null, "mallory");
+    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()", mallory), APP, 1);
+    standby.tamperWithFunction("app", "mallory"); // e.g. ALTER FUNCTION ... SECURITY INVOKER from her code
+
+    assertThat(execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()", mallory), APP, 2))
+        .isEqualTo(StatementExecutor.Result.APPLIED);
+
+    assertThat(standby.installs()).containsExactly("app:mallory", "app:mallory");
+    Sql b = only(standby.log("app"), "CREATE TABLE b ()");
+    assertThat(b.session().role()).isEqualTo("mallory");
+    List<String> inItsTransaction = standby.log().stream().filter(s -> b.transaction().equals(s.transaction()))
+        .map(Sql::sql).map(sql -> sql.startsWith("WITH a AS MATERIALIZED") ? "call" : sql)
+        .filter(sql -> !sql.startsWith("REVOKE") && !sql.startsWith("CREATE SCHEMA") && !sql.startsWith("SELECT r."))
+        .map(sql -> sql.startsWith("CREATE OR REPLACE FUNCTION") ? "make" : sql).toList();
+    assertThat(inItsTransaction.subList(0, 5)).containsExactly("call", "make",
+        "ALTER FUNCTION " + RunAs.signature("mallory") + " OWNER TO \"mallory\"", "call", "CREATE TABLE b ()");
+    assertThat(standby.marker("app", "app")).isEqualTo(new Marker(2, -1));
+  }
+
+  @Test
+  void aFunctionTheRoleDroppedIsMadeAgainAndTheEventTriedOnceMore() throws SQLException {
+    ExecutionContext mallory = new ExecutionContext("mallory", null, "mallory");
+    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()", mallory), APP, 1);
+    standby.dropFunction("app", "mallory"); // DROP OWNED BY mallory, from her code
+
+    assertThat(execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()", mallory), APP, 2))
+        .isEqualTo(StatementExecutor.Result.APPLIED);
+
+    assertThat(standby.installs()).containsExactly("app:mallory", "app:mallory");
+    assertThat(only(standby.log("app"), "CREATE TABLE b ()").session().role()).isEqualTo("mallory");
+    assertThat(standby.log("app")).extracting(Sql::sql).containsSubsequence("ROLLBACK", "CREATE TABLE b ()", "COMMIT");
+    assertThat(standby.marker("app", "app")).isEqualTo(new Marker(2, -1));
+  }
+
+  @Test
+  void aFunctionStillWrongAfterItWasMadeAgainFailsTheEventAndRunsNothing() throws SQLException {
+    standby.refuseFunctions("app");
+
+    assertThatThrownBy(() -> execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()"), APP, 1))
+        .isInstanceOfSatisfying(SQLException.class, e -> {
+          assertThat(e.getSQLState()).isEqualTo("55000");
+          assertThat(e.getMessage()).contains(RunAs.signature("postgres"), "not the function ddlcast just made");
+        });
+    assertThat(standby.ddl("app")).isEmpty();
+    assertThat(standby.marker("app", "app")).isNull();
+  }
+
+  @Test
+  void anEventOfSeveralStatementsFailsPermanentlyAndRunsNothing() throws SQLException {
+    String two = "CREATE TABLE a (); ALTER ROLE mallory SUPERUSER";
+    assertThatThrownBy(() -> execute(inDatabase("app", 1, "CREATE TABLE", two), APP, 1))
+        .isInstanceOfSatisfying(SQLException.class, e -> {
+          assertThat(ErrorClassifier.classifySql(e)).isEqualTo(ErrorKind.PERMANENT);
+          assertThat(e.getMessage()).contains("holds 2 statements where ddlcast runs exactly one");
+        });
+    assertThatThrownBy(() -> execute(clusterWide("x", 2, "CREATE DATABASE", "CREATE DATABASE x; DROP DATABASE y"),
+        CLUSTER, 2)).isInstanceOf(SQLException.class);
+    assertThat(standby.ddl("app")).isEmpty();
+    assertThat(standby.ddl("postgres")).isEmpty();
+    assertThat(standby.marker("app", "app")).isNull();
+
+    String withComments = "CREATE TABLE c (); -- done\n/* ; */";
+    assertThat(execute(inDatabase("app", 3, "CREATE TABLE", withComments), APP, 3))
+        .isEqualTo(StatementExecutor.Result.APPLIED);
+  }
+
+  @Test
+  void anEventWithNeitherRoleNorUserIsNotRunWithTheAppliersRights() {
+    assertThatThrownBy(() -> execute(byUser(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()"), null), APP, 1))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains("names no role"));
+    assertThat(standby.ddl("app")).isEmpty();
+  }
+
+  @Test
+  void aStatementOutsideATransactionRunsUnderTheRolesSessionAuthorizationWhichIsResetRightAfter()
+      throws SQLException {
+    DdlEvent event = inDatabase("app", 7, "CREATE INDEX", "CREATE INDEX CONCURRENTLY i ON t (c)",
+        new ExecutionContext("app_owner", "alice", "app, public"));
+
+    assertThat(execute(event, APP, 7)).isEqualTo(StatementExecutor.Result.APPLIED);
+
+    List<Sql> log = standby.log("app");
+    Sql ddl = only(log, "CREATE INDEX CONCURRENTLY i ON t (c)");
+    assertThat(ddl.session()).isEqualTo(new Session("app_owner", null, "app, public"));
+    assertThat(log.subList(log.indexOf(ddl) + 1, log.indexOf(ddl) + 3)).extracting(Sql::sql)
+        .containsExactly("RESET SESSION AUTHORIZATION", "RESET ALL");
+    assertThat(log.get(log.size() - 1).sql()).startsWith("INSERT INTO ddlcast.applied");
+    assertThat(log.get(log.size() - 1).session()).isEqualTo(Session.APPLIER);
+    assertThat(calls(standby.log())).isEmpty();
+
+    execute(clusterWide("shop", 8, "CREATE DATABASE", "CREATE DATABASE shop"), CLUSTER, 8); // no context: its user
+    assertThat(only(standby.log("postgres"), "CREATE DATABASE shop").session())
+        .isEqualTo(new Session("postgres", null, FakeStandby.DEFAULT_SEARCH_PATH));
+  }
+
+  @Test
+  void aStatementWhoseCodeRaises25001IsNotRunOutsideTheFunction() {
+    String ctas = "CREATE TABLE t AS SELECT mallory.grab()";
+    standby.failInTransaction(ctas, "25001"); // her function raises it, to be run again as her session
+
+    assertThatThrownBy(() -> execute(inDatabase("app", 5, "CREATE TABLE AS", ctas,
+        new ExecutionContext("mallory", null, "mallory")), APP, 5))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25001"));
+    assertThat(standby.log("app")).filteredOn(s -> s.sql().equals(ctas)).extracting(Sql::inTransaction)
+        .containsExactly(true);
+    assertThat(standby.log()).noneMatch(s -> s.sql().startsWith("SET SESSION AUTHORIZATION"));
+    assertThat(StatementExecutor.mayRunOutsideTransaction("ALTER TYPE mood ADD VALUE 'sad'")).isTrue();
+    assertThat(StatementExecutor.mayRunOutsideTransaction("REINDEX SCHEMA s")).isTrue();
+    assertThat(StatementExecutor.mayRunOutsideTransaction("ALTER TYPE t ALTER ATTRIBUTE a TYPE text CASCADE"))
+        .isFalse();
+    assertThat(StatementExecutor.mayRunOutsideTransaction("ALTER TABLE t ADD COLUMN b int DEFAULT f()")).isFalse();
+  }
+
+  @Test
+  void selectIntoRunsAsTheCreateTableAsItMeans() throws SQLException {
+    execute(inDatabase("app", 1, "SELECT INTO", "SELECT grab() AS x INTO t FROM s",
+        new ExecutionContext("r", null, "p")), APP, 1);
+
+    assertThat(only(standby.log("app"), "CREATE TABLE t AS SELECT grab() AS x FROM s").session().role())
+        .isEqualTo("r");
+  }
+
+  @Test
+  void markersAndLookupsAreTheAppliersWithPgCatalogNamesAfterTheStatementsSettingsAreReset() throws SQLException {
+    standby.tablespace("fast");
+    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()", new ExecutionContext("r", null, "r")), APP, 1);
+    execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()", new ExecutionContext("r", null, "r")), APP, 2);
+    execute(clusterWide("postgres", 3, "DROP TABLESPACE", "DROP TABLESPACE fast"), CLUSTER, 3);
+
+    List<Sql> all = standby.log();
+    assertThat(all).filteredOn(s -> s.sql().contains("ddlcast.applied")).isNotEmpty().allSatisfy(s -> {
+      assertThat(s.session()).isEqualTo(Session.APPLIER);
+      assertThat(s.sql().replace("pg_catalog.now()", "")).doesNotContain("now()");
+    });
+    assertThat(all).filteredOn(s -> s.sql().startsWith("CREATE TABLE IF NOT EXISTS ddlcast.applied"))
+        .allMatch(s -> s.sql().contains("DEFAULT pg_catalog.now()"));
+    assertThat(all).extracting(Sql::sql).contains("SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?");
+    List<Sql> app = standby.log("app");
+    Sql b = only(app, "CREATE TABLE b ()");
+    Sql reset = app.get(app.indexOf(b) + 1);
+    assertThat(reset.sql()).isEqualTo("RESET ALL");
+    assertThat(reset.transaction()).isEqualTo(b.transaction());
+    assertThat(app.get(app.indexOf(b) + 2).sql()).startsWith("INSERT INTO ddlcast.applied AS a");
+  }
+
+  @Test
+  void anIndexLeftInDoubtIsLookedUpWithTheEventsRoleAndSearchPathInATransactionRolledBack() throws SQLException {
+    standby.marker("app", "app", 3, 8);
+
+    assertThat(execute(inDatabase("app", 8, "CREATE INDEX", "CREATE INDEX CONCURRENTLY i ON t (c)",
+        new ExecutionContext("r", null, "s, public")), APP, 8)).isEqualTo(StatementExecutor.Result.APPLIED);
+
+    List<Sql> log = standby.log("app");
+    Sql set = only(log, "SELECT pg_catalog.set_config('role', 'r', true), "
+        + "pg_catalog.set_config('search_path', 's, public', true)");
+    Sql lookup = only(log, "SELECT pg_catalog.to_regclass(?)::pg_catalog.oid");
+    assertThat(lookup.params()).containsExactly("i");
+    assertThat(set.transaction()).isNotNull().isEqualTo(lookup.transaction());
+    assertThat(log.get(log.indexOf(lookup) + 1).sql()).isEqualTo("ROLLBACK");
+    assertThat(only(log, "CREATE INDEX CONCURRENTLY i ON t (c)").session())
+        .isEqualTo(new Session("r", null, "s, public"));
+  }
+
+  @Test
+  void everyConnectionStartsWithPgCatalogStandardStringsAndRowCountsAfterTheUrlsOwnOptions() {
+    assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db")).getProperty("options"))
+        .isEqualTo("-c search_path=pg_catalog -c standard_conforming_strings=on -c track_counts=on");
+    assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db?options=-c%20work_mem%3D8MB"))
+        .getProperty("options"))
+        .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog -c standard_conforming_strings=on -c track_counts=on");
   }
 }

@@ -65,6 +65,11 @@ public final class PgUrl {
     return PGProperty.USER.getOrDefault(properties);
   }
 
+  /** The {@code options} property (server settings sent at connect, {@code -c name=value ...}), or null. */
+  public String options() {
+    return PGProperty.OPTIONS.getOrDefault(properties);
+  }
+
   /** The same server and properties, another database. */
   public PgUrl withDatabase(String database) {
     Objects.requireNonNull(database, "database");

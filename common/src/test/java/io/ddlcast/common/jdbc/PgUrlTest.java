@@ -109,4 +109,12 @@ class PgUrlTest {
   void parseRejectsNull() {
     assertThatThrownBy(() -> PgUrl.parse(null)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void optionsAreReadFromTheUrlAndKeptForAnotherDatabase() {
+    PgUrl url = PgUrl.parse("jdbc:postgresql://h:5432/db?user=u&options=-c%20work_mem%3D8MB");
+    assertThat(url.options()).isEqualTo("-c work_mem=8MB");
+    assertThat(url.withDatabase("x").options()).isEqualTo("-c work_mem=8MB");
+    assertThat(PgUrl.parse("jdbc:postgresql://h:5432/db").options()).isNull();
+  }
 }

@@ -1,0 +1,290 @@
+package io.ddlcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.testkit.Await;
+import io.ddlcast.testkit.PostgresServer;
+import io.ddlcast.testkit.PsqlResult;
+import io.ddlcast.testkit.PsqlRun;
+import io.ddlcast.testkit.SchemaSnapshot;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A statement runs on a standby with exactly the rights of the role that ran it on the primary, and no way back
+ * to the applier's superuser: an unprivileged login {@code mallory} (CREATE on a schema she owns, nothing else)
+ * replays DDL whose code tries {@code RESET SESSION AUTHORIZATION; ALTER ROLE mallory SUPERUSER} (a function in
+ * CREATE TABLE AS and SELECT INTO, a volatile default in a table rewrite, index expressions, a deferred trigger
+ * and a cursor WITH HOLD that would run at commit) and a {@code now()} of hers ahead of pg_catalog's on her
+ * search_path. On the primary all of it runs as her and does nothing harmful. Afterwards no standby has a role
+ * attribute, membership, object or owner the primary lacks, and an audit each standby keeps of its own (an event
+ * trigger made directly on the standby) shows that every replayed statement ran with {@code current_user} = the
+ * role it had on the primary. An event whose role the helper did not report runs as the event's login user.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecurityIT {
+  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  private static final String REFUSED = "whose deferred events would run at commit with the applier's rights";
+
+  /** On a standby only: every DDL command's current_user and session_user, as the standby itself sees them. */
+  private static final String AUDIT = """
+      CREATE SCHEMA IF NOT EXISTS ddlcast;
+      GRANT USAGE ON SCHEMA ddlcast TO PUBLIC;
+      CREATE TABLE ddlcast.audit (id bigserial PRIMARY KEY, cu name NOT NULL, su name NOT NULL, tag text NOT NULL,
+        object text, query text);
+      CREATE FUNCTION ddlcast.audit_insert(cu name, su name, tag text, object text) RETURNS void LANGUAGE sql
+        SECURITY DEFINER SET search_path = pg_catalog AS $$
+        INSERT INTO ddlcast.audit (cu, su, tag, object, query) VALUES ($1, $2, $3, $4, pg_catalog.current_query()) $$;
+      CREATE FUNCTION ddlcast.audit_trigger() RETURNS event_trigger LANGUAGE plpgsql SECURITY INVOKER
+        SET search_path = pg_catalog AS $$
+      DECLARE r record;
+      BEGIN
+        FOR r IN SELECT * FROM pg_catalog.pg_event_trigger_ddl_commands() LOOP
+          PERFORM ddlcast.audit_insert(current_user, session_user, r.command_tag, r.object_identity);
+        END LOOP;
+      END $$;
+      CREATE EVENT TRIGGER ddlcast_audit ON ddl_command_end EXECUTE FUNCTION ddlcast.audit_trigger();
+      """;
+
+  /** Her escape attempt: fails on the primary (she is no superuser) and must fail on every standby. */
+  private static final String GRAB = """
+      CREATE TABLE mallory.attempts (cu name, su name, msg text);
+      CREATE FUNCTION mallory.grab() RETURNS int LANGUAGE plpgsql AS $$
+      BEGIN
+        BEGIN
+          RESET SESSION AUTHORIZATION;
+          ALTER ROLE mallory SUPERUSER;
+          INSERT INTO mallory.attempts VALUES (current_user, session_user, 'ESCAPED');
+        EXCEPTION WHEN OTHERS THEN
+          INSERT INTO mallory.attempts VALUES (current_user, session_user, SQLERRM);
+        END;
+        RETURN 1;
+      END $$;
+      """;
+
+  private Pipeline pipeline;
+  private PostgresServer primary;
+  private PostgresServer standby1;
+  private PostgresServer standby2;
+
+  @BeforeAll
+  void start() {
+    pipeline = new Pipeline("SecurityIT", "standby1", "standby2");
+    primary = pipeline.primary;
+    standby1 = pipeline.standby("standby1");
+    standby2 = pipeline.standby("standby2");
+    assertThat(pipeline.installHelper()).contains("installed");
+    pipeline.startProducer();
+    pipeline.startApplier("standby1");
+    pipeline.startApplier("standby2");
+    primary.execute("postgres", "CREATE ROLE mallory LOGIN");
+  }
+
+  @AfterAll
+  void stop() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  private List<PostgresServer> standbys() {
+    return List.of(standby1, standby2);
+  }
+
+  /** A database with a schema of hers, on the primary, then on the standbys with their audit. */
+  private void databaseWithHerSchema(String database, String schema, String... more) {
+    primary.execute("postgres", "CREATE DATABASE " + database);
+    primary.execute(database, "CREATE SCHEMA " + schema + " AUTHORIZATION mallory");
+    if (more.length > 0) {
+      primary.execute(database, more);
+    }
+    for (PostgresServer standby : standbys()) {
+      Await.until("schema " + schema + " in " + database + " on " + standby.name(), CONVERGE, () -> standby.databases()
+          .contains(database) && !standby.query(database, "SELECT 1 FROM pg_namespace WHERE nspname = '" + schema
+          + "'").isEmpty());
+      standby.psql(PsqlRun.script(database, AUDIT));
+      assertThat(standby.query(database, "SELECT count(*) FROM pg_event_trigger WHERE evtname = 'ddlcast_audit'"))
+          .containsExactly("1");
+    }
+  }
+
+  private void asMallory(String database, String script) {
+    PsqlResult run = primary.psql(PsqlRun.script(database, script).as("mallory"));
+    assertThat(run.output()).as("her script on the primary").doesNotContain("ERROR");
+  }
+
+  private void converged() {
+    SchemaSnapshot.awaitConverged(CONVERGE, primary, standby1, standby2);
+  }
+
+  /** Role attributes and memberships of mallory, as a standby has them, equal the primary's: she gained nothing. */
+  private void sheGainedNothing() {
+    String attributes = "SELECT rolsuper || ' ' || rolinherit || ' ' || rolcreaterole || ' ' || rolcreatedb || ' ' "
+        + "|| rolcanlogin || ' ' || rolreplication || ' ' || rolbypassrls FROM pg_roles WHERE rolname = 'mallory'";
+    String memberships = "SELECT roleid::regrole::text FROM pg_auth_members WHERE member = 'mallory'::regrole";
+    assertThat(primary.query("postgres", attributes)).containsExactly("false true false false true false false");
+    for (PostgresServer standby : standbys()) {
+      assertThat(standby.query("postgres", attributes)).as(standby.name()).isEqualTo(primary.query("postgres",
+          attributes));
+      assertThat(standby.query("postgres", memberships)).as(standby.name()).isEmpty();
+    }
+    assertThat(primary.query("postgres", memberships)).isEmpty();
+  }
+
+  /**
+   * The standby's audit of replayed statements, "cu su tag object", without the applier's bookkeeping (its
+   * markers' table, and the functions it makes: their REVOKE names no object).
+   */
+  private static List<String> audit(PostgresServer standby, String database) {
+    return standby.query(database, "SELECT cu || ' ' || su || ' ' || tag || ' ' || coalesce(object, '') "
+        + "FROM ddlcast.audit WHERE coalesce(object, '') NOT LIKE 'ddlcast.%' "
+        + "AND NOT starts_with(query, 'REVOKE ALL ON FUNCTION ddlcast.run_as_') ORDER BY id");
+  }
+
+  @Test
+  @Order(1)
+  void codeTheStatementsRunCannotTakeTheAppliersRights() {
+    databaseWithHerSchema("sec", "mallory");
+    asMallory("sec", "SET search_path = mallory, pg_catalog;\n" + GRAB + """
+        CREATE TABLE mallory.now_calls (cu name, su name);
+        CREATE FUNCTION mallory.now() RETURNS timestamptz LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO mallory.now_calls VALUES (current_user, session_user);
+          BEGIN ALTER ROLE mallory SUPERUSER; EXCEPTION WHEN OTHERS THEN NULL; END;
+          RETURN pg_catalog.now();
+        END $$;
+        CREATE FUNCTION mallory.idx(int) RETURNS int LANGUAGE plpgsql IMMUTABLE
+          AS $$ BEGIN PERFORM mallory.grab(); RETURN $1; END $$;
+        CREATE TABLE mallory.t_ctas AS SELECT mallory.grab() AS x;
+        SELECT mallory.grab() AS x INTO mallory.t_into;
+        CREATE TABLE mallory.t_rows AS SELECT g AS a FROM pg_catalog.generate_series(1, 3) g;
+        ALTER TABLE mallory.t_rows ADD COLUMN b int DEFAULT mallory.grab();
+        CREATE INDEX t_rows_idx ON mallory.t_rows (mallory.idx(a));
+        CREATE INDEX CONCURRENTLY t_rows_cic ON mallory.t_rows (mallory.idx(a));
+        CREATE TABLE mallory.t_plain (a int);
+        """);
+    converged();
+
+    sheGainedNothing();
+    List<DdlEvent> hers = pipeline.topicEvents().stream().filter(e -> e.database().equals("sec")
+        && e.statement().contains("mallory.") && !e.statement().startsWith("CREATE SCHEMA")).toList();
+    assertThat(hers).hasSize(12).allSatisfy(e -> {
+      assertThat(e.user()).isEqualTo("mallory");
+      assertThat(e.context()).isNotNull();
+      assertThat(e.context().role()).as(e.statement()).isEqualTo("mallory");
+      assertThat(e.context().searchPath()).isEqualTo("mallory, pg_catalog");
+    });
+    for (PostgresServer standby : standbys()) {
+      List<String> audit = audit(standby, "sec");
+      String applier = " " + standby.superuser() + " "; // session_user inside the definer function: the login
+      assertThat(audit).as("audit on " + standby.name()).isNotEmpty().allMatch(row -> row.startsWith("mallory "));
+      assertThat(audit).as("audit on " + standby.name()).contains(
+          "mallory" + applier + "CREATE TABLE AS mallory.t_ctas",
+          "mallory" + applier + "CREATE TABLE AS mallory.t_into", "mallory" + applier + "ALTER TABLE mallory.t_rows",
+          "mallory" + applier + "CREATE INDEX mallory.t_rows_idx", "mallory mallory CREATE INDEX mallory.t_rows_cic",
+          "mallory" + applier + "CREATE TABLE mallory.t_plain");
+      // her code ran on the standby, and was refused every time
+      List<String> attempts = standby.query("sec", "SELECT DISTINCT cu || ': ' || msg FROM mallory.attempts");
+      assertThat(attempts).as("attempts on " + standby.name()).isNotEmpty().allMatch(a -> a.startsWith("mallory: ")
+          && (a.endsWith("within security-definer function") || a.endsWith("within security-restricted operation")));
+      assertThat(standby.query("sec", "SELECT count(*) FROM mallory.t_rows")).containsExactly("3");
+      assertThat(standby.query("sec", "SELECT count(*) FROM mallory.now_calls")).as("her now() called on "
+          + standby.name()).containsExactly("0");
+      assertThat(standby.serverLogErrors()).as("ERRORs on " + standby.name()).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(2)
+  void whatWouldRunAtCommitWithTheAppliersRightsIsClosedOrRefused() {
+    databaseWithHerSchema("sec2", "mallory");
+    asMallory("sec2", GRAB + """
+        CREATE FUNCTION mallory.hold() RETURNS int LANGUAGE plpgsql
+          AS $$ BEGIN EXECUTE 'DECLARE held CURSOR WITH HOLD FOR SELECT mallory.grab()'; RETURN 1; END $$;
+        CREATE TABLE mallory.q (a int);
+        CREATE FUNCTION mallory.trap() RETURNS trigger LANGUAGE plpgsql
+          AS $$ BEGIN PERFORM mallory.grab(); RETURN NULL; END $$;
+        CREATE CONSTRAINT TRIGGER q_trap AFTER INSERT ON mallory.q DEFERRABLE INITIALLY DEFERRED
+          FOR EACH ROW EXECUTE FUNCTION mallory.trap();
+        CREATE FUNCTION mallory.queue() RETURNS int LANGUAGE sql AS $$ INSERT INTO mallory.q VALUES (1) RETURNING a $$;
+        CREATE TABLE mallory.t_hold AS SELECT mallory.hold() AS x;
+        CREATE TABLE mallory.t_deferred AS SELECT mallory.queue() AS x;
+        CREATE TABLE mallory.t_after (a int);
+        """);
+    assertThat(primary.query("sec2", "SELECT count(*) FROM mallory.attempts")).containsExactly("2"); // as her
+
+    DdlEvent deferred = Await.untilValue("the CREATE TABLE of t_deferred on the topic", CONVERGE, () -> pipeline
+        .topicEvents().stream().filter(e -> e.statement().contains("t_deferred")).findFirst().orElse(null));
+    for (PostgresServer standby : standbys()) {
+      Await.until("standby " + standby.name() + " to refuse " + deferred.id(), CONVERGE,
+          () -> pipeline.applierOutput(standby.name()).contains("STOPPED database sec2 on standby " + standby.name()));
+      assertThat(pipeline.applierOutput(standby.name())).contains(REFUSED);
+      assertThat(standby.query("sec2", "SELECT count(*) FROM pg_class WHERE relname = 't_hold'")).containsExactly("1");
+      assertThat(standby.query("sec2", "SELECT count(*) FROM mallory.attempts")).containsExactly("0"); // never ran
+    }
+    sheGainedNothing();
+
+    for (PostgresServer standby : standbys()) {
+      assertThat(pipeline.applierCommand("skip", "--standby", standby.name(), "--event", deferred.id()).exitCode())
+          .isZero();
+    }
+    primary.psql(PsqlRun.command("sec2", "DROP TABLE IF EXISTS mallory.t_deferred").as("mallory"));
+    converged();
+    sheGainedNothing();
+    for (PostgresServer standby : standbys()) {
+      assertThat(audit(standby, "sec2")).as("audit on " + standby.name()).isNotEmpty()
+          .allMatch(row -> row.startsWith("mallory "));
+      assertThat(standby.serverLogErrors()).as("ERRORs on " + standby.name()).isNotEmpty()
+          .allMatch(line -> line.contains(REFUSED));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void anEventWhoseRoleIsUnknownRunsAsItsLoginUserAndWhatItCreatesIsHers() {
+    primary.execute("postgres", "CREATE DATABASE nohelper TEMPLATE template0");
+    Await.until("the producer to install its helper in nohelper", CONVERGE, () -> primary.query("nohelper",
+        "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'ddlcast\\_%'").equals(List.of("2")));
+    // without its event triggers the helper reports nothing: DDL there ships without role or search_path
+    primary.execute("nohelper", "DROP EVENT TRIGGER ddlcast_ddl_command_end", "DROP EVENT TRIGGER ddlcast_sql_drop");
+    // her default search_path there names a schema that is not "$user": the standby must find it the same way
+    primary.execute("nohelper", "CREATE SCHEMA work AUTHORIZATION mallory");
+    primary.execute("postgres", "ALTER ROLE mallory IN DATABASE nohelper SET search_path = work");
+    for (PostgresServer standby : standbys()) {
+      Await.until("schema work in nohelper on " + standby.name(), CONVERGE, () -> !standby.query("nohelper",
+          "SELECT 1 FROM pg_namespace WHERE nspname = 'work'").isEmpty() && !standby.query("postgres",
+          "SELECT 1 FROM pg_db_role_setting WHERE setrole = 'mallory'::regrole").isEmpty());
+      standby.psql(PsqlRun.script("nohelper", AUDIT));
+    }
+    asMallory("nohelper", """
+        CREATE TABLE t_unknown (a int);
+        CREATE VIEW v_unknown AS SELECT a FROM t_unknown;
+        """);
+    converged();
+
+    List<DdlEvent> hers = pipeline.topicEvents().stream().filter(e -> e.statement().contains("_unknown")).toList();
+    assertThat(hers).hasSize(2).allSatisfy(e -> {
+      assertThat(e.user()).isEqualTo("mallory");
+      assertThat(e.context()).isNull();
+    });
+    String owners = "SELECT c.relname || ' ' || n.nspname || ' ' || pg_get_userbyid(c.relowner) FROM pg_class c "
+        + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname LIKE '%\\_unknown' ORDER BY 1";
+    assertThat(primary.query("nohelper", owners)).containsExactly("t_unknown work mallory", "v_unknown work mallory");
+    for (PostgresServer standby : standbys()) {
+      assertThat(standby.query("nohelper", owners)).as(standby.name()).isEqualTo(primary.query("nohelper", owners));
+      String applier = " " + standby.superuser() + " ";
+      assertThat(audit(standby, "nohelper")).as("audit on " + standby.name()).containsExactly(
+          "mallory" + applier + "CREATE TABLE work.t_unknown", "mallory" + applier + "CREATE VIEW work.v_unknown");
+    }
+    sheGainedNothing();
+  }
+}
