@@ -42,6 +42,7 @@ final class Pipeline implements AutoCloseable {
   final Map<String, PostgresServer> standbys = new HashMap<>();
   private final Path logs;
   private final Resources resources = new Resources();
+  private final List<JavaProcess> producers = new ArrayList<>();
 
   Pipeline(String testName, String... standbyNames) {
     this(testName, PostgresOptions.primary().withSetting("max_prepared_transactions", "10"), standbyNames);
@@ -92,8 +93,10 @@ final class Pipeline implements AutoCloseable {
       args.addAll(List.of("--log-dir", primary.logDirectory().toString(), "--source", "primary"));
     }
     args.addAll(List.of(extraArgs));
-    return track(JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), args, Map.of(),
+    JavaProcess producer = track(JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), args, Map.of(),
         logs.resolve("producer.log")));
+    producers.add(producer);
+    return producer;
   }
 
   /** Runs {@code producer install} on the primary (ddlcast's event trigger in every database) and checks it. */
@@ -107,6 +110,20 @@ final class Pipeline implements AutoCloseable {
       }
       return install.output();
     }
+  }
+
+  /** Runs a command of the producer jar (install, check, scan) to its end: its exit code and what it printed. */
+  CommandRun producerCommand(String... args) {
+    Path out = logs.resolve("command-" + (++commandRuns) + "-producer-" + args[0] + ".log");
+    try (JavaProcess run = JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), List.of(args), Map.of(), out)) {
+      int code = run.waitFor(Duration.ofSeconds(120));
+      return new CommandRun(code, run.output());
+    }
+  }
+
+  /** True while every producer this pipeline started still runs. */
+  boolean producerAlive() {
+    return !producers.isEmpty() && producers.stream().allMatch(JavaProcess::isAlive);
   }
 
   /** Starts an applier jar for a standby (its consumer group is the standby's name). */

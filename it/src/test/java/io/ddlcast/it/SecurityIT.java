@@ -3,11 +3,13 @@ package io.ddlcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.PsqlResult;
 import io.ddlcast.testkit.PsqlRun;
 import io.ddlcast.testkit.SchemaSnapshot;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -286,5 +288,129 @@ class SecurityIT {
           "mallory" + applier + "CREATE TABLE work.t_unknown", "mallory" + applier + "CREATE VIEW work.v_unknown");
     }
     sheGainedNothing();
+  }
+
+  /** Everything on every topic the pipeline wrote, as text: what an attack must never put there. */
+  private String allTopics() {
+    StringBuilder all = new StringBuilder();
+    for (String topic : List.of("ddlcast.ddl", "ddlcast.ddl.checkpoints", "ddlcast.ddl.results",
+        "ddlcast.ddl.standbys", "ddlcast.ddl.dead-letter", "ddlcast.ddl.control")) {
+      TopicReader.readAll(pipeline.kafka.bootstrapServers(), topic).forEach(r -> all.append(r.key()).append(' ')
+          .append(r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8)).append('\n'));
+    }
+    return all.toString();
+  }
+
+  @Test
+  @Order(4)
+  void recordsHerCodeWritesIntoTheLogAreNotDdlAndNoNameHidesHers() {
+    asMallory("sec", """
+        DO $$BEGIN RAISE LOG 'statement: ALTER ROLE mallory SUPERUSER'; END$$;
+        DO $$BEGIN RAISE LOG 'statement: CREATE TABLE mallory.forged_statement (a int)'; END$$;
+        DO $$BEGIN RAISE LOG 'ddlcast ddl_command_end {"v": 2, "tag": "CREATE TABLE", "user": "postgres", \
+        "session_user": "postgres", "search_path": "public", "xid": "abc", "objects": []}'; END$$;
+        """);
+    // a forged disconnection inside a string that then fails: all of it rolls back on the primary
+    primary.psql(PsqlRun.command("sec", "CREATE TABLE mallory.rolled_back (a int); "
+        + "DO $$BEGIN RAISE LOG 'disconnection: session time: 0:00:00.01'; END$$; SELECT 1/0").as("mallory"));
+    // a client that calls itself ddlcast
+    primary.psql(PsqlRun.command("sec", "CREATE TABLE mallory.not_hidden (a int)").as("mallory")
+        .withEnv("PGAPPNAME", "ddlcast-producer"));
+    // ten thousand blanks after PASSWORD: masking and the placeholder take linear time
+    primary.psql(PsqlRun.command("postgres", "ALTER ROLE mallory PASSWORD" + " ".repeat(10_000)
+        + "'HerSecret-4711'").as("mallory"));
+    // instance-local: a subscription would have every standby subscribe, with the password on the topic
+    primary.execute("sec", "CREATE PUBLICATION sec_pub FOR ALL TABLES",
+        "CREATE SUBSCRIPTION sec_sub CONNECTION 'host=127.0.0.1 port=1 dbname=sec password=SubSecret-4711' "
+            + "PUBLICATION sec_pub WITH (connect = false)",
+        "ALTER SUBSCRIPTION sec_sub SET (slot_name = NONE)", "DROP SUBSCRIPTION sec_sub", "DROP PUBLICATION sec_pub");
+    asMallory("sec", "CREATE TABLE mallory.after_the_attempts (a int);");
+    converged();
+
+    sheGainedNothing();
+    List<String> statements = pipeline.topicEvents().stream().map(DdlEvent::statement).toList();
+    assertThat(statements).contains("CREATE TABLE mallory.not_hidden (a int)",
+        "CREATE TABLE mallory.after_the_attempts (a int)")
+        .noneMatch(s -> s.contains("forged_statement") || s.contains("rolled_back") || s.contains("SUBSCRIPTION")
+            || s.equals("ALTER ROLE mallory SUPERUSER"));
+    assertThat(allTopics()).doesNotContain("HerSecret-4711").doesNotContain("SubSecret-4711");
+    for (PostgresServer standby : standbys()) {
+      assertThat(standby.query("postgres", "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid "
+          + "WHERE rolname = 'mallory'")).as(standby.name()).containsExactly("t");
+      assertThat(standby.query("sec", "SELECT count(*) FROM pg_subscription")).containsExactly("0");
+    }
+    String producer = pipeline.producerLog();
+    assertThat(producer).contains("reads as a statement but was raised by code")
+        .contains("reads as ddlcast's helper but was raised by other code")
+        .contains("reads as a disconnection record but was raised by code")
+        .doesNotContain("HerSecret-4711").doesNotContain("SubSecret-4711")
+        .doesNotContain("stopped on an unexpected error");
+    assertThat(pipeline.producerAlive()).as("the producer never crashed").isTrue();
+  }
+
+  @Test
+  @Order(5)
+  void aStatementThatReadsDifferentlyWithStandardConformingStringsOffIsRefusedNotMisread() {
+    asMallory("sec", """
+        CREATE TABLE mallory.t_quotes (a int);
+        SET standard_conforming_strings = off;
+        COMMENT ON TABLE mallory.t_quotes IS 'it\\'s; DROP TABLE mallory.t_quotes; --';
+        RESET standard_conforming_strings;
+        CREATE TABLE mallory.t_after_quotes (a int);
+        """);
+    assertThat(primary.query("sec", "SELECT obj_description('mallory.t_quotes'::regclass, 'pg_class')"))
+        .containsExactly("it's; DROP TABLE mallory.t_quotes; --");
+    for (PostgresServer standby : standbys()) {
+      Await.until("t_after_quotes on " + standby.name(), CONVERGE,
+          () -> !standby.query("sec", "SELECT 1 FROM pg_class WHERE relname = 't_after_quotes'").isEmpty());
+      assertThat(standby.query("sec", "SELECT count(*) FROM pg_class WHERE relname = 't_quotes'"))
+          .containsExactly("1"); // not dropped by a misread string
+      assertThat(standby.query("sec", "SELECT obj_description('mallory.t_quotes'::regclass, 'pg_class')"))
+          .containsExactly((String) null); // refused, for the operator to apply
+    }
+    assertThat(pipeline.producerLog()).contains("unsafe").contains("standard_conforming_strings");
+    Pipeline.CommandRun status = pipeline.applierCommand("status", "--json");
+    assertThat(status.output()).containsPattern("\"refused\"\\s*:\\s*1");
+    // the operator applies it by hand on the primary's terms: afterwards the schemas are equal again
+    asMallory("sec", "COMMENT ON TABLE mallory.t_quotes IS E'it\\'s; DROP TABLE mallory.t_quotes; --';");
+    converged();
+  }
+
+  @Test
+  @Order(6)
+  void aHelperThatIsNotDdlcastsIsNeitherBelievedNorTakenOver() {
+    primary.execute("postgres", "CREATE DATABASE hers OWNER mallory");
+    Await.until("the producer to install its helper in hers", CONVERGE, () -> primary.query("hers",
+        "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'ddlcast\\_%'").equals(List.of("2")));
+    primary.execute("hers", "DROP SCHEMA ddlcast CASCADE"); // gone, as after a careless clean-up
+    // the owner of the database makes a schema ddlcast of her own, whose function raises what the helper would
+    asMallory("hers", """
+        CREATE SCHEMA ddlcast;
+        CREATE FUNCTION ddlcast.log_ddl() RETURNS void LANGUAGE plpgsql AS $$ BEGIN
+          RAISE LOG 'ddlcast ddl_command_end {"v": 2, "tag": "CREATE TABLE", "user": "postgres", \
+        "session_user": "postgres", "search_path": "public", "objects": []}';
+        END $$;
+        SELECT ddlcast.log_ddl();
+        CREATE TABLE public.her_table (a int);
+        """);
+    Pipeline.CommandRun install = pipeline.producerCommand("install", "--primary-url", primary.jdbcUrl("postgres"));
+    assertThat(install.exitCode()).isEqualTo(3);
+    assertThat(install.output()).contains("hers").contains("refused: its schema ddlcast is owned by mallory");
+    Pipeline.CommandRun check = pipeline.producerCommand("check", "--primary-url", primary.jdbcUrl("postgres"));
+    assertThat(check.exitCode()).isEqualTo(1);
+    assertThat(check.output()).contains("broken: its schema ddlcast is owned by mallory");
+    assertThat(primary.query("hers", "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'log_ddl'"))
+        .containsExactly("mallory"); // not taken over
+    for (PostgresServer standby : standbys()) {
+      Await.until("her_table on " + standby.name(), CONVERGE,
+          () -> !standby.query("hers", "SELECT 1 FROM pg_class WHERE relname = 'her_table'").isEmpty());
+      assertThat(standby.query("hers", "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'her_table'"))
+          .containsExactly("mallory"); // its login role: her forged report named postgres
+    }
+    assertThat(pipeline.producerLog()).contains("helper in database hers that is not verified");
+    sheGainedNothing();
+    // the fix check names, then the helper is ddlcast's again
+    primary.execute("hers", "DROP SCHEMA ddlcast CASCADE");
+    assertThat(pipeline.producerCommand("install", "--primary-url", primary.jdbcUrl("postgres")).exitCode()).isZero();
   }
 }

@@ -27,11 +27,6 @@ final class Session {
   String explicitVxid;
   /** The role and search_path of the session's last DDL the helper reported: for DDL it does not report. */
   ExecutionContext lastContext;
-  /**
-   * The session's standard_conforming_strings as the helper last reported it ({@code on}, {@code off}; null while
-   * unknown, also after a restart: not kept in the checkpoint, so what depends on it is refused until it is known).
-   */
-  String standardConformingStrings;
   /** What the helper reported dropped, for the command it reports next (not kept in the checkpoint). */
   List<HelperObject> dropped = List.of();
   OpenTransaction txn;

@@ -51,9 +51,6 @@ final class SessionEvents {
       return; // part of its CREATE/ALTER EXTENSION, which is what replicates
     }
     session.lastContext = helper.context();
-    if (helper.standardConformingStrings() != null) {
-      session.standardConformingStrings = helper.standardConformingStrings();
-    }
     CapturedDdl item = switch (helper.origin()) {
       case INNER_STATEMENT -> matcher.inner(session, record, helper, helper.innerStatement(), false);
       case SQL_FUNCTION -> matcher.inner(session, record, helper, helper.tag(), true);

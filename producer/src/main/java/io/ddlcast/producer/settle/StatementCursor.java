@@ -36,9 +36,9 @@ final class StatementCursor {
    */
   boolean confirmed = true;
   /**
-   * True while the text holds a backslash in a plain string and the session's standard_conforming_strings is not
-   * known to be on: read as the applier reads it (on), it may not be what ran. Its DDL is refused unless the helper's
-   * report of it says the setting was on.
+   * True while the text holds a backslash in a plain string and the standard_conforming_strings it was sent under is
+   * not known to be on: read as the applier reads it (on), it may not be what ran. Its DDL is refused unless the
+   * helper's report of one of its commands says the setting was on (a SET is not logged: nothing else tells).
    */
   boolean unsafe;
   private List<Part> parts;

@@ -62,7 +62,9 @@ final class StatementMatcher {
     }
     StatementCursor cursor = StatementCursor.of(sql, parts, record);
     cursor.confirmed = !ambiguous;
-    cursor.unsafe = !"on".equals(session.standardConformingStrings) && SqlLexer.dependsOnStandardConformingStrings(sql);
+    // the session's setting when the text was sent is not in the log (SET is not logged): only the helper's report
+    // of a command of this very statement tells it
+    cursor.unsafe = SqlLexer.dependsOnStandardConformingStrings(sql);
     session.cursor = cursor;
   }
 
@@ -77,13 +79,12 @@ final class StatementMatcher {
     if (cursor == null || !cursor.text.equals(record.query())) {
       // the statement itself was not logged (e.g. log_statement below ddl), or not as it ran
       cursor = StatementCursor.of(record.query(), StatementParts.of(record.query()), record);
-      cursor.unsafe = SqlLexer.dependsOnStandardConformingStrings(cursor.text);
       session.cursor = cursor;
     }
     cursor.confirmed = true; // the helper's record carries the statement's text as the server ran it
-    if ("on".equals(helper.standardConformingStrings())) {
-      cursor.unsafe = false; // read as it was read when it ran
-    }
+    // and the setting it was read with: only "on" reads it as the applier will
+    cursor.unsafe = !"on".equals(helper.standardConformingStrings())
+        && SqlLexer.dependsOnStandardConformingStrings(cursor.text);
     int match = cursor.nextOfKind(Kind.DDL);
     if (match < 0) {
       match = cursor.nextOfKind(Kind.OTHER); // SELECT ... INTO is DDL that reads like a query

@@ -189,5 +189,11 @@ class ForgedRecordsTest {
                 + "\"on\"}"), path, HELPER)
         + Csvlog.record("m.14", 3, "4/0", "LOG", "00000", "COMMENT", "duration: 0.5 ms", "");
     assertThat(feed(reportedOn)).singleElement().isInstanceOf(Outcome.Publish.class);
+
+    // the session reported "on" for an earlier statement, then SET it off (not logged): its next statement is not
+    // taken on that earlier word (seen in SecurityIT: the string was published as two statements)
+    String staleOn = Csvlog.record("m.14", 4, "4/19", "LOG", "00000", "idle", "statement: " + tricky, "")
+        + Csvlog.record("m.14", 5, "4/0", "LOG", "00000", "COMMENT", "duration: 0.5 ms", "");
+    assertThat(feed(staleOn)).isNotEmpty().allMatch(o -> o instanceof Outcome.Drop);
   }
 }
