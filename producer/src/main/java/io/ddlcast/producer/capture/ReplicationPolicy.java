@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * What never reaches a standby even when it committed, and why: DDL whose text PostgreSQL does not log (inside an
- * SQL-language function), ddlcast's own objects, temporary objects (they exist only in their session), and
+ * SQL-language function), ddlcast's own objects and anything in (or on) a schema named ddlcast, whoever made it,
+ * temporary objects (they exist only in their session), and
  * statements that act on the instance they run on only: {@code ALTER SYSTEM}, and subscriptions (every standby would
  * subscribe to the publisher, with the credentials in the statement). The rules are checked in that order; the first
  * that applies names the drop.
@@ -19,6 +20,9 @@ public final class ReplicationPolicy {
   /** Why a command is not replicated. */
   public record Exclusion(DropKind kind, String reason) {}
 
+  /** ddlcast's schema, on the primary (the helper) and on every standby (the applier's markers and functions). */
+  static final String OWN_SCHEMA = "ddlcast";
+
   private ReplicationPolicy() {}
 
   /**
@@ -26,8 +30,8 @@ public final class ReplicationPolicy {
    * (null when none reported the command), {@code dropped} what it reported dropped just before, and
    * {@code sqlFunction} whether the command ran inside an SQL-language function ({@code text} is then only its tag).
    */
-  public static Exclusion exclusion(Part part, String text, HelperRecord helper, List<HelperObject> dropped,
-      boolean sqlFunction) {
+  public static Exclusion exclusion(Part part, String text, List<String> schemas, HelperRecord helper,
+      List<HelperObject> dropped, boolean sqlFunction) {
     String tag = part.command().tag();
     if (text.length() > DdlEvent.MAX_STATEMENT_CHARS) {
       return new Exclusion(DropKind.TOO_LARGE, "the statement has " + text.length() + " characters, more than an "
@@ -39,6 +43,10 @@ public final class ReplicationPolicy {
     }
     if (helper != null && helper.allObjectsDdlcastOwn(dropped)) {
       return new Exclusion(DropKind.NOT_REPLICATED, "ddlcast's own object");
+    }
+    if (schemas.contains(OWN_SCHEMA)) {
+      return new Exclusion(DropKind.NOT_REPLICATED, "schema ddlcast is ddlcast's own: on a standby it holds the "
+          + "applier's markers and functions");
     }
     if (tag.endsWith("EVENT TRIGGER") && text.contains("ddlcast_")) {
       return new Exclusion(DropKind.NOT_REPLICATED, "ddlcast's own event trigger");

@@ -211,8 +211,8 @@ final class StatementMatcher {
   private CapturedDdl capture(Session session, Site site, ExecutionContext context, Part part, String text,
       HelperRecord helper, boolean sqlFunction) {
     DdlEvent event = events.event(site, session.runner(context), part, text, helper, session.dropped);
-    ReplicationPolicy.Exclusion exclusion = ReplicationPolicy.exclusion(part, text, helper, session.dropped,
-        sqlFunction);
+    ReplicationPolicy.Exclusion exclusion = ReplicationPolicy.exclusion(part, text, event.schemas(), helper,
+        session.dropped, sqlFunction);
     return new CapturedDdl(event, helper == null ? null : helper.subxid(), exclusion);
   }
 }

@@ -196,4 +196,21 @@ class ForgedRecordsTest {
         + Csvlog.record("m.14", 5, "4/0", "LOG", "00000", "COMMENT", "duration: 0.5 ms", "");
     assertThat(feed(staleOn)).isNotEmpty().allMatch(o -> o instanceof Outcome.Drop);
   }
+
+  @Test
+  void nothingInOrOnASchemaNamedDdlcastIsReplicatedWhoeverMadeIt() {
+    // on a standby, schema ddlcast holds the applier's markers and functions: dropping the helper on the primary
+    // (its own event trigger is gone by the time the drop ends: no helper record) or a user's schema of that name
+    // must not reach it
+    String csv = Csvlog.record("m.15", 1, "4/20", "LOG", "00000", "idle", "statement: DROP SCHEMA ddlcast CASCADE",
+        "") + Csvlog.record("m.15", 2, "4/0", "LOG", "00000", "DROP SCHEMA", "duration: 0.5 ms", "")
+        + Csvlog.record("m.15", 3, "4/21", "LOG", "00000", "idle", "statement: CREATE SCHEMA ddlcast", "")
+        + Csvlog.record("m.15", 4, "4/0", "LOG", "00000", "CREATE SCHEMA", "duration: 0.5 ms", "")
+        + Csvlog.record("m.15", 5, "4/22", "LOG", "00000", "idle",
+            "statement: CREATE FUNCTION ddlcast.log_ddl() RETURNS void LANGUAGE sql AS 'SELECT 1'", "")
+        + Csvlog.record("m.15", 6, "4/0", "LOG", "00000", "CREATE FUNCTION", "duration: 0.5 ms", "");
+    List<Outcome> outcomes = feed(csv);
+    assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Drop.class,
+        d -> assertThat(d.reason()).startsWith("schema ddlcast is ddlcast's own")));
+  }
 }
