@@ -3,6 +3,7 @@ package io.ddlcast.producer.settle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.ReplicationPolicy.Exclusion;
 import io.ddlcast.producer.capture.Xid;
@@ -30,7 +31,9 @@ record CapturedDdl(DdlEvent event, Xid subxid, Exclusion exclusion) {
 
   ObjectNode toJson() {
     ObjectNode i = StateJson.object();
-    i.set("event", StateJson.event(event));
+    // one that never ships is kept masked: a statement that cannot replicate may still carry credentials
+    i.set("event", StateJson.event(exclusion == null ? event
+        : event.withStatement(Secrets.mask(event.statement()), event.context())));
     i.put("subxid", subxid == null ? null : subxid.digits());
     i.put("skip", exclusion == null ? null : exclusion.reason());
     if (exclusion != null) {

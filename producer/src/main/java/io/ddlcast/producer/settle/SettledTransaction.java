@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.Xid;
 import java.util.ArrayList;
@@ -92,7 +93,9 @@ final class SettledTransaction {
     ArrayNode array = e.putArray("outcomes");
     for (Outcome outcome : outcomes) {
       ObjectNode on = array.addObject();
-      on.set("event", StateJson.event(outcome.event()));
+      // a drop never ships: kept masked, as it may carry credentials
+      on.set("event", StateJson.event(outcome instanceof Outcome.Drop ? outcome.event().withStatement(
+          Secrets.mask(outcome.event().statement()), outcome.event().context()) : outcome.event()));
       if (outcome instanceof Outcome.Drop d) {
         on.put("dropReason", d.reason());
         on.put("dropKind", d.kind().stored());

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.LogPosition;
+import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.producer.capture.EventFactory.Site;
+import io.ddlcast.producer.capture.RolePasswords;
 import io.ddlcast.producer.capture.StatementParts;
 import io.ddlcast.producer.capture.StatementParts.Kind;
 import io.ddlcast.producer.capture.StatementParts.Part;
@@ -54,7 +56,12 @@ final class StatementCursor {
 
   /** The statement string of {@code record}, lexed into its parts. */
   static StatementCursor of(String text, List<Part> parts, LogRecord record) {
-    return new StatementCursor(text, parts, record.position(), record.logTime(), record.vxid());
+    return of(text, parts, record.position(), record.logTime(), record.vxid());
+  }
+
+  private static StatementCursor of(String text, List<Part> parts, LogPosition position, String logTime,
+      String vxid) {
+    return new StatementCursor(text, parts, position, logTime, vxid);
   }
 
   List<Part> parts() {
@@ -89,9 +96,40 @@ final class StatementCursor {
     return new Site(parts().size() == 1 ? baseId : baseId + "/" + part.index(), position, logTime);
   }
 
+  /**
+   * The text as the checkpoint keeps it: no secret in it. A role's clear password becomes the placeholder (a part
+   * read again from it ships the stored verifier, as it would have), and a statement that never replicates and can
+   * carry credentials (a subscription's connection string) is masked.
+   */
+  String heldText() {
+    StringBuilder held = new StringBuilder(text.length());
+    int copied = 0;
+    for (Part part : parts()) {
+      int start = part.sql().offset();
+      int end = start + part.text().length();
+      if (start < copied || end > text.length() || !text.startsWith(part.text(), start)) {
+        continue; // a single statement read on its own: its offset is 0 and it is the whole text
+      }
+      String kept = part.command().instanceLocal() ? Secrets.mask(part.text())
+          : RolePasswords.withPlaceholder(part.text(), part.sql());
+      held.append(text, copied, start).append(kept);
+      copied = end;
+    }
+    return held.append(text, copied, text.length()).toString();
+  }
+
+  /** True if {@code query} is this statement string, or what it would be as the checkpoint holds it. */
+  boolean isText(String query) {
+    if (text.equals(query)) {
+      return true;
+    }
+    return (text.contains(RolePasswords.PLACEHOLDER) || text.contains(Secrets.MASK))
+        && of(query, StatementParts.of(query), position, logTime, vxid).heldText().equals(text);
+  }
+
   ObjectNode toJson() {
     ObjectNode c = StateJson.object();
-    c.put("text", text);
+    c.put("text", heldText());
     c.put("baseId", baseId);
     c.set("position", StateJson.position(position));
     c.put("logTime", logTime);

@@ -76,7 +76,7 @@ final class StatementMatcher {
           + record.query().length() + " characters, more than ddlcast holds; not published");
       return null;
     }
-    if (cursor == null || !cursor.text.equals(record.query())) {
+    if (cursor == null || !cursor.isText(record.query())) {
       // the statement itself was not logged (e.g. log_statement below ddl), or not as it ran
       cursor = StatementCursor.of(record.query(), StatementParts.of(record.query()), record);
       session.cursor = cursor;

@@ -7,6 +7,7 @@ import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
+import io.ddlcast.producer.capture.RolePasswords;
 import io.ddlcast.producer.capture.Xid;
 import io.ddlcast.producer.csvlog.Csvlog;
 import io.ddlcast.producer.csvlog.CsvlogParser;
@@ -317,5 +318,28 @@ class SessionTrackerTest {
     assertThat(tracker.drainProblems()).singleElement().asString()
         .contains("unreadable ddlcast helper record: xid 'abc' is not a transaction id");
     assertThat(published(outcomes)).containsExactly("CREATE TABLE a()");
+  }
+
+  @Test
+  void aStatementInFlightIsCheckpointedWithoutItsSecretsAndResumesWithoutRepeatingAPart() {
+    String sql = "ALTER ROLE app PASSWORD 'AppSecret-1'; CREATE TABLE t_after_role (a int); "
+        + "CREATE SUBSCRIPTION s CONNECTION 'host=p password=SubSecret-2' PUBLICATION p";
+    feed(Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: " + sql, ""));
+    TrackerState saved = TrackerState.fromJson(tracker.snapshot().json().deepCopy());
+    assertThat(saved.json().toString()).doesNotContain("AppSecret-1").doesNotContain("SubSecret-2");
+
+    SessionTracker restored = new SessionTracker(new EventFactory("primary1"), true, HelperTrust.FRAMES_ONLY);
+    restored.restore(saved);
+    String helper = "ddlcast ddl_command_end {\"v\": 2, \"tag\": \"CREATE TABLE\", \"user\": \"postgres\", "
+        + "\"session_user\": \"postgres\", \"search_path\": \"public\", \"objects\": [], "
+        + "\"standard_conforming_strings\": \"on\"}";
+    byte[] rest = Csvlog.utf8(Csvlog.record("postgres", "s.1", 2, "3/4", "LOG", "00000", "CREATE TABLE", helper, sql,
+        HELPER_FRAME) + Csvlog.record("s.1", 3, "3/0", "LOG", "00000", "CREATE SUBSCRIPTION", "duration: 2 ms", ""));
+    List<Outcome> outcomes = new ArrayList<>();
+    CsvlogParser.parse("f.csv", 0, rest, rest.length).records().forEach(r -> outcomes.addAll(restored.accept(r)));
+    assertThat(published(outcomes)).containsExactly("ALTER ROLE app PASSWORD " + RolePasswords.PLACEHOLDER,
+        "CREATE TABLE t_after_role (a int)");
+    assertThat(dropped(outcomes)).singleElement().asString().startsWith("CREATE SUBSCRIPTION");
+    assertThat(restored.snapshot().json().toString()).doesNotContain("SubSecret-2");
   }
 }
