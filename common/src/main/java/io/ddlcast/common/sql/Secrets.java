@@ -153,6 +153,8 @@ public final class Secrets {
           } else if (token.text().charAt(0) == '$') {
             readDollarBody(token, depth);
           }
+        } else if (token.kind() == Kind.QUOTED && token.text().indexOf('\'') >= 0 && depth + 1 <= MAX_DEPTH) {
+          readQuotedText(token, depth); // an error's context quotes the statement it ran: SQL statement "..."
         }
         previous = token;
         gap = token.end();
@@ -160,6 +162,13 @@ public final class Secrets {
       if (lexer.commentsSkipped() > comments) {
         readComments(gap, to);
       }
+    }
+
+    /** A double-quoted text holding a literal: not a name but quoted statement text, read as such. */
+    private void readQuotedText(Token token, int depth) {
+      String text = token.text();
+      boolean closed = text.length() >= 2 && text.endsWith("\"");
+      read(token.start() + 1, closed ? token.end() - 1 : token.end(), depth + 1);
     }
 
     private void readDollarBody(Token token, int depth) {

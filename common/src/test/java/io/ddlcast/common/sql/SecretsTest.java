@@ -317,4 +317,14 @@ class SecretsTest {
   void maskAndShortenMasksBeforeCuttingSoThatNoPartOfTheSecretShows() {
     assertThat(Secrets.maskAndShorten("CREATE ROLE x PASSWORD 'supersecretvalue'", 34)).doesNotContain("super");
   }
+
+  @Test
+  void aStatementQuotedInAnErrorsContextIsMaskedToo() {
+    // seen in IndependentDatabasesIT: PostgreSQL's error for a statement run by EXECUTE quotes it in its context
+    String error = "ERROR: user mapping for \"postgres\" already exists for server \"remote\"\n"
+        + "  Where: SQL statement \"CREATE USER MAPPING FOR postgres SERVER remote OPTIONS (user 'app', "
+        + "password 'TopSecret42')\"\nPL/pgSQL function ddlcast.run_as_x(text,text) line 12 at EXECUTE";
+    assertThat(Secrets.mask(error)).doesNotContain("TopSecret42").contains("password '********'")
+        .contains("user mapping for \"postgres\" already exists");
+  }
 }
