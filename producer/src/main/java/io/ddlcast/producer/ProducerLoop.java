@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -120,7 +121,7 @@ final class ProducerLoop {
     boolean heartbeat = cursor != null && sinceCheckpoint >= HEARTBEAT.toNanos();
     List<DdlEvent> out = List.of();
     if (!events.isEmpty() || (moved && (due || !batch.more())) || heartbeat) {
-      List<DdlEvent> all = deferred.isEmpty() ? events : concat(deferred, events);
+      List<DdlEvent> all = deferred.isEmpty() ? events : Stream.concat(deferred.stream(), events.stream()).toList();
       unpublished = new Batch(all, cursor, stages.tracker().snapshot(), stages.router().filtered(),
           stages.router().refused());
       if (publish(unpublished)) {
@@ -192,7 +193,7 @@ final class ProducerLoop {
       lastEventLogTime = last.logTime() == null ? null : last.logTime().toString();
     }
     Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size(), lastEventId,
-        lastEventLogTime, behindBytes(batch.cursor()), batch.filteredInAll(), batch.refusedInAll());
+        lastEventLogTime, stages.source().behind(batch.cursor()), batch.filteredInAll(), batch.refusedInAll());
     try {
       stages.sink().publish(events, checkpoint);
     } catch (CheckpointTooLargeException e) {
@@ -236,13 +237,6 @@ final class ProducerLoop {
     }
   }
 
-  private static List<DdlEvent> concat(List<DdlEvent> first, List<DdlEvent> second) {
-    List<DdlEvent> all = new ArrayList<>(first.size() + second.size());
-    all.addAll(first);
-    all.addAll(second);
-    return all;
-  }
-
   /** Kafka did not take the batch: stop if it never will, else start again from the last committed checkpoint. */
   private boolean publishFailed(KafkaException e) {
     boolean permanent = ErrorClassifier.classify(e) == ErrorKind.PERMANENT
@@ -257,15 +251,6 @@ final class ProducerLoop {
     deferred = List.of();
     restore(false);
     return false;
-  }
-
-  /** Bytes of csvlog written after the cursor (in its file and later ones); -1 if the files cannot be listed. */
-  private long behindBytes(LogCursor cursor) {
-    try {
-      return cursor == null ? -1 : stages.source().bytesAfter(cursor);
-    } catch (IOException e) {
-      return -1;
-    }
   }
 
   /**

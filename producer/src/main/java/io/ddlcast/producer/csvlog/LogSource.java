@@ -93,6 +93,15 @@ public final class LogSource {
     return behind;
   }
 
+  /** {@link #bytesAfter} a reader at {@code cursor}; -1 when unknown (no cursor yet, the files cannot be listed). */
+  public long behind(LogCursor cursor) {
+    try {
+      return cursor == null ? -1 : bytesAfter(cursor);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   public Path resolve(String fileName) throws IOException {
     return directory().orElseThrow(() -> new NoSuchFileException(describe())).resolve(fileName);
   }

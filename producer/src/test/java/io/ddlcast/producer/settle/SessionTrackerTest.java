@@ -19,6 +19,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SessionTrackerTest {
+  /** s.1 (pgjdbc, explicit transaction) logs its DDL first; s.2 commits an auto-commit DDL; then s.1 commits. */
+  private static final String S1_DDL = Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "BEGIN", "duration: 0.01 ms", "")
+      + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "idle in transaction",
+          "execute <unnamed>: CREATE TABLE ord_a()", "")
+      + Csvlog.record("s.1", 3, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744");
+  private static final String S2 = Csvlog.record("s.2", 1, "4/8", "LOG", "00000", "idle",
+      "statement: CREATE TABLE ord_b()", "") + Csvlog.record("s.2", 2, "4/0", "LOG", "00000", "CREATE TABLE",
+      "duration: 0.4 ms", "");
+  private static final String S1_COMMIT = Csvlog.record("s.1", 4, "3/0", "LOG", "00000", "COMMIT",
+      "duration: 0.1 ms", "");
+
   private static final String HELPER_FRAME = "PL/pgSQL function ddlcast.log_ddl() line 24 at RAISE";
   private final SessionTracker tracker =
       new SessionTracker(new EventFactory("primary1"), true, HelperTrust.FRAMES_ONLY);
@@ -124,19 +135,12 @@ class SessionTrackerTest {
   @Test
   void aCommitReadAfterThePrimaryWasAskedKeepsItsPlaceInCommitOrder() {
     // s.1 (pgjdbc, explicit transaction) logs its DDL first; s.2 commits an auto-commit DDL; then s.1 commits
-    String s1Ddl = Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "BEGIN", "duration: 0.01 ms", "")
-        + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "idle in transaction",
-            "execute <unnamed>: CREATE TABLE ord_a()", "")
-        + Csvlog.record("s.1", 3, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744");
-    String s2 = Csvlog.record("s.2", 1, "4/8", "LOG", "00000", "idle", "statement: CREATE TABLE ord_b()", "")
-        + Csvlog.record("s.2", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.4 ms", "");
-    String s1Commit = Csvlog.record("s.1", 4, "3/0", "LOG", "00000", "COMMIT", "duration: 0.1 ms", "");
-    assertThat(feed(s1Ddl + s2)).isEmpty(); // ord_b waits: s.1's open transaction may have committed first
+    assertThat(feed(S1_DDL + S2)).isEmpty(); // ord_b waits: s.1's open transaction may have committed first
     Question question = tracker.ask();
     assertThat(asked(question)).containsExactly("x32:744");
     // the primary answers "committed" because s.1 committed after the question's log was read; the producer reads
     // the log up to the question before applying the answer, and finds s.1's COMMIT there
-    List<Outcome> outcomes = new ArrayList<>(feed(s1Commit));
+    List<Outcome> outcomes = new ArrayList<>(feed(S1_COMMIT));
     outcomes.addAll(answer(question, Map.of("x32:744", XactStatus.COMMITTED)));
     outcomes.addAll(round(Map.of()));
     assertThat(published(outcomes)).containsExactly("CREATE TABLE ord_b()", "CREATE TABLE ord_a()");
@@ -147,16 +151,9 @@ class SessionTrackerTest {
   void anExplicitTransactionReportedCommittedBeforeItsCommitRecordIsReadIsOrderedByThatRecord() {
     // seen in CaptureExactnessIT under load: s.1 commits after s.2, the primary is asked in between, and s.1's COMMIT
     // record reaches the file only after the answer (it is written once the commit is visible)
-    String s1Ddl = Csvlog.record("s.1", 1, "3/7", "LOG", "00000", "BEGIN", "duration: 0.01 ms", "")
-        + Csvlog.record("s.1", 2, "3/7", "LOG", "00000", "idle in transaction",
-            "execute <unnamed>: CREATE TABLE ord_a()", "")
-        + Csvlog.record("s.1", 3, "3/7", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "", "744");
-    String s2 = Csvlog.record("s.2", 1, "4/8", "LOG", "00000", "idle", "statement: CREATE TABLE ord_b()", "")
-        + Csvlog.record("s.2", 2, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.4 ms", "");
-    String s1Commit = Csvlog.record("s.1", 4, "3/0", "LOG", "00000", "COMMIT", "duration: 0.1 ms", "");
-    assertThat(feed(s1Ddl + s2)).isEmpty();
+    assertThat(feed(S1_DDL + S2)).isEmpty();
     List<Outcome> outcomes = new ArrayList<>(round(Map.of("x32:744", XactStatus.COMMITTED)));
-    outcomes.addAll(feed(s1Commit));
+    outcomes.addAll(feed(S1_COMMIT));
     outcomes.addAll(round(Map.of()));
     assertThat(published(outcomes)).containsExactly("CREATE TABLE ord_b()", "CREATE TABLE ord_a()");
     assertThat(tracker.pendingCount()).isZero();
