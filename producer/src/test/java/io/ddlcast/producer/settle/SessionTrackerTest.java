@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SessionTrackerTest {
   /** s.1 (pgjdbc, explicit transaction) logs its DDL first; s.2 commits an auto-commit DDL; then s.1 commits. */
@@ -209,21 +211,14 @@ class SessionTrackerTest {
     assertThat(published(tracker.transactionsEnded(List.of("3/7")))).containsExactly("CREATE TABLE j()");
   }
 
-  @Test
-  void disconnectingInsideATransactionDropsItsDdl() {
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "''|LOG|00000|disconnection: session time: 0:00:01",
+      "3/9|FATAL|57P01|terminating connection due to administrator command"})
+  void aSessionEndingInsideATransactionDropsItsDdl(String vxid, String severity, String sqlState, String message) {
     List<Outcome> outcomes = feed(
         Csvlog.record("s.1", 1, "3/9", "LOG", "00000", "idle in transaction", "statement: CREATE TABLE x();", "")
-            + Csvlog.record("s.1", 2, "", "LOG", "00000", "idle in transaction",
-                "disconnection: session time: 0:00:01", ""));
-    assertThat(dropped(outcomes)).containsExactly("CREATE TABLE x();");
-  }
-
-  @Test
-  void aTerminatedSessionDropsItsOpenTransaction() {
-    List<Outcome> outcomes = feed(
-        Csvlog.record("s.1", 1, "3/9", "LOG", "00000", "idle in transaction", "statement: CREATE TABLE x();", "")
-            + Csvlog.record("s.1", 2, "3/9", "FATAL", "57P01", "idle in transaction",
-                "terminating connection due to administrator command", ""));
+            + Csvlog.record("s.1", 2, vxid, severity, sqlState, "idle in transaction", message, ""));
     assertThat(dropped(outcomes)).containsExactly("CREATE TABLE x();");
   }
 
