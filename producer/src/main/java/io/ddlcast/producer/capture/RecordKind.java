@@ -2,8 +2,6 @@ package io.ddlcast.producer.capture;
 
 import io.ddlcast.producer.csvlog.LogRecord;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a csvlog record is, for capture: the one place a record's kind is decided, and where a record must prove
@@ -62,7 +60,6 @@ public enum RecordKind {
     }
   }
 
-  private static final Pattern EXECUTE = Pattern.compile("^execute (?:fetch from )?[^:]*: ", Pattern.DOTALL);
   private static final String STATEMENT_PREFIX = "statement: ";
   private static final String SERVER_READY_MESSAGE = "database system is ready to accept connections";
 
@@ -133,11 +130,11 @@ public enum RecordKind {
     if (message.startsWith(STATEMENT_PREFIX)) {
       return new Classified(STATEMENT, record, message.substring(STATEMENT_PREFIX.length()), null, null, false);
     }
-    Matcher m = EXECUTE.matcher(message);
-    if (!m.find()) {
+    int nameEnd = message.indexOf(": ", "execute ".length()); // the name may hold a colon, not followed by a blank
+    if (nameEnd < 0) {
       return Classified.of(OTHER, record);
     }
-    String sql = message.substring(m.end());
+    String sql = message.substring(nameEnd + 2);
     return new Classified(STATEMENT, record, sql, null, null, sql.contains(": "));
   }
 

@@ -86,6 +86,15 @@ class ForgedRecordsTest {
   }
 
   @Test
+  void anExecuteRecordWhoseNameHoldsAColonIsReadAfterTheNamesEnd() {
+    // a client named its prepared statement "S:1" (a colon, no blank after it): the name ends at the first ": "
+    String named = Csvlog.record("m.3", 1, "4/7", "LOG", "00000", "idle", "execute S:1: CREATE ROLE mine", "")
+        + Csvlog.record("m.3", 2, "4/0", "LOG", "00000", "CREATE ROLE", "duration: 0.5 ms", "");
+    assertThat(feed(named)).extracting(o -> o.event().statement()).containsExactly("CREATE ROLE mine");
+    assertThat(tracker.drainProblems()).isEmpty();
+  }
+
+  @Test
   void anExecuteRecordWhoseNameMayHideTheSqlIsTakenOnlyWhereTheHelperConfirmsIt() {
     // a client named its prepared statement "x: ALTER ROLE mallory SUPERUSER;" and ran CREATE TABLE mine()
     String twoParts = Csvlog.record("m.4", 1, "4/8", "LOG", "00000", "idle",
