@@ -2,9 +2,11 @@ package io.ddlcast.producer.capture;
 
 import io.ddlcast.common.sql.SqlCommand;
 import io.ddlcast.common.sql.SqlLexer;
+import io.ddlcast.common.sql.SqlLexer.Token;
 import io.ddlcast.common.sql.SqlText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The statements of one logged string, in order, each classified. PostgreSQL logs {@code psql -c "a; b; c"} as one
@@ -35,17 +37,51 @@ public final class StatementParts {
     public boolean isDdl() {
       return kind == Kind.DDL || kind == Kind.GLOBAL;
     }
+
+    /** {@code ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name}, read by its tokens (comments may stand between). */
+    public boolean isRollbackToSavepoint() {
+      if (kind != Kind.TRANSACTION || !command.tag().equals("ROLLBACK")) {
+        return false;
+      }
+      Token second = sql.token(1);
+      Token to = second != null && (second.is("WORK") || second.is("TRANSACTION")) ? sql.token(2) : second;
+      return to != null && to.is("TO");
+    }
+
+    /** The transaction control this part exercises, comparable between two readings of one string; else null. */
+    String control() {
+      return kind != Kind.TRANSACTION ? null : isRollbackToSavepoint() ? "ROLLBACK TO" : command.tag();
+    }
   }
 
   private StatementParts() {}
 
   public static List<Part> of(String sql) {
-    List<SqlText> texts = SqlLexer.statements(sql);
+    return of(sql, true);
+  }
+
+  /** The parts as read with {@code standard_conforming_strings} on ({@code true}) or off. */
+  public static List<Part> of(String sql, boolean standardConformingStrings) {
+    List<SqlText> texts = SqlLexer.statements(sql, standardConformingStrings);
     List<Part> parts = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
       parts.add(part(i + 1, texts.get(i)));
     }
     return parts;
+  }
+
+  /**
+   * Whether the string's transaction control (COMMIT, ROLLBACK, ROLLBACK TO, PREPARE TRANSACTION, BEGIN, ...) reads
+   * the same with {@code standard_conforming_strings} on as with it off: {@code 'a\\'; COMMIT; '} is a string and a
+   * COMMIT with it on, one string with it off. Lexes the string a second time: asked only of strings whose reading
+   * depends on the setting.
+   */
+  public static boolean sameTransactionControlWhenOff(String sql, List<Part> parts) {
+    return controls(parts).equals(controls(of(sql, false)));
+  }
+
+  private static List<String> controls(List<Part> parts) {
+    return parts.stream().map(Part::control).filter(Objects::nonNull).toList();
   }
 
   /** A statement reported on its own (the inner statement of a DO block or function), as the only part. */

@@ -43,6 +43,8 @@ final class StatementCursor {
    * helper's report of one of its commands says the setting was on (a SET is not logged: nothing else tells).
    */
   boolean unsafe;
+  /** Whether an unsafe text's transaction control reads alike with the setting off; null until asked (derived). */
+  private Boolean controlAlikeWhenOff;
   private List<Part> parts;
 
   private StatementCursor(String text, List<Part> parts, LogPosition position, String logTime, String vxid) {
@@ -52,6 +54,20 @@ final class StatementCursor {
     this.position = position;
     this.logTime = logTime;
     this.vxid = vxid;
+  }
+
+  /**
+   * Whether the COMMIT, ROLLBACK, BEGIN, ... read in the text are what the server ran: not when the text is unsafe
+   * and its transaction control reads otherwise with standard_conforming_strings off.
+   */
+  boolean transactionControlIsReliable() {
+    if (!unsafe) {
+      return true;
+    }
+    if (controlAlikeWhenOff == null) {
+      controlAlikeWhenOff = StatementParts.sameTransactionControlWhenOff(text, parts);
+    }
+    return controlAlikeWhenOff;
   }
 
   /** The statement string of {@code record}, lexed into its parts. */

@@ -15,7 +15,6 @@ import io.ddlcast.producer.capture.StatementParts.Part;
 import io.ddlcast.producer.csvlog.LogRecord;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Matches the commands that ran to the parts of the statement string a session executes ({@link StatementCursor}).
@@ -26,8 +25,6 @@ import java.util.regex.Pattern;
  * reached never ran.
  */
 final class StatementMatcher {
-  private static final Pattern ROLLBACK_TO = Pattern.compile("(?is)rollback\\s+(work\\s+|transaction\\s+)?to\\b.*");
-
   private final EventFactory events;
   private final Settler settler;
   private final CommitQueue queue;
@@ -158,14 +155,24 @@ final class StatementMatcher {
   /**
    * Moves the cursor to {@code until}: the parts passed over ran, in order, and without an error. DDL parts no event
    * trigger reports (global ones) are captured; a COMMIT, ROLLBACK or PREPARE TRANSACTION inside the string settles
-   * the transaction there and then, and a BEGIN makes the next one explicit.
+   * the transaction there and then, and a BEGIN makes the next one explicit; unless the string's transaction
+   * control reads otherwise with standard_conforming_strings off ({@link StatementCursor#transactionControlIsReliable}).
    */
   private void passOver(Session session, StatementCursor cursor, int until, String vxid) {
     List<Part> parts = cursor.parts();
+    boolean controlReliable = cursor.transactionControlIsReliable();
+    if (!controlReliable && session.txn != null) {
+      // read as the server may have (standard_conforming_strings off), the string holds other transaction control,
+      // perhaps a ROLLBACK TO: none of it is taken; the transaction ends as the log's later records or the primary
+      // show, and its DDL under savepoints waits for the primary's word on each
+      session.txn.savepointRollback = true;
+    }
     for (int k = cursor.next; k < until; k++) {
       Part part = parts.get(k);
       if (part.kind() == Kind.TRANSACTION) {
-        transactionControl(session, cursor, part, vxid);
+        if (controlReliable) {
+          transactionControl(session, cursor, part, vxid);
+        }
       } else if (part.isDdl() && !cursor.confirmed) {
         problems.accept("not published: the " + part.command().tag() + " of the execute record at " + cursor.position
             + " (its statement name may hide where the SQL starts, and no helper report confirmed its text)");
@@ -187,10 +194,10 @@ final class StatementMatcher {
       return;
     } else if (tag.equals("COMMIT") || tag.startsWith("END")) {
       settler.commit(session);
-    } else if ((tag.equals("ROLLBACK") || tag.equals("ABORT")) && !ROLLBACK_TO.matcher(part.text()).matches()) {
-      settler.rollback(session, DropKind.ROLLED_BACK, "rolled back on the primary");
-    } else if (tag.equals("ROLLBACK")) {
+    } else if (part.isRollbackToSavepoint()) {
       session.txn.savepointRollback = true;
+    } else if (tag.equals("ROLLBACK") || tag.equals("ABORT")) {
+      settler.rollback(session, DropKind.ROLLED_BACK, "rolled back on the primary");
     } else if (tag.equals("PREPARE TRANSACTION")) {
       settler.prepare(session);
     }

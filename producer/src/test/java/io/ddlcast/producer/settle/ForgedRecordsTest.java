@@ -207,6 +207,22 @@ class ForgedRecordsTest {
   }
 
   @Test
+  void aCommitThatIsOnlyACommitWithStandardConformingStringsOnSettlesNothing() {
+    // with the setting off, the server reads 'a\'; COMMIT; SELECT ' as one string: nothing commits there, and the
+    // session then rolls back (ROLLBACK is not DDL: not logged) and goes on in a new transaction
+    String hidden = "CREATE TABLE z(); SELECT 'a\\'; COMMIT; SELECT ';";
+    List<Outcome> outcomes = feed(
+        Csvlog.record("m.16", 1, "4/30", "LOG", "00000", "idle", "statement: BEGIN; CREATE TABLE y()", "")
+            + Csvlog.record("m.16", 2, "4/30", "LOG", "00000", "idle in transaction", "statement: " + hidden, "")
+            + Csvlog.record("m.16", 3, "4/31", "LOG", "00000", "idle", "statement: CREATE TABLE after()", "")
+            + Csvlog.record("m.16", 4, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", ""));
+    assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Publish).extracting(o -> o.event().statement())
+        .containsExactly("CREATE TABLE after()");
+    assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Drop).extracting(o -> o.event().statement())
+        .contains("CREATE TABLE y()");
+  }
+
+  @Test
   void nothingInOrOnASchemaNamedDdlcastIsReplicatedWhoeverMadeIt() {
     // on a standby, schema ddlcast holds the applier's markers and functions: dropping the helper on the primary
     // (its own event trigger is gone by the time the drop ends: no helper record) or a user's schema of that name

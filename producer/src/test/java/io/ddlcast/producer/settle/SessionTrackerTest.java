@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.sql.SqlLexer;
+import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.RolePasswords;
@@ -220,6 +221,17 @@ class SessionTrackerTest {
         Csvlog.record("s.1", 1, "3/9", "LOG", "00000", "idle in transaction", "statement: CREATE TABLE x();", "")
             + Csvlog.record("s.1", 2, vxid, severity, sqlState, "idle in transaction", message, ""));
     assertThat(dropped(outcomes)).containsExactly("CREATE TABLE x();");
+  }
+
+  @Test
+  void aRollbackToSavepointWithACommentInsideIsNotTakenForARollback() {
+    String string = "BEGIN; CREATE TABLE a(); SAVEPOINT s; CREATE TABLE b(); ROLLBACK /* b */ TO s; COMMIT";
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/9", "LOG", "00000", "idle", "statement: " + string, "")
+            + Csvlog.record("s.1", 2, "3/0", "LOG", "00000", "COMMIT", "duration: 0.5 ms", ""));
+    // no subtransaction ids to ask the primary about: undecided, not "rolled back" (a committed)
+    assertThat(outcomes).hasSize(2).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Drop.class,
+        d -> assertThat(d.kind()).isEqualTo(DropKind.UNDECIDED)));
   }
 
   @Test
