@@ -156,7 +156,8 @@ final class StatementMatcher {
    * Moves the cursor to {@code until}: the parts passed over ran, in order, and without an error. DDL parts no event
    * trigger reports (global ones) are captured; a COMMIT, ROLLBACK or PREPARE TRANSACTION inside the string settles
    * the transaction there and then, and a BEGIN makes the next one explicit; unless the string's transaction
-   * control reads otherwise with standard_conforming_strings off ({@link StatementCursor#transactionControlIsReliable}).
+   * control reads otherwise with standard_conforming_strings off
+   * ({@link StatementCursor#transactionControlIsReliable}).
    */
   private void passOver(Session session, StatementCursor cursor, int until, String vxid) {
     List<Part> parts = cursor.parts();
