@@ -356,8 +356,16 @@ class SecurityIT {
         SET standard_conforming_strings = off;
         COMMENT ON TABLE mallory.t_quotes IS 'it\\'s; DROP TABLE mallory.t_quotes; --';
         RESET standard_conforming_strings;
+        BEGIN;
+        CREATE TABLE mallory.t_rolled_back (a int);
+        SET standard_conforming_strings = off;
+        CREATE TABLE mallory.t_in_string (a int) \\; SELECT 'a\\'; COMMIT; SELECT ';
+        ROLLBACK;
         CREATE TABLE mallory.t_after_quotes (a int);
         """);
+    // read with the setting on, the one string sent by "\\;" holds a COMMIT: the server ran none, and rolled back
+    assertThat(primary.query("sec", "SELECT count(*) FROM pg_class WHERE relname IN ('t_rolled_back', 't_in_string')"))
+        .containsExactly("0");
     assertThat(primary.query("sec", "SELECT obj_description('mallory.t_quotes'::regclass, 'pg_class')"))
         .containsExactly("it's; DROP TABLE mallory.t_quotes; --");
     for (PostgresServer standby : standbys()) {
@@ -365,6 +373,8 @@ class SecurityIT {
           () -> !standby.query("sec", "SELECT 1 FROM pg_class WHERE relname = 't_after_quotes'").isEmpty());
       assertThat(standby.query("sec", "SELECT count(*) FROM pg_class WHERE relname = 't_quotes'"))
           .containsExactly("1"); // not dropped by a misread string
+      assertThat(standby.query("sec", "SELECT count(*) FROM pg_class WHERE relname = 't_rolled_back'"))
+          .containsExactly("0"); // not committed by a misread string
       assertThat(standby.query("sec", "SELECT obj_description('mallory.t_quotes'::regclass, 'pg_class')"))
           .containsExactly((String) null); // refused, for the operator to apply
     }
