@@ -34,6 +34,15 @@ public final class EventCodec {
   private EventCodec() {}
 
   public static byte[] encode(DdlEvent event) {
+    try {
+      return MAPPER.writeValueAsBytes(toNode(event));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode event " + event.id(), e);
+    }
+  }
+
+  /** The event as the JSON tree {@link #encode} writes, for documents that hold events (the checkpoint). */
+  public static ObjectNode toNode(DdlEvent event) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("schema", event.schema());
     node.put("id", event.id());
@@ -42,28 +51,34 @@ public final class EventCodec {
     node.put("key", event.key());
     node.put("scope", event.scope().name());
     node.put("user", event.user());
-    if (event.context() != null) {
-      ObjectNode context = node.putObject("context");
-      context.put("role", event.context().role());
-      context.put("sessionRole", event.context().sessionRole());
-      context.put("searchPath", event.context().searchPath());
-    }
+    putContext(node, "context", event.context());
     node.put("command", event.command());
     node.put("statement", event.statement());
     node.put("logTime", event.logTime() == null ? null : event.logTime().toString());
-    ObjectNode position = node.putObject("position");
-    position.put("file", event.position().file());
-    position.put("offset", event.position().offset());
-    position.put("session", event.position().session());
-    position.put("line", event.position().line());
+    node.set("position", toNode(event.position()));
     if (!event.schemas().isEmpty()) {
       ArrayNode schemas = node.putArray("schemas");
       event.schemas().forEach(schemas::add);
     }
-    try {
-      return MAPPER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode event " + event.id(), e);
+    return node;
+  }
+
+  public static ObjectNode toNode(LogPosition p) {
+    ObjectNode position = MAPPER.createObjectNode();
+    position.put("file", p.file());
+    position.put("offset", p.offset());
+    position.put("session", p.session());
+    position.put("line", p.line());
+    return position;
+  }
+
+  /** Writes {@code context} as {@code field} of {@code node}; nothing when it is null. */
+  public static void putContext(ObjectNode node, String field, ExecutionContext context) {
+    if (context != null) {
+      ObjectNode c = node.putObject(field);
+      c.put("role", context.role());
+      c.put("sessionRole", context.sessionRole());
+      c.put("searchPath", context.searchPath());
     }
   }
 
@@ -79,6 +94,11 @@ public final class EventCodec {
     } catch (IOException e) {
       throw new InvalidEventException("not JSON: " + e.getMessage(), false, e);
     }
+    return fromNode(node);
+  }
+
+  /** The event a tree of {@link #toNode} holds; throws naming the first field that is wrong. */
+  public static DdlEvent fromNode(JsonNode node) throws InvalidEventException {
     if (node == null || !node.isObject()) {
       throw new InvalidEventException("not a JSON object", false, null);
     }
@@ -94,7 +114,6 @@ public final class EventCodec {
           null);
     }
     try {
-      JsonNode position = required(node, "position");
       return new DdlEvent(
           schema.intValue(),
           text(node, "id", true),
@@ -107,11 +126,7 @@ public final class EventCodec {
           text(node, "command", false),
           text(node, "statement", true),
           instant(text(node, "logTime", false)),
-          new LogPosition(
-              text(position, "file", true),
-              required(position, "offset").asLong(),
-              text(position, "session", true),
-              required(position, "line").asLong()),
+          position(required(node, "position")),
           schemas(node.get("schemas")));
     } catch (RuntimeException e) { // IllegalArgument, DateTimeParse, NullPointer: a field of the wrong shape
       throw new InvalidEventException("invalid event: " + e.getMessage(), false, e);
@@ -150,7 +165,14 @@ public final class EventCodec {
     return value.textValue();
   }
 
-  private static ExecutionContext context(JsonNode node) {
+  /** A position as {@link #toNode(LogPosition)} writes it; throws IllegalArgumentException naming a missing field. */
+  public static LogPosition position(JsonNode position) {
+    return new LogPosition(text(position, "file", true), required(position, "offset").asLong(),
+        text(position, "session", true), required(position, "line").asLong());
+  }
+
+  /** A context as {@link #putContext} writes it (null or absent: none). */
+  public static ExecutionContext context(JsonNode node) {
     if (node == null || node.isNull()) {
       return null;
     }

@@ -2,6 +2,7 @@ package io.ddlcast.producer.settle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.producer.capture.EventFactory.Runner;
 import io.ddlcast.producer.capture.HelperRecord.HelperObject;
@@ -63,7 +64,7 @@ final class Session {
     n.put("user", user);
     n.put("applicationName", applicationName);
     n.put("explicitVxid", explicitVxid);
-    StateJson.putContext(n, "lastContext", lastContext);
+    EventCodec.putContext(n, "lastContext", lastContext);
     if (txn != null) {
       n.set("txn", txn.toJson());
     }
@@ -79,7 +80,7 @@ final class Session {
     session.user = StateJson.text(n, "user");
     session.applicationName = StateJson.text(n, "applicationName");
     session.explicitVxid = StateJson.text(n, "explicitVxid");
-    session.lastContext = StateJson.context(n.get("lastContext"));
+    session.lastContext = EventCodec.context(n.get("lastContext"));
     if (n.hasNonNull("txn")) {
       session.txn = OpenTransaction.fromJson(n.get("txn"));
     }

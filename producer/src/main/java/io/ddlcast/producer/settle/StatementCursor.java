@@ -3,6 +3,7 @@ package io.ddlcast.producer.settle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.producer.capture.EventFactory.Site;
@@ -147,7 +148,7 @@ final class StatementCursor {
     ObjectNode c = StateJson.object();
     c.put("text", heldText());
     c.put("baseId", baseId);
-    c.set("position", StateJson.position(position));
+    c.set("position", EventCodec.toNode(position));
     c.put("logTime", logTime);
     c.put("vxid", vxid);
     c.put("next", next);
@@ -162,8 +163,8 @@ final class StatementCursor {
   }
 
   static StatementCursor fromJson(JsonNode c) {
-    StatementCursor cursor = new StatementCursor(StateJson.text(c, "text"), null, StateJson.position(c.get("position")),
-        StateJson.text(c, "logTime"), StateJson.text(c, "vxid"));
+    StatementCursor cursor = new StatementCursor(StateJson.text(c, "text"), null,
+        EventCodec.position(c.get("position")), StateJson.text(c, "logTime"), StateJson.text(c, "vxid"));
     cursor.next = c.path("next").asInt();
     cursor.lastTransactionControl = StateJson.text(c, "lastTransactionControl");
     cursor.confirmed = !c.path("unconfirmed").asBoolean(false);
