@@ -59,10 +59,31 @@ public final class EventPublisher implements EventSink {
     this.producers = producers;
   }
 
-  /** True if the event can be published: it fits in a record, as JSON. */
+  /**
+   * True if the event can be published: it fits in a record, as JSON. Encoded only when the bound of 6 bytes per
+   * character of its texts ({@code \u0001}) says it might not: never at the statement limit alone.
+   */
   public static boolean fits(DdlEvent event) {
-    return event.statement().length() <= DdlEvent.MAX_STATEMENT_CHARS
-        && EventCodec.encode(event).length <= MAX_RECORD_BYTES;
+    if (event.statement().length() > DdlEvent.MAX_STATEMENT_CHARS) {
+      return false;
+    }
+    return 6L * textLength(event) + 4096 <= MAX_RECORD_BYTES || EventCodec.encode(event).length <= MAX_RECORD_BYTES;
+  }
+
+  private static long textLength(DdlEvent e) {
+    long n = length(e.id()) + length(e.source()) + length(e.database()) + length(e.key()) + length(e.user())
+        + length(e.command()) + length(e.statement()) + length(e.position().file()) + length(e.position().session());
+    if (e.context() != null) {
+      n += length(e.context().role()) + length(e.context().sessionRole()) + length(e.context().searchPath());
+    }
+    for (String schema : e.schemas()) {
+      n += length(schema) + 8;
+    }
+    return n;
+  }
+
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
   }
 
   /**

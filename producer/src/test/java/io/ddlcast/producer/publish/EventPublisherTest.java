@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.kafka.Topics;
@@ -88,6 +89,11 @@ class EventPublisherTest {
     DdlEvent escaped = event("s:1", "shop", "\u0001".repeat(limit)); // 6 bytes each in JSON
     assertThat(EventCodec.encode(escaped).length).isGreaterThan(6 * limit).isLessThan(EventPublisher.MAX_RECORD_BYTES);
     assertThat(EventPublisher.fits(escaped)).isTrue();
+    // at the statement limit, a long search_path (the rest of a 16 MiB log record) can still overflow the record
+    DdlEvent overflowing = escaped.withStatement(escaped.statement(),
+        new ExecutionContext("app", "app", "\u0001".repeat(1_000_000)));
+    assertThat(EventCodec.encode(overflowing).length).isGreaterThan(EventPublisher.MAX_RECORD_BYTES);
+    assertThat(EventPublisher.fits(overflowing)).isFalse();
   }
 
   @Test
