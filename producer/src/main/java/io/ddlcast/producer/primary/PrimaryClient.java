@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * reached the file, the producer writes a barrier into the same pipe ({@code RAISE LOG}); the pipe keeps order, so
  * when the reader meets the barrier it has seen every record written before it.
  */
-public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
+public final class PrimaryClient implements PrimaryCatalog, PrimaryRounds.Primary, AutoCloseable {
   public static final String BARRIER_PREFIX = "ddlcast barrier ";
   private static final Logger LOG = LoggerFactory.getLogger(PrimaryClient.class);
 
@@ -43,6 +43,7 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
   }
 
   /** Of the given transactions, those no longer running on the primary. */
+  @Override
   public Set<String> ended(Collection<String> vxids) throws SQLException {
     Set<String> ended = new HashSet<>(vxids);
     try (PreparedStatement ps = connection().prepareStatement(
@@ -65,6 +66,7 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
    * What the primary says of each transaction id ({@code pg_xact_status}). A 32-bit id is placed in the epoch of the
    * full id it is {@link Xid#near} or, without one, of the primary's next id ({@link #fullId}).
    */
+  @Override
   public Map<Xid, XactStatus> xactStatus(Collection<Xid> xids) throws SQLException {
     Map<Xid, XactStatus> out = new HashMap<>();
     Long next = null;
@@ -185,6 +187,7 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
   }
 
   /** Writes a barrier record into the primary's log. */
+  @Override
   public void emitBarrier(String token) throws SQLException {
     try (Statement st = connection().createStatement()) {
       st.execute("DO $ddlcast$ BEGIN RAISE LOG '" + BARRIER_PREFIX + "%', '" + token.replace("'", "")
@@ -219,6 +222,7 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
     return values;
   }
 
+  @Override
   public String describe() {
     return url.toString();
   }
