@@ -80,10 +80,6 @@ public final class HelperInstaller {
     }
   }
 
-  public State state(String database) throws SQLException {
-    return inspect(database).state();
-  }
-
   /** What the database holds of the helper, and whether a superuser owns it (else it is BROKEN). */
   public Inspection inspect(String database) throws SQLException {
     try (Connection c = primary.withDatabase(database).connect(APPLICATION_NAME, null)) {
