@@ -50,14 +50,15 @@ final class InstallCommand implements Callable<Integer> {
       int changed = 0;
       List<String> refused = new ArrayList<>();
       for (String database : databases) {
-        HelperInstaller.Inspection found = installer.inspect(database);
-        if (found.state() == HelperInstaller.State.BROKEN) {
+        boolean did;
+        try {
+          did = installer.install(database);
+        } catch (HelperInstaller.RefusedException e) {
           refused.add(database);
-          spec.commandLine().getOut().printf("%-30s refused: %s; fix %s%n", database, found.problem(),
+          spec.commandLine().getOut().printf("%-30s refused: %s; fix %s%n", database, e.problem(),
               HelperInstaller.fixFor(database));
           continue;
         }
-        boolean did = installer.install(database);
         changed += did ? 1 : 0;
         spec.commandLine().getOut().printf("%-30s %s%n", database, did ? "installed" : "already current");
       }

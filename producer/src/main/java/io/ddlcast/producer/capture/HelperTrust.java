@@ -20,9 +20,27 @@ public interface HelperTrust {
     return true;
   }
 
+  /**
+   * False when no helper can be verified at all (no primary to ask): that none is believed is then the rule, said
+   * at startup, and a helper record not believed is reported once per database, not each time.
+   */
+  default boolean verifies() {
+    return true;
+  }
+
   /** Offline reading ({@code scan}, tests): the frame is checked, the owner cannot be. */
   HelperTrust FRAMES_ONLY = database -> true;
 
   /** No primary to ask: no helper record is believed, events carry the login role only. */
-  HelperTrust NONE = database -> false;
+  HelperTrust NONE = new HelperTrust() {
+    @Override
+    public boolean trusts(String database) {
+      return false;
+    }
+
+    @Override
+    public boolean verifies() {
+      return false;
+    }
+  };
 }

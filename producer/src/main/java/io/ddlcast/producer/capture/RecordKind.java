@@ -23,7 +23,8 @@ import java.util.Locale;
  * COMPLETION        log_duration: "duration: ..." without context (the command tag says what completed)
  * DISCONNECTION     log_disconnections: "disconnection: ..." without context
  * FORGED            a record whose message reads as one of the above but that the server did not write as such
- *                   (reported; as a record of its session it still shows the session's transaction id)
+ *                   (reported; as a record of its session it still shows the session's transaction id); without a
+ *                   primary, every helper record ({@link Classified#perDatabase}: reported once per database)
  * UNDECODABLE       a statement or helper record whose text is not what ran: bytes that are not UTF-8, or characters
  *                   beyond ASCII from a database that is not UTF8 (reported, its DDL not replicated; as FORGED)
  * OTHER             anything else of a session (its virtual transaction id still tells where the session is)
@@ -46,10 +47,16 @@ public enum RecordKind {
    * A record with its kind and what was read from it: the statement's SQL, the helper's report, or the problem.
    * {@code ambiguous}: an extended-protocol statement whose name may hold ": " (a client chooses it), so that the
    * SQL read after the first ": " may begin inside the name; the server runs exactly one statement per execute,
-   * and only the helper's report (which carries the statement's real text) can confirm it.
+   * and only the helper's report (which carries the statement's real text) can confirm it. {@code perDatabase}:
+   * the problem is its database's, the same for each of its records (a helper no primary can verify), and said once.
    */
   public record Classified(RecordKind kind, LogRecord record, String statement, HelperRecord helper, String problem,
-      boolean ambiguous) {
+      boolean ambiguous, boolean perDatabase) {
+    Classified(RecordKind kind, LogRecord record, String statement, HelperRecord helper, String problem,
+        boolean ambiguous) {
+      this(kind, record, statement, helper, problem, ambiguous, false);
+    }
+
     static Classified of(RecordKind kind, LogRecord record) {
       return new Classified(kind, record, null, null, null, false);
     }
@@ -112,6 +119,11 @@ public enum RecordKind {
     if (!HelperRecord.fromHelper(record)) {
       return Classified.forged(record, "reads as ddlcast's helper but was raised by other code ("
           + firstFrame(record) + ")");
+    }
+    if (!trust.verifies()) {
+      return new Classified(FORGED, record, null, null, "records of ddlcast's helper in database " + record.database()
+          + " are not believed without --primary-url (the first at " + record.position() + "): DDL there carries "
+          + "the login role only; not reported again", false, true);
     }
     if (!trust.trusts(record.database())) {
       return Classified.forged(record, "comes from a helper in database " + record.database()

@@ -72,16 +72,28 @@ public final class HelperInstaller {
     return names;
   }
 
+  /** A helper some other role owns ({@link State#BROKEN}): not installed over, never taken over (SQLSTATE 42501). */
+  public static final class RefusedException extends SQLException {
+    private final String problem;
+
+    RefusedException(String database, String problem) {
+      super("ddlcast's helper in database " + database + " is not installed: " + problem + "; fix: "
+          + fixFor(database), "42501");
+      this.problem = problem;
+    }
+
+    /** Why the helper found there is not ddlcast's. */
+    public String problem() {
+      return problem;
+    }
+  }
+
   /** A database's helper as found, for a broken one why, and the database's encoding. */
   public record Inspection(State state, String problem, String encoding) {
     /** Its records can be believed: the function and its schema belong to a superuser. */
     public boolean trusted() {
       return state != State.BROKEN && state != State.MISSING;
     }
-  }
-
-  public State state(String database) throws SQLException {
-    return inspect(database).state();
   }
 
   /** What the database holds of the helper, and whether a superuser owns it (else it is BROKEN). */
@@ -128,20 +140,20 @@ public final class HelperInstaller {
 
   /**
    * Installs the helper in the database unless it is current there; true if it changed anything. A helper some
-   * other role owns is never taken over: refused (SQLSTATE 42501) with what to do. The installation is not logged
-   * and fires no event trigger (log_statement off, session_replication_role replica, both only a superuser can
-   * set), so that it never reaches a standby; ownership is checked again before it commits.
+   * other role owns is never taken over: refused ({@link RefusedException}, SQLSTATE 42501) with what to do. The
+   * installation is not logged and fires no event trigger (log_statement off, session_replication_role replica, both
+   * only a superuser can set), so that it never reaches a standby; ownership is checked again before it commits. One
+   * connection does both: the inspection, then the installation.
    */
   public boolean install(String database) throws SQLException {
-    Inspection before = inspect(database);
-    if (before.state() == State.BROKEN) {
-      throw new SQLException("ddlcast's helper in database " + database + " is not installed: " + before.problem()
-          + "; fix: " + fixFor(database), "42501");
-    }
-    if (before.state() == State.CURRENT) {
-      return false;
-    }
     try (Connection c = primary.withDatabase(database).connect(APPLICATION_NAME, null)) {
+      Inspection before = inspect(c);
+      if (before.state() == State.BROKEN) {
+        throw new RefusedException(database, before.problem());
+      }
+      if (before.state() == State.CURRENT) {
+        return false;
+      }
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
         st.execute("SET LOCAL log_statement = 'none'");

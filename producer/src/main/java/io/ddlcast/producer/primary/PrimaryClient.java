@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * reached the file, the producer writes a barrier into the same pipe ({@code RAISE LOG}); the pipe keeps order, so
  * when the reader meets the barrier it has seen every record written before it.
  */
-public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
+public final class PrimaryClient implements PrimaryCatalog, PrimaryRounds.Primary, AutoCloseable {
   public static final String BARRIER_PREFIX = "ddlcast barrier ";
   private static final Logger LOG = LoggerFactory.getLogger(PrimaryClient.class);
 
@@ -43,6 +43,7 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
   }
 
   /** Of the given transactions, those no longer running on the primary. */
+  @Override
   public Set<String> ended(Collection<String> vxids) throws SQLException {
     Set<String> ended = new HashSet<>(vxids);
     try (PreparedStatement ps = connection().prepareStatement(
@@ -63,27 +64,18 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
 
   /**
    * What the primary says of each transaction id ({@code pg_xact_status}). A 32-bit id is placed in the epoch of the
-   * full id it is {@link Xid#near} or, without one, of the primary's next id.
+   * full id it is {@link Xid#near} or, without one, of the primary's next id ({@link #fullId}).
    */
+  @Override
   public Map<Xid, XactStatus> xactStatus(Collection<Xid> xids) throws SQLException {
     Map<Xid, XactStatus> out = new HashMap<>();
     Long next = null;
     Map<Xid, Long> full = new LinkedHashMap<>();
     for (Xid xid : xids) {
-      if (xid.full()) {
-        full.put(xid, xid.value());
-        continue;
+      if (next == null && !xid.full() && !nearFullId(xid)) {
+        next = nextXid();
       }
-      long reference;
-      if (xid.near() != null && xid.near().full()) {
-        reference = xid.near().value();
-      } else {
-        if (next == null) {
-          next = nextXid();
-        }
-        reference = next;
-      }
-      full.put(xid, widen(xid.value(), reference));
+      full.put(xid, fullId(xid, next == null ? 0 : next));
     }
     try (PreparedStatement ps = connection().prepareStatement(
         "SELECT pg_catalog.pg_xact_status(?::pg_catalog.xid8)")) {
@@ -104,6 +96,33 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
       throw e;
     }
     return out;
+  }
+
+  private static boolean nearFullId(Xid xid) {
+    return xid.near() != null && xid.near().full();
+  }
+
+  /**
+   * The full id of {@code xid}. A 32-bit id near a full one (a subtransaction near its top-level transaction, whose
+   * id it follows) is the candidate nearest that id; any other is at or below {@code next}, the primary's next id,
+   * used only for such an id.
+   */
+  static long fullId(Xid xid, long next) {
+    if (xid.full()) {
+      return xid.value();
+    }
+    return nearFullId(xid) ? widenNear(xid.value(), xid.near().value()) : widen(xid.value(), next);
+  }
+
+  /** A 32-bit xid as the full id nearest the reference, above or below it (they are at most 2^31 apart). */
+  static long widenNear(long xid32, long reference) {
+    long candidate = ((reference >>> 32) << 32) | xid32;
+    if (candidate - reference > 1L << 31 && candidate >= 1L << 32) {
+      candidate -= 1L << 32;
+    } else if (reference - candidate > 1L << 31) {
+      candidate += 1L << 32;
+    }
+    return candidate;
   }
 
   /** A 32-bit xid as the full id nearest below-or-at the reference (they are at most 2^31 apart). */
@@ -168,6 +187,7 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
   }
 
   /** Writes a barrier record into the primary's log. */
+  @Override
   public void emitBarrier(String token) throws SQLException {
     try (Statement st = connection().createStatement()) {
       st.execute("DO $ddlcast$ BEGIN RAISE LOG '" + BARRIER_PREFIX + "%', '" + token.replace("'", "")
@@ -202,6 +222,7 @@ public final class PrimaryClient implements PrimaryCatalog, AutoCloseable {
     return values;
   }
 
+  @Override
   public String describe() {
     return url.toString();
   }

@@ -9,11 +9,13 @@ import io.ddlcast.producer.settle.XactStatus;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * The producer's turns with the primary, for what only it can say.
  *
  * <p>Status rounds: whether quiet, prepared or savepoint-rolled-back transactions committed, asked every poll
- * interval, or at once when the tracker waits for it. The answers are applied only after the log written up to the
+ * interval, or sooner when the tracker waits for it, but never more often than every {@link #MIN_STATUS_INTERVAL}:
+ * an answer that stays unknown (a commit log truncated past the transaction) keeps the tracker waiting, and the
+ * primary is not asked again at every batch read. The answers are applied only after the log written up to the
  * question has been read ({@link CatchUp}): a transaction the primary reports committed may have its COMMIT record
  * there, and then the log, not the answer, places it in commit order (after a transaction that committed before it
  * but was read first). When that reading fails, the answers are dropped and asked again.
@@ -46,13 +50,25 @@ public final class PrimaryRounds {
   /** What a catch-up read settled; when it is not {@code complete}, the answers wait for the next round. */
   public record Reading(List<Outcome> outcomes, boolean complete) {}
 
+  /** What the turns ask the primary: {@link PrimaryClient}'s queries. */
+  interface Primary {
+    Map<Xid, XactStatus> xactStatus(Collection<Xid> xids) throws SQLException;
+
+    Set<String> ended(Collection<String> vxids) throws SQLException;
+
+    void emitBarrier(String token) throws SQLException;
+
+    String describe();
+  }
+
   private record Barrier(String token, Set<String> vxids, long issuedNanos) {}
 
-  private final PrimaryClient primary;
+  private final Primary primary;
   private final SessionTracker tracker;
   private final long statusInterval;
   private final long barrierInterval;
   private final Runnable onError;
+  private final LongSupplier nanos;
   private Barrier barrier;
   private Set<String> openAtLastCheck = Set.of();
   private long lastStatusCheck;
@@ -60,11 +76,16 @@ public final class PrimaryRounds {
 
   /** {@code onError} counts each failed query (the metric of primary errors). */
   public PrimaryRounds(PrimaryClient primary, SessionTracker tracker, Duration pollInterval, Runnable onError) {
+    this(primary, tracker, pollInterval, onError, System::nanoTime);
+  }
+
+  PrimaryRounds(Primary primary, SessionTracker tracker, Duration pollInterval, Runnable onError, LongSupplier nanos) {
     this.primary = primary;
     this.tracker = tracker;
     this.statusInterval = Math.max(pollInterval.toNanos(), MIN_STATUS_INTERVAL.toNanos());
     this.barrierInterval = Math.max(pollInterval.toNanos(), MIN_BARRIER_INTERVAL.toNanos());
     this.onError = onError;
+    this.nanos = nanos;
   }
 
   /** After a restart from the checkpoint: no barrier is outstanding. */
@@ -79,8 +100,9 @@ public final class PrimaryRounds {
    */
   public List<Outcome> turn(CatchUp catchUp) {
     List<Outcome> outcomes = List.of();
-    long now = System.nanoTime();
-    if (now - lastStatusCheck >= statusInterval || tracker.wantsAnswers()) {
+    long now = nanos.getAsLong();
+    long since = now - lastStatusCheck;
+    if (since >= statusInterval || since >= MIN_STATUS_INTERVAL.toNanos() && tracker.wantsAnswers()) {
       lastStatusCheck = now;
       outcomes = statusRound(catchUp);
     }
@@ -122,7 +144,7 @@ public final class PrimaryRounds {
   }
 
   private void checkQuietTransactions() {
-    long now = System.nanoTime();
+    long now = nanos.getAsLong();
     if (barrier != null) {
       if (now - barrier.issuedNanos() > BARRIER_TIMEOUT.toNanos()) {
         LOG.warn("the barrier written to the primary's log {} s ago has not been read: is the producer reading "

@@ -5,14 +5,7 @@ package io.ddlcast.producer.publish;
  * Nothing was written; the events wait until the checkpoint that goes with them fits again.
  */
 public final class CheckpointTooLargeException extends RuntimeException {
-  private final int bytes;
-
   public CheckpointTooLargeException(int bytes, int limit) {
     super("the checkpoint has " + bytes + " bytes, more than a record holds (" + limit + ")");
-    this.bytes = bytes;
-  }
-
-  public int bytes() {
-    return bytes;
   }
 }

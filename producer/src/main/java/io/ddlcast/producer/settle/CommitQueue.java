@@ -63,13 +63,11 @@ final class CommitQueue {
     asked = true;
   }
 
-  /** The question got no answer: nothing waits on it. */
-  void unanswered() {
-    asked = false;
-  }
-
-  /** The round's answers arrive: what settles from now on belongs to this round. */
-  void answering() {
+  /**
+   * The question is closed: its answers arrive, or it got none. What settles from now on belongs to the round not
+   * answered yet.
+   */
+  void questionClosed() {
     asked = false;
   }
 

@@ -51,7 +51,7 @@ final class PrimaryQuestions {
   /** The question could not be asked or got no answer: nothing waits on it. */
   void unanswered() {
     open = null;
-    queue.unanswered();
+    queue.questionClosed();
   }
 
   /** True when something waits for the primary's word now, not only at the next interval. */
@@ -65,7 +65,7 @@ final class PrimaryQuestions {
       throw new IllegalStateException("answers to a question that is not open");
     }
     open = null;
-    queue.answering();
+    queue.questionClosed();
     for (Session session : new ArrayList<>(sessions.values())) {
       if (session.txn == null || session.txn.xid == null) {
         continue;

@@ -9,6 +9,7 @@ import io.ddlcast.producer.capture.Xid;
 import io.ddlcast.producer.csvlog.LogRecord;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ import java.util.TreeSet;
 public final class SessionTracker {
   private final Map<String, Session> sessions = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
+  /** Databases whose problem was reported, for the problems said once per database. */
+  private final Set<String> reportedDatabases = new HashSet<>();
   private final CommitQueue queue = new CommitQueue();
   private final Settler settler;
   private final StatementMatcher matcher;
@@ -55,7 +58,7 @@ public final class SessionTracker {
   /** Feeds one record; returns the outcomes that became final, in commit order. */
   public List<Outcome> accept(LogRecord record) {
     Classified classified = RecordKind.classify(record, trust);
-    if (classified.problem() != null) {
+    if (classified.problem() != null && (!classified.perDatabase() || reportedDatabases.add(record.database()))) {
       problems.add(classified.problem());
     }
     switch (classified.kind()) {

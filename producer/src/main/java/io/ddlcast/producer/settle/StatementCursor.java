@@ -73,12 +73,7 @@ final class StatementCursor {
 
   /** The statement string of {@code record}, lexed into its parts. */
   static StatementCursor of(String text, List<Part> parts, LogRecord record) {
-    return of(text, parts, record.position(), record.logTime(), record.vxid());
-  }
-
-  private static StatementCursor of(String text, List<Part> parts, LogPosition position, String logTime,
-      String vxid) {
-    return new StatementCursor(text, parts, position, logTime, vxid);
+    return new StatementCursor(text, parts, record.position(), record.logTime(), record.vxid());
   }
 
   List<Part> parts() {
@@ -141,7 +136,7 @@ final class StatementCursor {
       return true;
     }
     return (text.contains(RolePasswords.PLACEHOLDER) || text.contains(Secrets.MASK))
-        && of(query, StatementParts.of(query), position, logTime, vxid).heldText().equals(text);
+        && new StatementCursor(query, StatementParts.of(query), position, logTime, vxid).heldText().equals(text);
   }
 
   ObjectNode toJson() {

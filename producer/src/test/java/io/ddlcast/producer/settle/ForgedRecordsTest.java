@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
+import io.ddlcast.producer.capture.RecordKind;
 import io.ddlcast.producer.csvlog.Csvlog;
 import io.ddlcast.producer.csvlog.CsvlogParser;
+import io.ddlcast.producer.csvlog.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +68,31 @@ class ForgedRecordsTest {
     assertThat(tracker.drainProblems()).hasSize(2)
         .anySatisfy(p -> assertThat(p).contains("reads as ddlcast's helper but was raised by other code"))
         .anySatisfy(p -> assertThat(p).contains("helper in database scratch that is not verified"));
+  }
+
+  @Test
+  void withoutAPrimaryHelperRecordsAreForgedAndReportedOncePerDatabase() {
+    SessionTracker tracker = new SessionTracker(new EventFactory("p1"), false, HelperTrust.NONE);
+    String csv = "";
+    int line = 1;
+    for (String db : List.of("app", "app", "hr")) {
+      String table = "CREATE TABLE t" + line + "()";
+      csv += Csvlog.record(db, "m.20", line++, "4/30", "LOG", "00000", "idle", "statement: " + table, "")
+          + Csvlog.record(db, "m.20", line++, "4/30", "LOG", "00000", "CREATE TABLE",
+              helperJson("mallory").replace("ALTER ROLE", "CREATE TABLE"), table, HELPER)
+          + Csvlog.record(db, "m.20", line++, "4/0", "LOG", "00000", "CREATE TABLE", "duration: 0.5 ms", "");
+    }
+    byte[] bytes = Csvlog.utf8(csv);
+    List<LogRecord> records = CsvlogParser.parse("f.csv", 0, bytes, bytes.length).records();
+    assertThat(records).filteredOn(r -> r.message().startsWith("ddlcast "))
+        .extracting(r -> RecordKind.classify(r, HelperTrust.NONE).kind()).containsExactly(RecordKind.FORGED,
+            RecordKind.FORGED, RecordKind.FORGED);
+    List<Outcome> outcomes = new ArrayList<>();
+    records.forEach(r -> outcomes.addAll(tracker.accept(r)));
+    assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o.event().context()).isNull()); // login role only
+    assertThat(tracker.drainProblems()).hasSize(2).allMatch(p -> p.contains("without --primary-url"))
+        .anySatisfy(p -> assertThat(p).contains("in database app"))
+        .anySatisfy(p -> assertThat(p).contains("in database hr"));
   }
 
   @Test
