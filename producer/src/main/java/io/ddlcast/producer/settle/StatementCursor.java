@@ -6,6 +6,7 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.sql.Secrets;
+import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.capture.EventFactory.Site;
 import io.ddlcast.producer.capture.RolePasswords;
 import io.ddlcast.producer.capture.StatementParts;
@@ -44,6 +45,8 @@ final class StatementCursor {
    * helper's report of one of its commands says the setting was on (a SET is not logged: nothing else tells).
    */
   boolean unsafe;
+  /** Whether the text's reading depends on standard_conforming_strings; null until asked (derived, not stored). */
+  private Boolean dependsOnSetting;
   /** Whether an unsafe text's transaction control reads alike with the setting off; null until asked (derived). */
   private Boolean controlAlikeWhenOff;
   private List<Part> parts;
@@ -55,6 +58,14 @@ final class StatementCursor {
     this.position = position;
     this.logTime = logTime;
     this.vxid = vxid;
+  }
+
+  /** {@link SqlLexer#dependsOnStandardConformingStrings} of the text, read once however many reports match it. */
+  boolean dependsOnStandardConformingStrings() {
+    if (dependsOnSetting == null) {
+      dependsOnSetting = SqlLexer.dependsOnStandardConformingStrings(text);
+    }
+    return dependsOnSetting;
   }
 
   /**

@@ -3,7 +3,6 @@ package io.ddlcast.producer.settle;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.sql.Secrets;
-import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.EventFactory.Site;
@@ -61,7 +60,7 @@ final class StatementMatcher {
     cursor.confirmed = !ambiguous;
     // the session's setting when the text was sent is not in the log (SET is not logged): only the helper's report
     // of a command of this very statement tells it
-    cursor.unsafe = SqlLexer.dependsOnStandardConformingStrings(sql);
+    cursor.unsafe = cursor.dependsOnStandardConformingStrings();
     session.cursor = cursor;
   }
 
@@ -80,8 +79,7 @@ final class StatementMatcher {
     }
     cursor.confirmed = true; // the helper's record carries the statement's text as the server ran it
     // and the setting it was read with: only "on" reads it as the applier will
-    cursor.unsafe = !"on".equals(helper.standardConformingStrings())
-        && SqlLexer.dependsOnStandardConformingStrings(cursor.text);
+    cursor.unsafe = !"on".equals(helper.standardConformingStrings()) && cursor.dependsOnStandardConformingStrings();
     int match = cursor.nextOfKind(Kind.DDL);
     if (match < 0) {
       match = cursor.nextOfKind(Kind.OTHER); // SELECT ... INTO is DDL that reads like a query

@@ -311,6 +311,33 @@ class SessionTrackerTest {
   }
 
   @Test
+  void aLongStringFromASessionWithStandardConformingStringsOffIsNotLexedAgainAtEachOfItsCommands() {
+    // a backslash, but only in dollar-quoted bodies: the reading does not depend on the setting, which takes reading
+    // the whole string to tell
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      sql.append("CREATE FUNCTION f").append(i).append("() RETURNS text LANGUAGE sql AS $$SELECT 'a\\b'$$; ");
+    }
+    String text = sql.toString();
+    StringBuilder csv = new StringBuilder(Csvlog.record("s.1", 1, "3/4", "LOG", "00000", "idle", "statement: " + text,
+        ""));
+    for (int i = 0; i < 40; i++) {
+      String helper = "ddlcast ddl_command_end {\"v\": 2, \"tag\": \"CREATE FUNCTION\", \"user\": \"postgres\", "
+          + "\"session_user\": \"postgres\", \"search_path\": \"public\", \"objects\": [], "
+          + "\"standard_conforming_strings\": \"off\"}";
+      csv.append(Csvlog.record("postgres", "s.1", 2 + i, "3/4", "LOG", "00000", "CREATE FUNCTION", helper, text,
+          HELPER_FRAME));
+    }
+    csv.append(Csvlog.record("s.1", 42, "3/0", "LOG", "00000", "CREATE FUNCTION", "duration: 2 ms", ""));
+    byte[] bytes = Csvlog.utf8(csv.toString());
+    List<LogRecord> records = CsvlogParser.parse("f.csv", 0, bytes, bytes.length).records();
+    long before = SqlLexer.charactersLexed();
+    List<Outcome> outcomes = feed(records);
+    assertThat(published(outcomes)).hasSize(40);
+    assertThat(SqlLexer.charactersLexed() - before).isLessThan(3L * text.length());
+  }
+
+  @Test
   void aHelperRecordWithAMalformedTransactionIdIsReportedAndTheTrackerGoesOn() {
     String forged = "ddlcast ddl_command_end {\"\"v\"\": 1, \"\"tag\"\": \"\"CREATE TABLE\"\", "
         + "\"\"xid\"\": \"\"abc\"\"}";
