@@ -2,8 +2,10 @@ package io.ddlcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.JavaProcess;
@@ -114,6 +116,44 @@ class BadInputIT {
     assertThat(pipeline.standby("standby1").query("poisoned",
         "SELECT count(*) FROM pg_class WHERE relname = 'waits'")).containsExactly("0");
     assertThat(applier.isAlive()).isTrue();
+  }
+
+  @Test
+  void anUnreadableCheckpointStopsTheProducerAndATombstoneLetsItStartAfresh() throws Exception {
+    pipeline = new Pipeline("BadInputIT-checkpoint", "standby1");
+    PostgresServer primary = pipeline.primary;
+    JavaProcess producer = pipeline.startProducer();
+    pipeline.startApplier("standby1");
+    primary.execute("postgres", "CREATE TABLE before_bad_checkpoint (a int)");
+    SchemaSnapshot.awaitConverged(CONVERGE, primary, pipeline.standby("standby1"));
+    producer.sigterm();
+    producer.waitFor(Duration.ofSeconds(30));
+
+    String checkpoints = Topics.checkpointTopic(Topics.DEFAULT_TOPIC);
+    String source = TopicReader.latestByKey(pipeline.kafka.bootstrapServers(), checkpoints).keySet().iterator()
+        .next();
+    send(checkpoints, source, "{\"v\":2,\"file\":".getBytes(StandardCharsets.UTF_8)); // cut short
+    JavaProcess broken = pipeline.startProducer();
+    assertThat(broken.waitFor(Duration.ofSeconds(60))).isEqualTo(ExitCode.FAILED.code());
+    assertThat(broken.output()).contains("the checkpoint of source " + source + " (" + checkpoints + " partition 0")
+        .contains("is unreadable: not JSON").contains("the producer cannot tell where it stopped")
+        .contains("a tombstone for key " + source);
+
+    send(checkpoints, source, null); // the operator deletes it, and starts at the end as the standbys match
+    JavaProcess afresh = pipeline.startProducer("--from", "latest");
+    afresh.awaitOutput("no checkpoint for source " + source + ": starting at the end of the csvlog", CONVERGE);
+    primary.execute("postgres", "CREATE TABLE after_bad_checkpoint (a int)");
+    SchemaSnapshot.awaitConverged(CONVERGE, primary, pipeline.standby("standby1"));
+    assertThat(afresh.isAlive()).isTrue();
+  }
+
+  private void send(String topic, String key, byte[] value) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
   }
 
   private static Path currentLog(PostgresServer primary) throws Exception {

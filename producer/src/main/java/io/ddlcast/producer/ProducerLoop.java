@@ -19,6 +19,7 @@ import io.ddlcast.producer.primary.VerifiedHelpers;
 import io.ddlcast.producer.publish.Checkpoint;
 import io.ddlcast.producer.publish.CheckpointTooLargeException;
 import io.ddlcast.producer.publish.EventSink;
+import io.ddlcast.producer.publish.UnreadableCheckpointException;
 import io.ddlcast.producer.settle.Outcome;
 import io.ddlcast.producer.settle.SessionTracker;
 import io.ddlcast.producer.settle.TrackerState;
@@ -303,6 +304,11 @@ final class ProducerLoop {
   private void restoreFailed(Exception e, Duration wait) {
     if (e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException) {
       throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over", e);
+    }
+    if (e instanceof UnreadableCheckpointException) {
+      throw new DdlcastException(ExitCode.FAILED, e.getMessage() + "; the producer cannot tell where it stopped. "
+          + "Restore that record, or delete it (a tombstone for key " + source + ") to start afresh as --from says",
+          e);
     }
     if (!(e instanceof KafkaException || e instanceof IOException)) {
       throw Retry.unchecked(e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.producer.capture.EventFactory;
@@ -44,11 +45,12 @@ class ProducerLoopTest {
     int starts;
     RuntimeException failNext;
     int tooLarge;
+    byte[] stored;
 
     @Override
     public Optional<Checkpoint> start() {
       starts++;
-      return Optional.ofNullable(lastCheckpoint);
+      return stored != null ? Optional.of(Checkpoint.decode(stored)) : Optional.ofNullable(lastCheckpoint);
     }
 
     @Override
@@ -194,6 +196,18 @@ class ProducerLoopTest {
     assertThat(sink.statements()).containsExactly("CREATE TABLE a()", "CREATE TABLE b()", "CREATE TABLE c()");
     assertThat(sink.committed).hasSize(1);
     assertThat(sink.lastCheckpoint.published()).isEqualTo(3);
+  }
+
+  @Test
+  void anUnreadableCheckpointStopsTheProducerNamingItInsteadOfRetryingOrGuessing() {
+    sink.stored = "{\"v\":2,\"file\":\"postgresql-1.csv\",\"offset\":\"12\",\"published\":1}"
+        .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> loop(EventFilter.Options.NONE)).isInstanceOfSatisfying(DdlcastException.class, e -> {
+      assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
+      assertThat(e.getMessage()).contains("field 'offset' is \"12\", not a count")
+          .contains("the producer cannot tell where it stopped");
+    });
+    assertThat(sink.starts).isEqualTo(1);
   }
 
   @Test

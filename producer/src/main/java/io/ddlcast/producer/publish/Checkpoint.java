@@ -55,23 +55,52 @@ public record Checkpoint(LogCursor cursor, TrackerState tracker, long published,
     return root.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The checkpoint {@link #encode} wrote; throws {@link UnreadableCheckpointException} naming what is wrong. */
   public static Checkpoint decode(byte[] bytes) {
+    JsonNode root;
     try {
-      JsonNode root = EventCodec.mapper().readTree(bytes);
-      if (root.path("v").asInt() != VERSION) {
-        throw new IllegalArgumentException("unknown checkpoint version " + root.path("v"));
-      }
-      return new Checkpoint(
-          new LogCursor(root.path("file").asText(), root.path("offset").asLong()),
-          TrackerState.fromJson(root.get("tracker")),
-          root.path("published").asLong(),
+      root = EventCodec.mapper().readTree(bytes);
+    } catch (IOException e) {
+      throw new UnreadableCheckpointException("not JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new UnreadableCheckpointException("not a JSON object", null);
+    }
+    if (!root.path("v").isInt() || root.path("v").intValue() != VERSION) {
+      throw new UnreadableCheckpointException("version " + root.path("v") + ", not the " + VERSION
+          + " this build reads", null);
+    }
+    JsonNode tracker = root.get("tracker");
+    if (tracker != null && !tracker.isObject()) {
+      throw new UnreadableCheckpointException("field 'tracker' is not an object", null);
+    }
+    try {
+      return new Checkpoint(new LogCursor(text(root, "file"), count(root, "offset")),
+          TrackerState.fromJson(tracker),
+          count(root, "published"),
           root.path("lastEventId").asText(null),
           root.path("lastEventLogTime").asText(null),
           root.path("behindBytes").asLong(-1),
           root.path("filtered").asLong(0),
           root.path("refused").asLong(0));
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("unreadable checkpoint: " + e.getMessage(), e);
+    } catch (RuntimeException e) { // a tracker state of the wrong shape
+      throw new UnreadableCheckpointException(e.getMessage(), e);
     }
+  }
+
+  private static String text(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    if (value == null || !value.isTextual() || value.textValue().isEmpty()) {
+      throw new UnreadableCheckpointException("field '" + field + "' is " + value + ", not a file name", null);
+    }
+    return value.textValue();
+  }
+
+  private static long count(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    if (value == null || !value.canConvertToLong() || !value.isIntegralNumber() || value.longValue() < 0) {
+      throw new UnreadableCheckpointException("field '" + field + "' is " + value + ", not a count", null);
+    }
+    return value.longValue();
   }
 }

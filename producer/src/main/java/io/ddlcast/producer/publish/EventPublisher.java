@@ -136,13 +136,20 @@ public final class EventPublisher implements EventSink {
     producer.commitTransaction();
   }
 
-  /** The newest committed checkpoint of this source (the topic is compacted by source). */
+  /** The newest committed checkpoint of this source (the topic is compacted by source; a tombstone deletes it). */
   Optional<Checkpoint> readCheckpoint() {
     ConsumerRecord<String, byte[]> latest = TopicReader.latestByKey(bootstrapServers, checkpointTopic).get(source);
     if (latest == null) {
       return Optional.empty();
     }
-    Checkpoint checkpoint = Checkpoint.decode(latest.value());
+    Checkpoint checkpoint;
+    try {
+      checkpoint = Checkpoint.decode(latest.value());
+    } catch (UnreadableCheckpointException e) {
+      throw new UnreadableCheckpointException("the checkpoint of source " + source + " (" + checkpointTopic
+          + " partition " + latest.partition() + " offset " + latest.offset() + ") is unreadable: " + e.getMessage(),
+          e);
+    }
     LOG.info("resuming source {} at {} ({} events published so far)", source, checkpoint.cursor(),
         checkpoint.published());
     return Optional.of(checkpoint);
