@@ -21,11 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * the applier when first needed, in the superuser-owned schema {@code ddlcast} (the markers' schema):
  *
  * <pre>{@code
- * CREATE FUNCTION ddlcast.run_as_<hash of the role name>(sql text, path text) RETURNS boolean
- *   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog SET standard_conforming_strings = on
- *   AS $ddlcast$ ...set_config('search_path', $2, true); EXECUTE $1; then the at-commit checks below... $ddlcast$;
- * ALTER FUNCTION ddlcast.run_as_<...>(text, text) OWNER TO <role>;
- * REVOKE ALL ON FUNCTION ddlcast.run_as_<...>(text, text) FROM PUBLIC;
+ * CREATE FUNCTION ddlcast.run_as_<hash of the role name>(sql pg_catalog.text, path pg_catalog.text)
+ *   RETURNS pg_catalog.bool LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+ *   SET standard_conforming_strings = on
+ *   AS $ddlcast$ ... set_config('search_path', $2, true); EXECUTE $1; at-commit checks below; DISCARD TEMP $ddlcast$;
+ * ALTER FUNCTION ddlcast.run_as_<...>(pg_catalog.text, pg_catalog.text) OWNER TO <role>;
+ * REVOKE ALL ON FUNCTION ddlcast.run_as_<...>(pg_catalog.text, pg_catalog.text) FROM PUBLIC;
  * }</pre>
  *
  * <p>Why this is a boundary where {@code SET SESSION AUTHORIZATION}/{@code SET ROLE} is none: under a superuser
@@ -54,12 +55,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * row counts of the transaction, compared before and after, so {@code track_counts} must be on, as every applier
  * connection sets it): such an event is refused, not applied with the applier's rights.
  *
+ * <p>Temporary objects: code run as the role may make them in the applier's session (a domain {@code pg_temp.text}
+ * whose CHECK calls its function, a temporary view {@code pg_temp.pg_roles}; even an index expression, a
+ * security-restricted operation, may make a temporary type), and they outlive the transaction. PostgreSQL looks
+ * types and relations up in the session's temporary schema first unless the search_path names {@code pg_temp}, so
+ * the applier's next statement ({@code ?::text}, or pgjdbc's own {@code '5'::int8} parameter casts) would have run
+ * that CHECK as the superuser (measured: the role made itself superuser). Hence {@code pg_temp} is named last in
+ * every search_path ddlcast sets (the function's, the connection's), ddlcast's own SQL names
+ * {@code pg_catalog.text}, and the function ends with {@code DISCARD TEMP}: what the statement made for its session
+ * is gone before the applier's next statement, and no later event (from another session on the primary) sees it.
+ *
  * <p>Statements that cannot run in a function ({@code CREATE DATABASE}, {@code CREATE INDEX CONCURRENTLY}, ...)
  * do not come here; see {@link StatementExecutor}.
  */
 final class RunAs {
   /** The function's settings as {@code pg_proc.proconfig} holds them. */
-  static final String CONFIG = "{search_path=pg_catalog,standard_conforming_strings=on}";
+  static final String CONFIG = "{\"search_path=pg_catalog, pg_temp\",standard_conforming_strings=on}";
 
   /** The function's body ({@code pg_proc.prosrc}). */
   static final String BODY = """
@@ -75,7 +86,7 @@ final class RunAs {
           INTO rels, writes FROM (SELECT DISTINCT tgrelid FROM pg_catalog.pg_trigger WHERE tgdeferrable) t;
         PERFORM pg_catalog.set_config('search_path', $2, true);
         EXECUTE $1;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog', true);
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
         EXECUTE 'CLOSE ALL';
         IF EXISTS (SELECT FROM pg_catalog.pg_cursors) THEN
           RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'ddlcast: the statement left a cursor open, which '
@@ -93,6 +104,7 @@ final class RunAs {
           RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'ddlcast: the statement wrote rows of a table with '
             'deferrable triggers, whose deferred events would run at commit with the applier''s rights; not applied';
         END IF;
+        EXECUTE 'DISCARD TEMP';
         RETURN true;
       END
       """;
@@ -112,7 +124,7 @@ final class RunAs {
       + "WHERE s.name = 'search_path'))";
 
   /** The search_path given, or (null) the role's default: one row. Parameters: the path, the role. */
-  static final String SEARCH_PATH = "SELECT coalesce(?::text, " + DEFAULT_SEARCH_PATH + ")";
+  static final String SEARCH_PATH = "SELECT coalesce(?::pg_catalog.text, " + DEFAULT_SEARCH_PATH + ")";
 
   private final Map<Connection, Set<String>> known = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -126,9 +138,14 @@ final class RunAs {
     }
   }
 
-  /** {@code ddlcast.run_as_<...>(text, text)}. */
+  /** {@code ddlcast.run_as_<...>(pg_catalog.text, pg_catalog.text)}. */
   static String signature(String role) {
-    return "ddlcast." + functionName(role) + "(text, text)";
+    return "ddlcast." + functionName(role) + "(pg_catalog.text, pg_catalog.text)";
+  }
+
+  /** The signature as {@code to_regprocedure} takes it. */
+  private static String regprocedure(String role) {
+    return "ddlcast." + functionName(role) + "(pg_catalog.text,pg_catalog.text)";
   }
 
   /**
@@ -137,11 +154,12 @@ final class RunAs {
    * (the owner), body.
    */
   static String callSql(String role) {
-    return "WITH a AS MATERIALIZED (SELECT ?::text AS s, coalesce(?::text, " + DEFAULT_SEARCH_PATH + ") AS p) "
+    return "WITH a AS MATERIALIZED (SELECT ?::pg_catalog.text AS s, coalesce(?::pg_catalog.text, "
+        + DEFAULT_SEARCH_PATH + ") AS p) "
         + "SELECT CASE WHEN f.prosecdef AND f.provolatile = 'v' AND f.proowner = (SELECT r.oid FROM "
         + "pg_catalog.pg_roles r WHERE r.rolname = ?) AND f.proconfig = '" + CONFIG + "' AND f.prosrc = ? THEN ddlcast."
         + functionName(role) + "(a.s, a.p) END FROM a, pg_catalog.pg_proc f WHERE f.oid = "
-        + "pg_catalog.to_regprocedure('ddlcast." + functionName(role) + "(text,text)')";
+        + "pg_catalog.to_regprocedure('" + regprocedure(role) + "')";
   }
 
   /**
@@ -182,7 +200,7 @@ final class RunAs {
 
   private static boolean exists(Connection c, String role) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regprocedure(?) IS NOT NULL")) {
-      ps.setString(1, "ddlcast." + functionName(role) + "(text,text)");
+      ps.setString(1, regprocedure(role));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getBoolean(1);
       }
@@ -222,9 +240,10 @@ final class RunAs {
               + "make a superuser its owner", "42501");
         }
       }
-      st.execute("CREATE OR REPLACE FUNCTION ddlcast." + functionName(role) + "(sql text, path text) RETURNS boolean "
-          + "LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog "
-          + "SET standard_conforming_strings = on AS $ddlcast$" + BODY + "$ddlcast$");
+      st.execute("CREATE OR REPLACE FUNCTION ddlcast." + functionName(role) + "(sql pg_catalog.text, "
+          + "path pg_catalog.text) RETURNS pg_catalog.bool LANGUAGE plpgsql VOLATILE SECURITY DEFINER "
+          + "SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $ddlcast$" + BODY
+          + "$ddlcast$");
       st.execute("ALTER FUNCTION " + signature(role) + " OWNER TO " + StandbyConnections.ident(role));
       st.execute("REVOKE ALL ON FUNCTION " + signature(role) + " FROM PUBLIC");
     }

@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * delivered again after a crash is recognized and not applied twice. ddlcast's own statements (markers, in-doubt
  * checks, tablespace lookups, {@link RunAs}) run as the applier with the connection's {@code pg_catalog} search
  * path and qualified names (see {@link StandbyConnections}); after each statement {@code RESET ALL} puts back
- * any setting the statement's code changed for the session.
+ * any setting the statement's code changed for the session, and {@code DISCARD TEMP} drops any temporary object
+ * it made there (see {@link RunAs}).
  *
  * <p>Tablespaces: a standby's directories are its own. {@code CREATE TABLESPACE} is applied only when
  * {@code --tablespace-map} maps the primary's location to one of the standby's, and skipped (reported) otherwise;
@@ -244,7 +245,8 @@ final class StatementExecutor implements EventExecutor {
       statement.execute("SET SESSION AUTHORIZATION " + StandbyConnections.ident(role)
           + "; SELECT pg_catalog.set_config('search_path', " + StandbyConnections.literal(searchPath) + ", false)");
       statement.execute(sql);
-      statement.execute("RESET SESSION AUTHORIZATION; RESET ALL");
+      // as in RunAs: what the statement's code made for the session (a temporary type) goes before ddlcast's next
+      statement.execute("RESET SESSION AUTHORIZATION; RESET ALL; DISCARD TEMP");
     }
   }
 

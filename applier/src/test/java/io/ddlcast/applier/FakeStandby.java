@@ -64,7 +64,7 @@ final class FakeStandby {
   private static final Pattern CALL =
       Pattern.compile("WITH a AS MATERIALIZED .* THEN ddlcast\\.(run_as_\\w+)\\(a\\.s, a\\.p\\) END .*");
   private static final Pattern OWNER =
-      Pattern.compile("ALTER FUNCTION ddlcast\\.(run_as_\\w+)\\(text, text\\) OWNER TO (.+)");
+      Pattern.compile("ALTER FUNCTION ddlcast\\.(run_as_\\w+)\\(pg_catalog\\.text, pg_catalog\\.text\\) OWNER TO (.+)");
 
   private final List<Sql> log = Collections.synchronizedList(new ArrayList<>());
   private final Map<MarkerKey, Marker> markers = new HashMap<>();
@@ -137,7 +137,8 @@ final class FakeStandby {
   /** The statements run in a database, in order, without the marker's and the session's. */
   List<String> ddl(String database) {
     return log(database).stream().map(Sql::sql).filter(sql -> !sql.contains("ddlcast.applied")
-        && !sql.startsWith("SET ") && !sql.startsWith("RESET ") && !sql.startsWith("SELECT pg_catalog.set_config")
+        && !sql.startsWith("SET ") && !sql.startsWith("RESET ") && !sql.equals("DISCARD TEMP")
+        && !sql.startsWith("SELECT pg_catalog.set_config")
         && !sql.startsWith("SELECT 1 FROM pg_catalog.") && !sql.equals("COMMIT") && !sql.equals("ROLLBACK"))
         .toList();
   }
@@ -316,7 +317,8 @@ final class FakeStandby {
       FunctionKey key = new FunctionKey(database, function);
       synchronized (FakeStandby.this) {
         if (!functionOwners.containsKey(key)) { // PostgreSQL resolves the name before the CASE
-          throw new SQLException("ERROR: function ddlcast." + function + "(text, text) does not exist", "42883");
+          throw new SQLException("ERROR: function ddlcast." + function + "(pg_catalog.text, pg_catalog.text) does not "
+              + "exist", "42883");
         }
         if (!role.equals(functionOwners.get(key)) || tampered.contains(key) || refusingFunctions.contains(database)
             || !RunAs.BODY.equals(params.get(4))) {
@@ -370,7 +372,8 @@ final class FakeStandby {
         } else if (sql.startsWith("SELECT r.rolsuper, r.rolname")) { // schema ddlcast, before a function is made
           return List.<Object[]>of(new Object[] {true, "ddlcast"});
         } else if (sql.equals("SELECT pg_catalog.to_regprocedure(?) IS NOT NULL")) {
-          String name = ((String) params.get(0)).replaceAll("^ddlcast\\.|\\(text,text\\)$", "");
+          String name = ((String) params.get(0))
+              .replaceAll("^ddlcast\\.|\\(pg_catalog\\.text,pg_catalog\\.text\\)$", "");
           return List.<Object[]>of(new Object[] {functionOwners.containsKey(new FunctionKey(database, name))});
         } else if (sql.startsWith("SELECT coalesce(")) {
           return List.<Object[]>of(new Object[] {params.get(0) == null ? DEFAULT_SEARCH_PATH : params.get(0)});

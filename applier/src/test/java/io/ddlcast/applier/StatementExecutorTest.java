@@ -255,8 +255,8 @@ class StatementExecutorTest {
     assertThat(made).contains("ALTER FUNCTION " + RunAs.signature("app_owner") + " OWNER TO \"app_owner\"",
         "REVOKE ALL ON FUNCTION " + RunAs.signature("carol") + " FROM PUBLIC");
     assertThat(made).filteredOn(sql -> sql.startsWith("CREATE OR REPLACE FUNCTION"))
-        .allMatch(sql -> sql.contains("SECURITY DEFINER SET search_path = pg_catalog SET standard_conforming_strings"
-            + " = on AS $ddlcast$" + RunAs.BODY + "$ddlcast$"));
+        .allMatch(sql -> sql.contains("SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET "
+            + "standard_conforming_strings = on AS $ddlcast$" + RunAs.BODY + "$ddlcast$"));
     assertThat(RunAs.functionName("app_owner")).matches("run_as_[0-9a-f]{32}")
         .isNotEqualTo(RunAs.functionName("carol"));
   }
@@ -269,13 +269,14 @@ class StatementExecutorTest {
     assertThat(call.params()).containsExactly("CREATE TABLE a ()", "s", "r", "r", RunAs.BODY);
     String sql = call.sql();
     // the arguments come from a materialized CTE: the planner cannot call the function before the CASE decides
-    assertThat(sql).startsWith("WITH a AS MATERIALIZED (SELECT ?::text AS s, coalesce(?::text, ");
+    assertThat(sql).startsWith("WITH a AS MATERIALIZED (SELECT ?::pg_catalog.text AS s, coalesce(?::pg_catalog.text, ");
     String guard = sql.substring(sql.indexOf("CASE WHEN"), sql.indexOf(" THEN ddlcast."));
     assertThat(guard).contains("f.prosecdef", "f.provolatile = 'v'",
         "f.proowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = ?)",
-        "f.proconfig = '{search_path=pg_catalog,standard_conforming_strings=on}'", "f.prosrc = ?");
+        "f.proconfig = '{\"search_path=pg_catalog, pg_temp\",standard_conforming_strings=on}'", "f.prosrc = ?");
     assertThat(sql).contains("THEN ddlcast." + RunAs.functionName("r") + "(a.s, a.p) END FROM a, pg_catalog.pg_proc f "
-        + "WHERE f.oid = pg_catalog.to_regprocedure('ddlcast." + RunAs.functionName("r") + "(text,text)')");
+        + "WHERE f.oid = pg_catalog.to_regprocedure('ddlcast." + RunAs.functionName("r")
+        + "(pg_catalog.text,pg_catalog.text)')");
   }
 
   @Test
@@ -444,11 +445,29 @@ class StatementExecutorTest {
   }
 
   @Test
+  void whatTheStatementsCodeMadeForTheSessionIsDiscardedBeforeTheAppliersNextStatement() throws SQLException {
+    // in the function, after the statement and its checks (what it made is gone before the call returns)
+    assertThat(RunAs.BODY).containsSubsequence("EXECUTE $1;", "IF EXISTS (SELECT FROM pg_catalog.pg_cursors)",
+        "EXECUTE 'DISCARD TEMP';", "RETURN true;");
+    assertThat(RunAs.BODY).doesNotContain("'pg_catalog'"); // pg_temp is named (last) wherever a path is set
+    // outside a transaction: right after the session is the applier's again, before the marker
+    execute(inDatabase("app", 7, "CREATE INDEX", "CREATE INDEX CONCURRENTLY i ON t (c)",
+        new ExecutionContext("app_owner", "alice", "app, public")), APP, 7);
+    List<String> log = standby.log("app").stream().map(Sql::sql).toList();
+    assertThat(log).containsSubsequence("CREATE INDEX CONCURRENTLY i ON t (c)", "RESET SESSION AUTHORIZATION",
+        "RESET ALL", "DISCARD TEMP", "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, "
+        + "event_id, in_doubt_offset, applied_at) VALUES (?, ?, ?, ?, ?, ?, pg_catalog.now()) ON CONFLICT (lane, "
+        + "topic, kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
+        + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = pg_catalog.now()");
+  }
+
+  @Test
   void everyConnectionStartsWithPgCatalogStandardStringsAndRowCountsAfterTheUrlsOwnOptions() {
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db")).getProperty("options"))
-        .isEqualTo("-c search_path=pg_catalog -c standard_conforming_strings=on -c track_counts=on");
+        .isEqualTo("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on");
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db?options=-c%20work_mem%3D8MB"))
         .getProperty("options"))
-        .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog -c standard_conforming_strings=on -c track_counts=on");
+        .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on "
+            + "-c track_counts=on");
   }
 }
