@@ -3,6 +3,7 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.sql.SqlCommand;
 import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.common.sql.SqlLexer.Token;
@@ -248,6 +249,31 @@ final class StatementExecutor implements EventExecutor {
       // as in RunAs: what the statement's code made for the session (a temporary type) goes before ddlcast's next
       statement.execute("RESET SESSION AUTHORIZATION; RESET ALL; DISCARD TEMP");
     }
+  }
+
+  /**
+   * The standby's error for the event, as the applier logs and publishes it, secrets masked. PostgreSQL quotes the
+   * statement RunAs's EXECUTE ran in the error's context as it is ({@code SQL statement "..."}, a {@code "} in it
+   * escaped by nothing), so the message alone cannot tell where that statement ends: {@code ALTER ROLE x PASSWORD
+   * 'a"b c'} read as text leaves {@code b c'} unmasked. The applier knows what it ran, so each occurrence of that
+   * text (the event's statement, or the CREATE TABLE AS a SELECT INTO became) is replaced by the text masked first;
+   * then the whole message is masked as any text (statements the statement's own code ran, quoted in the context
+   * too).
+   */
+  static String errorMessage(SQLException e, DdlEvent event) {
+    String message = e.getMessage();
+    if (message != null && event != null && event.statement() != null) {
+      message = maskEach(message, SelectInto.asCreateTableAs(event.statement()));
+      message = maskEach(message, event.statement());
+    }
+    return Secrets.mask(message);
+  }
+
+  private static String maskEach(String message, String statement) {
+    if (statement.isEmpty() || !message.contains(statement)) {
+      return message;
+    }
+    return message.replace(statement, Secrets.mask(statement));
   }
 
   @Override

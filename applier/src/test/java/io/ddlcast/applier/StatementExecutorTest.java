@@ -462,6 +462,42 @@ class StatementExecutorTest {
   }
 
   @Test
+  void theStatementQuotedInTheStandbysErrorIsMaskedExactlyWhateverItsPasswordHolds() {
+    // PostgreSQL quotes the statement EXECUTE ran in the error's context as it is: a " in it ends nothing
+    String statement = "ALTER ROLE x PASSWORD 'a\"b c'";
+    SQLException e = new SQLException("ERROR: role \"x\" does not exist\n  Where: SQL statement \"" + statement
+        + "\"\nPL/pgSQL function ddlcast.run_as_0(text,text) line 12 at EXECUTE", "42704");
+
+    String message = StatementExecutor.errorMessage(e, inDatabase("app", 1, "ALTER ROLE", statement));
+
+    assertThat(message).doesNotContain("a\"b").doesNotContain("b c").contains("ERROR: role \"x\" does not exist",
+        "Where: SQL statement \"ALTER ROLE x PASSWORD '********'\"\nPL/pgSQL function", "line 12 at EXECUTE");
+  }
+
+  @Test
+  void aSelectIntoQuotedInTheStandbysErrorIsMaskedAsTheCreateTableAsThatRan() {
+    String statement = "SELECT password 'a\"b c' AS p INTO t";
+    String ran = SelectInto.asCreateTableAs(statement);
+    assertThat(ran).isEqualTo("CREATE TABLE t AS SELECT password 'a\"b c' AS p");
+    SQLException e = new SQLException("ERROR: type \"password\" does not exist\n  Where: SQL statement \"" + ran
+        + "\"\nPL/pgSQL function ddlcast.run_as_0(text,text) line 12 at EXECUTE", "42704");
+
+    assertThat(StatementExecutor.errorMessage(e, inDatabase("app", 1, "SELECT INTO", statement)))
+        .doesNotContain("b c").contains("SQL statement \"CREATE TABLE t AS SELECT password '********' AS p\"");
+  }
+
+  @Test
+  void aStandbysErrorWithoutTheStatementIsMaskedAsAnyText() {
+    // the case SecretsTest.aStatementQuotedInAnErrorsContextIsMaskedToo keeps for Secrets alone
+    String error = "ERROR: user mapping for \"postgres\" already exists for server \"remote\"\n"
+        + "  Where: SQL statement \"CREATE USER MAPPING FOR postgres SERVER remote OPTIONS (user 'app', "
+        + "password 'TopSecret42')\"\nPL/pgSQL function ddlcast.run_as_x(text,text) line 12 at EXECUTE";
+    assertThat(StatementExecutor.errorMessage(new SQLException(error, "42710"), null))
+        .doesNotContain("TopSecret42").contains("password '********'")
+        .contains("user mapping for \"postgres\" already exists");
+  }
+
+  @Test
   void everyConnectionStartsWithPgCatalogStandardStringsAndRowCountsAfterTheUrlsOwnOptions() {
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db")).getProperty("options"))
         .isEqualTo("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on");
