@@ -220,7 +220,7 @@ final class StatementExecutor implements EventExecutor {
    */
   private Result applyOutsideTransaction(Work work, String sql, RunsAs as, boolean inDoubt) throws SQLException {
     Connection connection = connection(work.event());
-    String searchPath = RunAs.searchPath(connection, as.role(), as.searchPath());
+    String searchPath = runAs.searchPath(connection, as.role(), as.searchPath());
     if (inDoubt) {
       String reason = InDoubtCheck.alreadyDone(connection, sql, as.role(), searchPath);
       if (reason != null) {

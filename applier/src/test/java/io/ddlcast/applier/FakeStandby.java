@@ -80,6 +80,7 @@ final class FakeStandby {
   private final List<String> opened = new ArrayList<>();
   private final List<String> closed = new ArrayList<>();
   private final AtomicInteger transactions = new AtomicInteger();
+  private final AtomicInteger fileSearchPathReads = new AtomicInteger();
 
   // --- what a test sets up ---
 
@@ -155,6 +156,11 @@ final class FakeStandby {
   /** "database:role" for each RunAs function the applier made (or made again), in order. */
   synchronized List<String> installs() {
     return List.copyOf(installs);
+  }
+
+  /** How often the applier read the configuration file's search_path. */
+  int fileSearchPathReads() {
+    return fileSearchPathReads.get();
   }
 
   synchronized List<String> opened() {
@@ -375,6 +381,9 @@ final class FakeStandby {
           String name = ((String) params.get(0))
               .replaceAll("^ddlcast\\.|\\(pg_catalog\\.text,pg_catalog\\.text\\)$", "");
           return List.<Object[]>of(new Object[] {functionOwners.containsKey(new FunctionKey(database, name))});
+        } else if (sql.equals(RunAs.FILE_SEARCH_PATH)) {
+          fileSearchPathReads.incrementAndGet();
+          return List.<Object[]>of(new Object[] {DEFAULT_SEARCH_PATH});
         } else if (sql.startsWith("SELECT coalesce(")) {
           return List.<Object[]>of(new Object[] {params.get(0) == null ? DEFAULT_SEARCH_PATH : params.get(0)});
         } else if (sql.startsWith("CREATE OR REPLACE FUNCTION ddlcast.run_as_")) {

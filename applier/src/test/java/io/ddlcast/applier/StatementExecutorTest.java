@@ -280,6 +280,23 @@ class StatementExecutorTest {
   }
 
   @Test
+  void eachCallScansTheTriggersOnceAndTheFilesSearchPathIsReadOncePerConnection() throws SQLException {
+    assertThat(RunAs.BODY.split("pg_catalog.pg_trigger", -1)).hasSize(2);
+    assertThat(RunAs.BODY.indexOf("pg_catalog.pg_trigger")).isGreaterThan(RunAs.BODY.indexOf("EXECUTE $1;"));
+    for (int n = 1; n <= 3; n++) { // no context: the login user's default search_path
+      execute(inDatabase("app", n, "CREATE TABLE", "CREATE TABLE t" + n + " ()"), APP, n);
+    }
+    execute(inDatabase("app", 4, "CREATE INDEX", "CREATE INDEX CONCURRENTLY i ON t1 (c)"), APP, 4);
+    execute(inDatabase("shop", 5, "CREATE TABLE", "CREATE TABLE s ()"), Lane.database("shop"), 5);
+
+    assertThat(standby.fileSearchPathReads()).isEqualTo(2); // app's connection, shop's
+    List<Sql> calls = calls(standby.log().stream().filter(s -> s.database().equals("app")).toList());
+    assertThat(calls).hasSize(3).extracting(Sql::sql).containsOnly(calls.get(0).sql());
+    assertThat(only(standby.log("app"), "CREATE INDEX CONCURRENTLY i ON t1 (c)").session().searchPath())
+        .isEqualTo(FakeStandby.DEFAULT_SEARCH_PATH);
+  }
+
+  @Test
   void aFunctionTheRoleChangedIsMadeAgainBeforeTheStatementRunsOnce() throws SQLException {
     ExecutionContext mallory = new ExecutionContext("mallory", null, "mallory");
     execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()", mallory), APP, 1);
