@@ -106,20 +106,16 @@ final class AppliedMarkers {
     }
     TopicPartition tp = work.partition();
     String upsert = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, event_id, "
-        + "in_doubt_offset, applied_at) VALUES (" + literal(work.lane().name()) + ", " + literal(tp.topic()) + ", "
-        + tp.partition() + ", " + work.offset() + ", " + literal(work.event().id()) + ", NULL, pg_catalog.now()) "
-        + "ON CONFLICT (lane, topic, kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = "
-        + "EXCLUDED.event_id, in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = pg_catalog.now()";
+        + "in_doubt_offset, applied_at) VALUES (" + StandbyConnections.literal(work.lane().name()) + ", "
+        + StandbyConnections.literal(tp.topic()) + ", " + tp.partition() + ", " + work.offset() + ", "
+        + StandbyConnections.literal(work.event().id()) + ", NULL, pg_catalog.now()) ON CONFLICT (lane, topic, "
+        + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
+        + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = pg_catalog.now()";
     try (Statement st = c.createStatement()) {
       st.setEscapeProcessing(false);
       st.execute(first + "; " + upsert);
     }
     cache.put(Key.of(work), new Marker(work.offset(), -1));
-  }
-
-  /** A string literal that means the same whatever standard_conforming_strings is. */
-  static String literal(String value) {
-    return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   /** Records the work applied (inside the caller's transaction, when there is one). */

@@ -166,7 +166,7 @@ final class RunAs {
   }
 
   private static String orNull(String value) {
-    return value == null ? "NULL" : AppliedMarkers.literal(value);
+    return value == null ? "NULL" : StandbyConnections.literal(value);
   }
 
   /**

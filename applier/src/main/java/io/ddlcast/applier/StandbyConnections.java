@@ -101,10 +101,6 @@ final class StandbyConnections implements AutoCloseable {
     }
   }
 
-  void discardMaintenance() {
-    discard(null);
-  }
-
   private Connection get(String key) throws SQLException {
     Connection held;
     synchronized (this) {
@@ -139,8 +135,9 @@ final class StandbyConnections implements AutoCloseable {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
+  /** A string literal that means the same whatever standard_conforming_strings is. */
   static String literal(String value) {
-    return "'" + value.replace("'", "''") + "'";
+    return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   @Override

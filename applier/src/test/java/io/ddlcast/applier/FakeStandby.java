@@ -345,10 +345,10 @@ final class FakeStandby {
         return new Session(session.sessionRole(), unquote(sql.substring("SET ROLE ".length())), session.searchPath());
       } else if (sql.equals("RESET ROLE")) {
         return new Session(session.sessionRole(), null, session.searchPath());
-      } else if (sql.startsWith("SELECT pg_catalog.set_config('search_path', '")) {
-        String value = sql.substring("SELECT pg_catalog.set_config('search_path', '".length(),
+      } else if (sql.startsWith("SELECT pg_catalog.set_config('search_path', E'")) {
+        String value = sql.substring("SELECT pg_catalog.set_config('search_path', E'".length(),
             sql.lastIndexOf("', false)"));
-        return new Session(session.sessionRole(), session.role(), value.replace("''", "'"));
+        return new Session(session.sessionRole(), session.role(), value.replace("''", "'").replace("\\\\", "\\"));
       } else if (sql.equals("RESET search_path") || sql.equals("RESET ALL")) {
         return new Session(session.sessionRole(), session.role(), null);
       }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class AppliedMarkersTest {
+class StandbyConnectionsTest {
   @Test
   void literalsMeanTheSameWhateverStandardConformingStringsIs() {
-    assertThat(AppliedMarkers.literal("plain")).isEqualTo("E'plain'");
-    assertThat(AppliedMarkers.literal("it's")).isEqualTo("E'it''s'");
-    assertThat(AppliedMarkers.literal("a\\b")).isEqualTo("E'a\\\\b'");
-    assertThat(AppliedMarkers.literal("x\\'; DROP TABLE t; --")).isEqualTo("E'x\\\\''; DROP TABLE t; --'");
+    assertThat(StandbyConnections.literal("plain")).isEqualTo("E'plain'");
+    assertThat(StandbyConnections.literal("it's")).isEqualTo("E'it''s'");
+    assertThat(StandbyConnections.literal("a\\b")).isEqualTo("E'a\\\\b'");
+    assertThat(StandbyConnections.literal("x\\'; DROP TABLE t; --")).isEqualTo("E'x\\\\''; DROP TABLE t; --'");
   }
 }

@@ -451,8 +451,8 @@ class StatementExecutorTest {
         new ExecutionContext("r", null, "s, public")), APP, 8)).isEqualTo(StatementExecutor.Result.APPLIED);
 
     List<Sql> log = standby.log("app");
-    Sql set = only(log, "SELECT pg_catalog.set_config('role', 'r', true), "
-        + "pg_catalog.set_config('search_path', 's, public', true)");
+    Sql set = only(log, "SELECT pg_catalog.set_config('role', E'r', true), "
+        + "pg_catalog.set_config('search_path', E's, public', true)");
     Sql lookup = only(log, "SELECT pg_catalog.to_regclass(?)::pg_catalog.oid");
     assertThat(lookup.params()).containsExactly("i");
     assertThat(set.transaction()).isNotNull().isEqualTo(lookup.transaction());
