@@ -25,7 +25,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Schema {@code ddlcast} and its table must be a superuser's: their owner could put anything there (the standby's
  * {@link RunAs} functions live there too); the applier refuses to work with them otherwise. Every name is
- * qualified ({@code pg_catalog.now()}), and the connection's search path is {@code pg_catalog} anyway.
+ * qualified ({@code pg_catalog.now()}, {@code pg_catalog.text}), and the connection's search path is
+ * {@code pg_catalog, pg_temp} anyway (pgjdbc's parameter casts, {@code '5'::int8}, are not qualified).
  *
  * <pre>{@code
  * ddlcast.applied(lane text, topic text, kafka_partition int, last_offset bigint, event_id text,
@@ -39,9 +40,10 @@ final class AppliedMarkers {
   }
 
   private static final String CREATE = "CREATE SCHEMA IF NOT EXISTS ddlcast; "
-      + "CREATE TABLE IF NOT EXISTS ddlcast.applied (lane text NOT NULL, topic text NOT NULL, "
-      + "kafka_partition int NOT NULL, last_offset bigint NOT NULL, event_id text NOT NULL, in_doubt_offset bigint, "
-      + "applied_at timestamptz NOT NULL DEFAULT pg_catalog.now(), PRIMARY KEY (lane, topic, kafka_partition)); "
+      + "CREATE TABLE IF NOT EXISTS ddlcast.applied (lane pg_catalog.text NOT NULL, topic pg_catalog.text NOT NULL, "
+      + "kafka_partition pg_catalog.int4 NOT NULL, last_offset pg_catalog.int8 NOT NULL, "
+      + "event_id pg_catalog.text NOT NULL, in_doubt_offset pg_catalog.int8, applied_at pg_catalog.timestamptz "
+      + "NOT NULL DEFAULT pg_catalog.now(), PRIMARY KEY (lane, topic, kafka_partition)); "
       + "COMMENT ON TABLE ddlcast.applied IS 'ddlcast applier: the last event applied per lane and topic partition'";
   private static final String UPSERT = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, "
       + "event_id, in_doubt_offset, applied_at) VALUES (?, ?, ?, ?, ?, ?, pg_catalog.now()) ON CONFLICT (lane, topic, "
@@ -104,20 +106,16 @@ final class AppliedMarkers {
     }
     TopicPartition tp = work.partition();
     String upsert = "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, event_id, "
-        + "in_doubt_offset, applied_at) VALUES (" + literal(work.lane().name()) + ", " + literal(tp.topic()) + ", "
-        + tp.partition() + ", " + work.offset() + ", " + literal(work.event().id()) + ", NULL, pg_catalog.now()) "
-        + "ON CONFLICT (lane, topic, kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = "
-        + "EXCLUDED.event_id, in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = pg_catalog.now()";
+        + "in_doubt_offset, applied_at) VALUES (" + StandbyConnections.literal(work.lane().name()) + ", "
+        + StandbyConnections.literal(tp.topic()) + ", " + tp.partition() + ", " + work.offset() + ", "
+        + StandbyConnections.literal(work.event().id()) + ", NULL, pg_catalog.now()) ON CONFLICT (lane, topic, "
+        + "kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
+        + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = pg_catalog.now()";
     try (Statement st = c.createStatement()) {
       st.setEscapeProcessing(false);
       st.execute(first + "; " + upsert);
     }
     cache.put(Key.of(work), new Marker(work.offset(), -1));
-  }
-
-  /** A string literal that means the same whatever standard_conforming_strings is. */
-  static String literal(String value) {
-    return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   /** Records the work applied (inside the caller's transaction, when there is one). */

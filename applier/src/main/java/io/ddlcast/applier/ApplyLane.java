@@ -164,7 +164,8 @@ final class ApplyLane {
         return;
       } catch (SQLException e) {
         if (ErrorClassifier.classifySql(e) == ErrorKind.PERMANENT) {
-          fail(work, e.getSQLState(), "SQLSTATE " + e.getSQLState() + ": " + Secrets.mask(e.getMessage()));
+          fail(work, e.getSQLState(), "SQLSTATE " + e.getSQLState() + ": "
+              + StatementExecutor.errorMessage(e, work.event()));
           return;
         }
         if (!running.getAsBoolean() || !waitToRetry(work, e, backoff)) {
@@ -203,8 +204,8 @@ final class ApplyLane {
     Duration wait = backoff.next();
     if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
       LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
-          Secrets.mask(e.getMessage()), work.event().id(), lane.describe(), e.getSQLState(), wait.toMillis() / 1000.0,
-          backoff.attempts());
+          StatementExecutor.errorMessage(e, work.event()), work.event().id(), lane.describe(), e.getSQLState(),
+          wait.toMillis() / 1000.0, backoff.attempts());
     }
     return Backoff.sleep(wait);
   }

@@ -1,5 +1,6 @@
 package io.ddlcast.applier;
 
+import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
@@ -41,7 +42,7 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(DdlEvent.MAX_RECORD_BYTES));
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");

@@ -21,11 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * the applier when first needed, in the superuser-owned schema {@code ddlcast} (the markers' schema):
  *
  * <pre>{@code
- * CREATE FUNCTION ddlcast.run_as_<hash of the role name>(sql text, path text) RETURNS boolean
- *   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog SET standard_conforming_strings = on
- *   AS $ddlcast$ ...set_config('search_path', $2, true); EXECUTE $1; then the at-commit checks below... $ddlcast$;
- * ALTER FUNCTION ddlcast.run_as_<...>(text, text) OWNER TO <role>;
- * REVOKE ALL ON FUNCTION ddlcast.run_as_<...>(text, text) FROM PUBLIC;
+ * CREATE FUNCTION ddlcast.run_as_<hash of the role name>(sql pg_catalog.text, path pg_catalog.text)
+ *   RETURNS pg_catalog.bool LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+ *   SET standard_conforming_strings = on
+ *   AS $ddlcast$ ... set_config('search_path', $2, true); EXECUTE $1; at-commit checks below; DISCARD TEMP $ddlcast$;
+ * ALTER FUNCTION ddlcast.run_as_<...>(pg_catalog.text, pg_catalog.text) OWNER TO <role>;
+ * REVOKE ALL ON FUNCTION ddlcast.run_as_<...>(pg_catalog.text, pg_catalog.text) FROM PUBLIC;
  * }</pre>
  *
  * <p>Why this is a boundary where {@code SET SESSION AUTHORIZATION}/{@code SET ROLE} is none: under a superuser
@@ -51,31 +52,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * HOLD} queued by the statement's code (measured: both made a role superuser through a definer function). The
  * function closes every cursor the statement left and fails (SQLSTATE 0A000) if one remains, and fails if the
  * statement wrote rows of a table with a deferrable trigger (the only tables deferred events can be queued for;
- * row counts of the transaction, compared before and after, so {@code track_counts} must be on, as every applier
+ * row counts of the transaction, which the call begins, so {@code track_counts} must be on, as every applier
  * connection sets it): such an event is refused, not applied with the applier's rights.
+ *
+ * <p>Temporary objects: code run as the role may make them in the applier's session (a domain {@code pg_temp.text}
+ * whose CHECK calls its function, a temporary view {@code pg_temp.pg_roles}; even an index expression, a
+ * security-restricted operation, may make a temporary type), and they outlive the transaction. PostgreSQL looks
+ * types and relations up in the session's temporary schema first unless the search_path names {@code pg_temp}, so
+ * the applier's next statement ({@code ?::text}, or pgjdbc's own {@code '5'::int8} parameter casts) would have run
+ * that CHECK as the superuser (measured: the role made itself superuser). Hence {@code pg_temp} is named last in
+ * every search_path ddlcast sets (the function's, the connection's), ddlcast's own SQL names
+ * {@code pg_catalog.text}, and the function ends with {@code DISCARD TEMP}: what the statement made for its session
+ * is gone before the applier's next statement, and no later event (from another session on the primary) sees it.
  *
  * <p>Statements that cannot run in a function ({@code CREATE DATABASE}, {@code CREATE INDEX CONCURRENTLY}, ...)
  * do not come here; see {@link StatementExecutor}.
  */
 final class RunAs {
   /** The function's settings as {@code pg_proc.proconfig} holds them. */
-  static final String CONFIG = "{search_path=pg_catalog,standard_conforming_strings=on}";
+  static final String CONFIG = "{\"search_path=pg_catalog, pg_temp\",standard_conforming_strings=on}";
 
-  /** The function's body ({@code pg_proc.prosrc}). */
+  /**
+   * The function's body ({@code pg_proc.prosrc}). The call is the first statement of its transaction (the role's
+   * function is made, if at all, before it, and writes no table with triggers), so the transaction's row counts of a
+   * table before the statement are 0: a table with a deferrable trigger that has any after it was written by the
+   * statement.
+   */
   static final String BODY = """
 
-      DECLARE
-        rels pg_catalog.oid[];
-        writes pg_catalog.int8[];
       BEGIN
-        SELECT pg_catalog.array_agg(t.tgrelid), pg_catalog.array_agg(
-            pg_catalog.pg_stat_get_xact_tuples_inserted(t.tgrelid)
-            + pg_catalog.pg_stat_get_xact_tuples_updated(t.tgrelid)
-            + pg_catalog.pg_stat_get_xact_tuples_deleted(t.tgrelid))
-          INTO rels, writes FROM (SELECT DISTINCT tgrelid FROM pg_catalog.pg_trigger WHERE tgdeferrable) t;
         PERFORM pg_catalog.set_config('search_path', $2, true);
         EXECUTE $1;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog', true);
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
         EXECUTE 'CLOSE ALL';
         IF EXISTS (SELECT FROM pg_catalog.pg_cursors) THEN
           RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'ddlcast: the statement left a cursor open, which '
@@ -85,36 +93,43 @@ final class RunAs {
           RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'ddlcast: track_counts is off, so ddlcast cannot '
             'tell whether the statement queued deferred trigger events; not applied';
         END IF;
-        IF EXISTS (SELECT FROM (SELECT DISTINCT tgrelid FROM pg_catalog.pg_trigger WHERE tgdeferrable) t
-            WHERE pg_catalog.pg_stat_get_xact_tuples_inserted(t.tgrelid)
+        IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgdeferrable
+            AND pg_catalog.pg_stat_get_xact_tuples_inserted(t.tgrelid)
               + pg_catalog.pg_stat_get_xact_tuples_updated(t.tgrelid)
-              + pg_catalog.pg_stat_get_xact_tuples_deleted(t.tgrelid)
-              > coalesce(writes[pg_catalog.array_position(rels, t.tgrelid)], 0)) THEN
+              + pg_catalog.pg_stat_get_xact_tuples_deleted(t.tgrelid) > 0) THEN
           RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'ddlcast: the statement wrote rows of a table with '
             'deferrable triggers, whose deferred events would run at commit with the applier''s rights; not applied';
         END IF;
+        EXECUTE 'DISCARD TEMP';
         RETURN true;
       END
       """;
 
   /**
-   * The search_path a session of the role would start with in this database: the role's and database's settings
-   * in PostgreSQL's order of precedence, else the configuration file's, else the built-in default. One parameter:
-   * the role.
+   * The search_path the role's and the database's settings give a session of the role in this database, in
+   * PostgreSQL's order of precedence (NULL: they set none). One parameter: the role.
    */
-  static final String DEFAULT_SEARCH_PATH = "coalesce((SELECT pg_catalog.substr(c.setting, 13) "
+  private static final String ROLE_SEARCH_PATH = "(SELECT pg_catalog.substr(c.setting, 13) "
       + "FROM pg_catalog.pg_db_role_setting d, pg_catalog.unnest(d.setconfig) c(setting) "
       + "WHERE d.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
       + "pg_catalog.current_database())) AND d.setrole IN (0, (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = "
       + "?)) AND pg_catalog.starts_with(c.setting, 'search_path=') ORDER BY d.setrole <> 0 DESC, "
-      + "d.setdatabase <> 0 DESC LIMIT 1), (SELECT f.setting FROM pg_catalog.pg_file_settings f WHERE f.name = "
-      + "'search_path' AND f.applied ORDER BY f.seqno DESC LIMIT 1), (SELECT s.boot_val FROM pg_catalog.pg_settings s "
-      + "WHERE s.name = 'search_path'))";
+      + "d.setdatabase <> 0 DESC LIMIT 1)";
 
-  /** The search_path given, or (null) the role's default: one row. Parameters: the path, the role. */
-  static final String SEARCH_PATH = "SELECT coalesce(?::text, " + DEFAULT_SEARCH_PATH + ")";
+  /**
+   * The search_path of a session whose role and database set none: the configuration file's, else the built-in
+   * default. Read once per connection ({@code pg_file_settings} reads and parses the configuration files).
+   */
+  static final String FILE_SEARCH_PATH = "SELECT coalesce((SELECT f.setting FROM pg_catalog.pg_file_settings f "
+      + "WHERE f.name = 'search_path' AND f.applied ORDER BY f.seqno DESC LIMIT 1), (SELECT s.boot_val "
+      + "FROM pg_catalog.pg_settings s WHERE s.name = 'search_path'))";
+
+  /** A call's SQL depends on the role and on the connection's {@link #FILE_SEARCH_PATH}. */
+  private record CallKey(String role, String fileSearchPath) {}
 
   private final Map<Connection, Set<String>> known = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<Connection, String> fileSearchPaths = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<CallKey, String> calls = new ConcurrentHashMap<>();
 
   /** The function's name in schema ddlcast for a role (any role name fits in 63 bytes this way). */
   static String functionName(String role) {
@@ -126,22 +141,32 @@ final class RunAs {
     }
   }
 
-  /** {@code ddlcast.run_as_<...>(text, text)}. */
+  /** {@code ddlcast.run_as_<...>(pg_catalog.text, pg_catalog.text)}. */
   static String signature(String role) {
-    return "ddlcast." + functionName(role) + "(text, text)";
+    return "ddlcast." + functionName(role) + "(pg_catalog.text, pg_catalog.text)";
+  }
+
+  /** The signature as {@code to_regprocedure} takes it. */
+  private static String regprocedure(String role) {
+    return "ddlcast." + functionName(role) + "(pg_catalog.text,pg_catalog.text)";
   }
 
   /**
-   * The call: the statement runs as the role with the search path given (null: the role's default) if the
-   * function is exactly as ddlcast made it. Parameters: statement, search path, role (its default path), role
-   * (the owner), body.
+   * The call: the statement runs as the role with the search path given (null: the role's default, the role's and
+   * database's settings, else {@code fileSearchPath}) if the function is exactly as ddlcast made it. Parameters:
+   * statement, search path, role (its default path), role (the owner), body.
    */
-  static String callSql(String role) {
-    return "WITH a AS MATERIALIZED (SELECT ?::text AS s, coalesce(?::text, " + DEFAULT_SEARCH_PATH + ") AS p) "
+  static String callSql(String role, String fileSearchPath) {
+    return "WITH a AS MATERIALIZED (SELECT ?::pg_catalog.text AS s, coalesce(?::pg_catalog.text, "
+        + ROLE_SEARCH_PATH + ", " + orNull(fileSearchPath) + ") AS p) "
         + "SELECT CASE WHEN f.prosecdef AND f.provolatile = 'v' AND f.proowner = (SELECT r.oid FROM "
         + "pg_catalog.pg_roles r WHERE r.rolname = ?) AND f.proconfig = '" + CONFIG + "' AND f.prosrc = ? THEN ddlcast."
         + functionName(role) + "(a.s, a.p) END FROM a, pg_catalog.pg_proc f WHERE f.oid = "
-        + "pg_catalog.to_regprocedure('ddlcast." + functionName(role) + "(text,text)')";
+        + "pg_catalog.to_regprocedure('" + regprocedure(role) + "')";
+  }
+
+  private static String orNull(String value) {
+    return value == null ? "NULL" : StandbyConnections.literal(value);
   }
 
   /**
@@ -182,7 +207,7 @@ final class RunAs {
 
   private static boolean exists(Connection c, String role) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regprocedure(?) IS NOT NULL")) {
-      ps.setString(1, "ddlcast." + functionName(role) + "(text,text)");
+      ps.setString(1, regprocedure(role));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getBoolean(1);
       }
@@ -193,8 +218,11 @@ final class RunAs {
    * Runs the statement as the role inside the caller's transaction; false (and nothing ran) if the role's
    * function is not as ddlcast made it (it must exist).
    */
-  static boolean call(Connection c, String role, String sql, String searchPath) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(callSql(role))) {
+  boolean call(Connection c, String role, String sql, String searchPath) throws SQLException {
+    String fileSearchPath = fileSearchPath(c);
+    String call = calls.computeIfAbsent(new CallKey(role, fileSearchPath),
+        k -> callSql(k.role(), k.fileSearchPath()));
+    try (PreparedStatement ps = c.prepareStatement(call)) {
       ps.setString(1, sql);
       ps.setString(2, searchPath);
       ps.setString(3, role);
@@ -222,25 +250,42 @@ final class RunAs {
               + "make a superuser its owner", "42501");
         }
       }
-      st.execute("CREATE OR REPLACE FUNCTION ddlcast." + functionName(role) + "(sql text, path text) RETURNS boolean "
-          + "LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog "
-          + "SET standard_conforming_strings = on AS $ddlcast$" + BODY + "$ddlcast$");
+      st.execute("CREATE OR REPLACE FUNCTION ddlcast." + functionName(role) + "(sql pg_catalog.text, "
+          + "path pg_catalog.text) RETURNS pg_catalog.bool LANGUAGE plpgsql VOLATILE SECURITY DEFINER "
+          + "SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $ddlcast$" + BODY
+          + "$ddlcast$");
       st.execute("ALTER FUNCTION " + signature(role) + " OWNER TO " + StandbyConnections.ident(role));
       st.execute("REVOKE ALL ON FUNCTION " + signature(role) + " FROM PUBLIC");
     }
   }
 
   /** The search path given, or (null) the one a session of the role would start with in this database. */
-  static String searchPath(Connection c, String role, String given) throws SQLException {
+  String searchPath(Connection c, String role, String given) throws SQLException {
     if (given != null) {
       return given;
     }
-    try (PreparedStatement ps = c.prepareStatement(SEARCH_PATH)) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(?::pg_catalog.text, " + ROLE_SEARCH_PATH + ", "
+        + orNull(fileSearchPath(c)) + ")")) {
       ps.setString(1, null);
       ps.setString(2, role);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
       }
+    }
+  }
+
+  /** The connection's {@link #FILE_SEARCH_PATH}, read on first use. */
+  private String fileSearchPath(Connection c) throws SQLException {
+    String held = fileSearchPaths.get(c);
+    if (held != null) {
+      return held;
+    }
+    try (PreparedStatement ps = c.prepareStatement(FILE_SEARCH_PATH); ResultSet rs = ps.executeQuery()) {
+      String read = rs.next() ? rs.getString(1) : null;
+      if (read != null) {
+        fileSearchPaths.put(c, read);
+      }
+      return read;
     }
   }
 }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * what {@code RESET ALL} returns to, whatever {@code ALTER DATABASE/ROLE ... SET} replays:
  *
  * <pre>{@code
- * search_path = pg_catalog             -- ddlcast's statements resolve nothing through a user's schema
+ * search_path = pg_catalog, pg_temp   -- ddlcast's statements resolve nothing through a user's schema, nor
+ *                                      -- through a temporary object a statement's code left in the session
  * standard_conforming_strings = on     -- statements are read as the producer lexed them
  * track_counts = on                    -- RunAs's check for deferred trigger events counts row writes
  * }</pre>
@@ -35,7 +36,7 @@ final class StandbyConnections implements AutoCloseable {
 
   /** The settings every applier connection starts with (see the class comment). */
   static final String SESSION_OPTIONS =
-      "-c search_path=pg_catalog -c standard_conforming_strings=on -c track_counts=on";
+      "-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on";
 
   /** Opens a connection to one database of the standby (pgjdbc; a fake in unit tests). */
   interface Opener {
@@ -100,10 +101,6 @@ final class StandbyConnections implements AutoCloseable {
     }
   }
 
-  void discardMaintenance() {
-    discard(null);
-  }
-
   private Connection get(String key) throws SQLException {
     Connection held;
     synchronized (this) {
@@ -138,8 +135,9 @@ final class StandbyConnections implements AutoCloseable {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
+  /** A string literal that means the same whatever standard_conforming_strings is. */
   static String literal(String value) {
-    return "'" + value.replace("'", "''") + "'";
+    return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.sql.SqlCommand;
 import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.common.sql.SqlLexer.Token;
@@ -50,7 +51,8 @@ import java.util.regex.Pattern;
  * delivered again after a crash is recognized and not applied twice. ddlcast's own statements (markers, in-doubt
  * checks, tablespace lookups, {@link RunAs}) run as the applier with the connection's {@code pg_catalog} search
  * path and qualified names (see {@link StandbyConnections}); after each statement {@code RESET ALL} puts back
- * any setting the statement's code changed for the session.
+ * any setting the statement's code changed for the session, and {@code DISCARD TEMP} drops any temporary object
+ * it made there (see {@link RunAs}).
  *
  * <p>Tablespaces: a standby's directories are its own. {@code CREATE TABLESPACE} is applied only when
  * {@code --tablespace-map} maps the primary's location to one of the standby's, and skipped (reported) otherwise;
@@ -218,7 +220,7 @@ final class StatementExecutor implements EventExecutor {
    */
   private Result applyOutsideTransaction(Work work, String sql, RunsAs as, boolean inDoubt) throws SQLException {
     Connection connection = connection(work.event());
-    String searchPath = RunAs.searchPath(connection, as.role(), as.searchPath());
+    String searchPath = runAs.searchPath(connection, as.role(), as.searchPath());
     if (inDoubt) {
       String reason = InDoubtCheck.alreadyDone(connection, sql, as.role(), searchPath);
       if (reason != null) {
@@ -244,8 +246,34 @@ final class StatementExecutor implements EventExecutor {
       statement.execute("SET SESSION AUTHORIZATION " + StandbyConnections.ident(role)
           + "; SELECT pg_catalog.set_config('search_path', " + StandbyConnections.literal(searchPath) + ", false)");
       statement.execute(sql);
-      statement.execute("RESET SESSION AUTHORIZATION; RESET ALL");
+      // as in RunAs: what the statement's code made for the session (a temporary type) goes before ddlcast's next
+      statement.execute("RESET SESSION AUTHORIZATION; RESET ALL; DISCARD TEMP");
     }
+  }
+
+  /**
+   * The standby's error for the event, as the applier logs and publishes it, secrets masked. PostgreSQL quotes the
+   * statement RunAs's EXECUTE ran in the error's context as it is ({@code SQL statement "..."}, a {@code "} in it
+   * escaped by nothing), so the message alone cannot tell where that statement ends: {@code ALTER ROLE x PASSWORD
+   * 'a"b c'} read as text leaves {@code b c'} unmasked. The applier knows what it ran, so each occurrence of that
+   * text (the event's statement, or the CREATE TABLE AS a SELECT INTO became) is replaced by the text masked first;
+   * then the whole message is masked as any text (statements the statement's own code ran, quoted in the context
+   * too).
+   */
+  static String errorMessage(SQLException e, DdlEvent event) {
+    String message = e.getMessage();
+    if (message != null && event != null && event.statement() != null) {
+      message = maskEach(message, SelectInto.asCreateTableAs(event.statement()));
+      message = maskEach(message, event.statement());
+    }
+    return Secrets.mask(message);
+  }
+
+  private static String maskEach(String message, String statement) {
+    if (statement.isEmpty() || !message.contains(statement)) {
+      return message;
+    }
+    return message.replace(statement, Secrets.mask(statement));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.ddlcast.applier;
 
+import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ final class StatusTopics {
         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
     wanted.add(new NewTopic(Topics.deadLetterTopic(topic), Optional.of(1), Optional.empty())
         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-            Integer.toString(64 << 20))));
+            Integer.toString(DdlEvent.MAX_RECORD_BYTES))));
     Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
     for (NewTopic t : wanted) {
       if (existing.contains(t.name())) {

@@ -64,7 +64,7 @@ final class FakeStandby {
   private static final Pattern CALL =
       Pattern.compile("WITH a AS MATERIALIZED .* THEN ddlcast\\.(run_as_\\w+)\\(a\\.s, a\\.p\\) END .*");
   private static final Pattern OWNER =
-      Pattern.compile("ALTER FUNCTION ddlcast\\.(run_as_\\w+)\\(text, text\\) OWNER TO (.+)");
+      Pattern.compile("ALTER FUNCTION ddlcast\\.(run_as_\\w+)\\(pg_catalog\\.text, pg_catalog\\.text\\) OWNER TO (.+)");
 
   private final List<Sql> log = Collections.synchronizedList(new ArrayList<>());
   private final Map<MarkerKey, Marker> markers = new HashMap<>();
@@ -80,6 +80,7 @@ final class FakeStandby {
   private final List<String> opened = new ArrayList<>();
   private final List<String> closed = new ArrayList<>();
   private final AtomicInteger transactions = new AtomicInteger();
+  private final AtomicInteger fileSearchPathReads = new AtomicInteger();
 
   // --- what a test sets up ---
 
@@ -137,7 +138,8 @@ final class FakeStandby {
   /** The statements run in a database, in order, without the marker's and the session's. */
   List<String> ddl(String database) {
     return log(database).stream().map(Sql::sql).filter(sql -> !sql.contains("ddlcast.applied")
-        && !sql.startsWith("SET ") && !sql.startsWith("RESET ") && !sql.startsWith("SELECT pg_catalog.set_config")
+        && !sql.startsWith("SET ") && !sql.startsWith("RESET ") && !sql.equals("DISCARD TEMP")
+        && !sql.startsWith("SELECT pg_catalog.set_config")
         && !sql.startsWith("SELECT 1 FROM pg_catalog.") && !sql.equals("COMMIT") && !sql.equals("ROLLBACK"))
         .toList();
   }
@@ -154,6 +156,11 @@ final class FakeStandby {
   /** "database:role" for each RunAs function the applier made (or made again), in order. */
   synchronized List<String> installs() {
     return List.copyOf(installs);
+  }
+
+  /** How often the applier read the configuration file's search_path. */
+  int fileSearchPathReads() {
+    return fileSearchPathReads.get();
   }
 
   synchronized List<String> opened() {
@@ -316,7 +323,8 @@ final class FakeStandby {
       FunctionKey key = new FunctionKey(database, function);
       synchronized (FakeStandby.this) {
         if (!functionOwners.containsKey(key)) { // PostgreSQL resolves the name before the CASE
-          throw new SQLException("ERROR: function ddlcast." + function + "(text, text) does not exist", "42883");
+          throw new SQLException("ERROR: function ddlcast." + function + "(pg_catalog.text, pg_catalog.text) does not "
+              + "exist", "42883");
         }
         if (!role.equals(functionOwners.get(key)) || tampered.contains(key) || refusingFunctions.contains(database)
             || !RunAs.BODY.equals(params.get(4))) {
@@ -337,10 +345,10 @@ final class FakeStandby {
         return new Session(session.sessionRole(), unquote(sql.substring("SET ROLE ".length())), session.searchPath());
       } else if (sql.equals("RESET ROLE")) {
         return new Session(session.sessionRole(), null, session.searchPath());
-      } else if (sql.startsWith("SELECT pg_catalog.set_config('search_path', '")) {
-        String value = sql.substring("SELECT pg_catalog.set_config('search_path', '".length(),
+      } else if (sql.startsWith("SELECT pg_catalog.set_config('search_path', E'")) {
+        String value = sql.substring("SELECT pg_catalog.set_config('search_path', E'".length(),
             sql.lastIndexOf("', false)"));
-        return new Session(session.sessionRole(), session.role(), value.replace("''", "'"));
+        return new Session(session.sessionRole(), session.role(), value.replace("''", "'").replace("\\\\", "\\"));
       } else if (sql.equals("RESET search_path") || sql.equals("RESET ALL")) {
         return new Session(session.sessionRole(), session.role(), null);
       }
@@ -370,8 +378,12 @@ final class FakeStandby {
         } else if (sql.startsWith("SELECT r.rolsuper, r.rolname")) { // schema ddlcast, before a function is made
           return List.<Object[]>of(new Object[] {true, "ddlcast"});
         } else if (sql.equals("SELECT pg_catalog.to_regprocedure(?) IS NOT NULL")) {
-          String name = ((String) params.get(0)).replaceAll("^ddlcast\\.|\\(text,text\\)$", "");
+          String name = ((String) params.get(0))
+              .replaceAll("^ddlcast\\.|\\(pg_catalog\\.text,pg_catalog\\.text\\)$", "");
           return List.<Object[]>of(new Object[] {functionOwners.containsKey(new FunctionKey(database, name))});
+        } else if (sql.equals(RunAs.FILE_SEARCH_PATH)) {
+          fileSearchPathReads.incrementAndGet();
+          return List.<Object[]>of(new Object[] {DEFAULT_SEARCH_PATH});
         } else if (sql.startsWith("SELECT coalesce(")) {
           return List.<Object[]>of(new Object[] {params.get(0) == null ? DEFAULT_SEARCH_PATH : params.get(0)});
         } else if (sql.startsWith("CREATE OR REPLACE FUNCTION ddlcast.run_as_")) {

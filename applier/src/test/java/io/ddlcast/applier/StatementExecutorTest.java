@@ -255,8 +255,8 @@ class StatementExecutorTest {
     assertThat(made).contains("ALTER FUNCTION " + RunAs.signature("app_owner") + " OWNER TO \"app_owner\"",
         "REVOKE ALL ON FUNCTION " + RunAs.signature("carol") + " FROM PUBLIC");
     assertThat(made).filteredOn(sql -> sql.startsWith("CREATE OR REPLACE FUNCTION"))
-        .allMatch(sql -> sql.contains("SECURITY DEFINER SET search_path = pg_catalog SET standard_conforming_strings"
-            + " = on AS $ddlcast$" + RunAs.BODY + "$ddlcast$"));
+        .allMatch(sql -> sql.contains("SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET "
+            + "standard_conforming_strings = on AS $ddlcast$" + RunAs.BODY + "$ddlcast$"));
     assertThat(RunAs.functionName("app_owner")).matches("run_as_[0-9a-f]{32}")
         .isNotEqualTo(RunAs.functionName("carol"));
   }
@@ -269,13 +269,31 @@ class StatementExecutorTest {
     assertThat(call.params()).containsExactly("CREATE TABLE a ()", "s", "r", "r", RunAs.BODY);
     String sql = call.sql();
     // the arguments come from a materialized CTE: the planner cannot call the function before the CASE decides
-    assertThat(sql).startsWith("WITH a AS MATERIALIZED (SELECT ?::text AS s, coalesce(?::text, ");
+    assertThat(sql).startsWith("WITH a AS MATERIALIZED (SELECT ?::pg_catalog.text AS s, coalesce(?::pg_catalog.text, ");
     String guard = sql.substring(sql.indexOf("CASE WHEN"), sql.indexOf(" THEN ddlcast."));
     assertThat(guard).contains("f.prosecdef", "f.provolatile = 'v'",
         "f.proowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = ?)",
-        "f.proconfig = '{search_path=pg_catalog,standard_conforming_strings=on}'", "f.prosrc = ?");
+        "f.proconfig = '{\"search_path=pg_catalog, pg_temp\",standard_conforming_strings=on}'", "f.prosrc = ?");
     assertThat(sql).contains("THEN ddlcast." + RunAs.functionName("r") + "(a.s, a.p) END FROM a, pg_catalog.pg_proc f "
-        + "WHERE f.oid = pg_catalog.to_regprocedure('ddlcast." + RunAs.functionName("r") + "(text,text)')");
+        + "WHERE f.oid = pg_catalog.to_regprocedure('ddlcast." + RunAs.functionName("r")
+        + "(pg_catalog.text,pg_catalog.text)')");
+  }
+
+  @Test
+  void eachCallScansTheTriggersOnceAndTheFilesSearchPathIsReadOncePerConnection() throws SQLException {
+    assertThat(RunAs.BODY.split("pg_catalog.pg_trigger", -1)).hasSize(2);
+    assertThat(RunAs.BODY.indexOf("pg_catalog.pg_trigger")).isGreaterThan(RunAs.BODY.indexOf("EXECUTE $1;"));
+    for (int n = 1; n <= 3; n++) { // no context: the login user's default search_path
+      execute(inDatabase("app", n, "CREATE TABLE", "CREATE TABLE t" + n + " ()"), APP, n);
+    }
+    execute(inDatabase("app", 4, "CREATE INDEX", "CREATE INDEX CONCURRENTLY i ON t1 (c)"), APP, 4);
+    execute(inDatabase("shop", 5, "CREATE TABLE", "CREATE TABLE s ()"), Lane.database("shop"), 5);
+
+    assertThat(standby.fileSearchPathReads()).isEqualTo(2); // app's connection, shop's
+    List<Sql> calls = calls(standby.log().stream().filter(s -> s.database().equals("app")).toList());
+    assertThat(calls).hasSize(3).extracting(Sql::sql).containsOnly(calls.get(0).sql());
+    assertThat(only(standby.log("app"), "CREATE INDEX CONCURRENTLY i ON t1 (c)").session().searchPath())
+        .isEqualTo(FakeStandby.DEFAULT_SEARCH_PATH);
   }
 
   @Test
@@ -433,8 +451,8 @@ class StatementExecutorTest {
         new ExecutionContext("r", null, "s, public")), APP, 8)).isEqualTo(StatementExecutor.Result.APPLIED);
 
     List<Sql> log = standby.log("app");
-    Sql set = only(log, "SELECT pg_catalog.set_config('role', 'r', true), "
-        + "pg_catalog.set_config('search_path', 's, public', true)");
+    Sql set = only(log, "SELECT pg_catalog.set_config('role', E'r', true), "
+        + "pg_catalog.set_config('search_path', E's, public', true)");
     Sql lookup = only(log, "SELECT pg_catalog.to_regclass(?)::pg_catalog.oid");
     assertThat(lookup.params()).containsExactly("i");
     assertThat(set.transaction()).isNotNull().isEqualTo(lookup.transaction());
@@ -444,11 +462,65 @@ class StatementExecutorTest {
   }
 
   @Test
+  void whatTheStatementsCodeMadeForTheSessionIsDiscardedBeforeTheAppliersNextStatement() throws SQLException {
+    // in the function, after the statement and its checks (what it made is gone before the call returns)
+    assertThat(RunAs.BODY).containsSubsequence("EXECUTE $1;", "IF EXISTS (SELECT FROM pg_catalog.pg_cursors)",
+        "EXECUTE 'DISCARD TEMP';", "RETURN true;");
+    assertThat(RunAs.BODY).doesNotContain("'pg_catalog'"); // pg_temp is named (last) wherever a path is set
+    // outside a transaction: right after the session is the applier's again, before the marker
+    execute(inDatabase("app", 7, "CREATE INDEX", "CREATE INDEX CONCURRENTLY i ON t (c)",
+        new ExecutionContext("app_owner", "alice", "app, public")), APP, 7);
+    List<String> log = standby.log("app").stream().map(Sql::sql).toList();
+    assertThat(log).containsSubsequence("CREATE INDEX CONCURRENTLY i ON t (c)", "RESET SESSION AUTHORIZATION",
+        "RESET ALL", "DISCARD TEMP", "INSERT INTO ddlcast.applied AS a (lane, topic, kafka_partition, last_offset, "
+        + "event_id, in_doubt_offset, applied_at) VALUES (?, ?, ?, ?, ?, ?, pg_catalog.now()) ON CONFLICT (lane, "
+        + "topic, kafka_partition) DO UPDATE SET last_offset = EXCLUDED.last_offset, event_id = EXCLUDED.event_id, "
+        + "in_doubt_offset = EXCLUDED.in_doubt_offset, applied_at = pg_catalog.now()");
+  }
+
+  @Test
+  void theStatementQuotedInTheStandbysErrorIsMaskedExactlyWhateverItsPasswordHolds() {
+    // PostgreSQL quotes the statement EXECUTE ran in the error's context as it is: a " in it ends nothing
+    String statement = "ALTER ROLE x PASSWORD 'a\"b c'";
+    SQLException e = new SQLException("ERROR: role \"x\" does not exist\n  Where: SQL statement \"" + statement
+        + "\"\nPL/pgSQL function ddlcast.run_as_0(text,text) line 12 at EXECUTE", "42704");
+
+    String message = StatementExecutor.errorMessage(e, inDatabase("app", 1, "ALTER ROLE", statement));
+
+    assertThat(message).doesNotContain("a\"b").doesNotContain("b c").contains("ERROR: role \"x\" does not exist",
+        "Where: SQL statement \"ALTER ROLE x PASSWORD '********'\"\nPL/pgSQL function", "line 12 at EXECUTE");
+  }
+
+  @Test
+  void aSelectIntoQuotedInTheStandbysErrorIsMaskedAsTheCreateTableAsThatRan() {
+    String statement = "SELECT password 'a\"b c' AS p INTO t";
+    String ran = SelectInto.asCreateTableAs(statement);
+    assertThat(ran).isEqualTo("CREATE TABLE t AS SELECT password 'a\"b c' AS p");
+    SQLException e = new SQLException("ERROR: type \"password\" does not exist\n  Where: SQL statement \"" + ran
+        + "\"\nPL/pgSQL function ddlcast.run_as_0(text,text) line 12 at EXECUTE", "42704");
+
+    assertThat(StatementExecutor.errorMessage(e, inDatabase("app", 1, "SELECT INTO", statement)))
+        .doesNotContain("b c").contains("SQL statement \"CREATE TABLE t AS SELECT password '********' AS p\"");
+  }
+
+  @Test
+  void aStandbysErrorWithoutTheStatementIsMaskedAsAnyText() {
+    // the case SecretsTest.aStatementQuotedInAnErrorsContextIsMaskedToo keeps for Secrets alone
+    String error = "ERROR: user mapping for \"postgres\" already exists for server \"remote\"\n"
+        + "  Where: SQL statement \"CREATE USER MAPPING FOR postgres SERVER remote OPTIONS (user 'app', "
+        + "password 'TopSecret42')\"\nPL/pgSQL function ddlcast.run_as_x(text,text) line 12 at EXECUTE";
+    assertThat(StatementExecutor.errorMessage(new SQLException(error, "42710"), null))
+        .doesNotContain("TopSecret42").contains("password '********'")
+        .contains("user mapping for \"postgres\" already exists");
+  }
+
+  @Test
   void everyConnectionStartsWithPgCatalogStandardStringsAndRowCountsAfterTheUrlsOwnOptions() {
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db")).getProperty("options"))
-        .isEqualTo("-c search_path=pg_catalog -c standard_conforming_strings=on -c track_counts=on");
+        .isEqualTo("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on");
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db?options=-c%20work_mem%3D8MB"))
         .getProperty("options"))
-        .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog -c standard_conforming_strings=on -c track_counts=on");
+        .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on "
+            + "-c track_counts=on");
   }
 }

@@ -426,4 +426,67 @@ class SecurityIT {
     primary.execute("hers", "DROP SCHEMA ddlcast CASCADE");
     assertThat(pipeline.producerCommand("install", "--primary-url", primary.jdbcUrl("postgres")).exitCode()).isZero();
   }
+
+  /**
+   * Her code leaves temporary objects in the applier's session: domains named like the types ddlcast's own SQL and
+   * pgjdbc's parameter casts use (text, int4, int8) whose CHECK calls her function, made by a function of a CREATE
+   * TABLE AS and by an index expression of a CREATE INDEX CONCURRENTLY (a security-restricted operation, which may
+   * still make temporary types), and temporary views named like catalogs. PostgreSQL looks types and relations up in
+   * the session's temporary schema first unless the search_path names pg_temp: on the previous applier the next
+   * statement of its own ({@code ?::text} of its call, {@code '5'::int8} of a marker write) called her function as
+   * the superuser (mallory SUPERUSER on both standbys), and her next statement, from another session on the primary,
+   * got columns of her temporary types there.
+   */
+  @Test
+  @Order(7)
+  void temporaryObjectsHerCodeLeavesInTheAppliersSessionShadowNothing() {
+    databaseWithHerSchema("sectemp", "mallory");
+    asMallory("sectemp", """
+        CREATE TABLE mallory.esc_calls (cu name, su name);
+        CREATE FUNCTION mallory.esc(v pg_catalog.text) RETURNS boolean LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO mallory.esc_calls VALUES (current_user, session_user);
+          BEGIN ALTER ROLE mallory SUPERUSER; EXCEPTION WHEN OTHERS THEN NULL; END;
+          RETURN true;
+        END $$;
+        CREATE FUNCTION mallory.plant_types() RETURNS int LANGUAGE plpgsql AS $$
+        BEGIN
+          CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (mallory.esc(VALUE));
+          CREATE DOMAIN pg_temp.int4 AS pg_catalog.int4 CHECK (mallory.esc(VALUE::pg_catalog.text));
+          CREATE DOMAIN pg_temp.int8 AS pg_catalog.int8 CHECK (mallory.esc(VALUE::pg_catalog.text));
+          RETURN 1;
+        EXCEPTION WHEN duplicate_object THEN
+          RETURN 0;
+        END $$;
+        CREATE FUNCTION mallory.plant() RETURNS int LANGUAGE plpgsql AS $$
+        BEGIN
+          CREATE OR REPLACE TEMP VIEW pg_roles AS SELECT * FROM pg_catalog.pg_roles
+            WHERE mallory.esc(rolname::pg_catalog.text);
+          CREATE OR REPLACE TEMP VIEW pg_proc AS SELECT * FROM pg_catalog.pg_proc
+            WHERE mallory.esc(proname::pg_catalog.text);
+          CREATE OR REPLACE TEMP VIEW pg_type AS SELECT * FROM pg_catalog.pg_type
+            WHERE mallory.esc(typname::pg_catalog.text);
+          RETURN mallory.plant_types();
+        END $$;
+        CREATE FUNCTION mallory.idx(int) RETURNS int LANGUAGE plpgsql IMMUTABLE
+          AS $$ BEGIN PERFORM mallory.plant_types(); RETURN $1; END $$;
+        CREATE TABLE mallory.t_temp AS SELECT mallory.plant() AS x;
+        CREATE INDEX CONCURRENTLY t_temp_cic ON mallory.t_temp (mallory.idx(x));
+        """);
+    // a session of its own on the primary, without her temporary types: plain text, int4 and int8
+    asMallory("sectemp", "CREATE TABLE mallory.t_after_temp (a text, b int4, c int8);");
+    converged();
+
+    sheGainedNothing();
+    for (PostgresServer standby : standbys()) {
+      assertThat(standby.query("sectemp", "SELECT count(*) FROM mallory.esc_calls WHERE cu <> 'mallory'"))
+          .as("her function called as another role on " + standby.name()).containsExactly("0");
+      assertThat(standby.query("sectemp", "SELECT pg_catalog.format_type(atttypid, NULL) FROM pg_attribute "
+          + "WHERE attrelid = 'mallory.t_after_temp'::regclass AND attnum > 0 ORDER BY attnum"))
+          .as(standby.name()).containsExactly("text", "integer", "bigint");
+      assertThat(standby.query("sectemp", "SELECT count(*) FROM pg_proc WHERE pronamespace = 'ddlcast'::regnamespace "
+          + "AND proname LIKE 'run\\_as\\_%' AND proargtypes <> '25 25'::oidvector")).as(standby.name())
+          .containsExactly("0");
+    }
+  }
 }
