@@ -44,12 +44,8 @@ class BadInputIT {
 
   @Test
   void theProducerReportsBadRecordsAndLosesNothingAfterThem() throws Exception {
-    pipeline = new Pipeline("BadInputIT-producer", "standby1");
+    JavaProcess producer = startConverged("BadInputIT-producer", "before_garbage");
     PostgresServer primary = pipeline.primary;
-    JavaProcess producer = pipeline.startProducer();
-    pipeline.startApplier("standby1");
-    primary.execute("postgres", "CREATE TABLE before_garbage (a int)");
-    SchemaSnapshot.awaitConverged(CONVERGE, primary, pipeline.standby("standby1"));
 
     Path log = currentLog(primary);
     long garbledAt = Files.size(log);
@@ -91,17 +87,11 @@ class BadInputIT {
     primary.execute("postgres", "CREATE DATABASE poisoned", "CREATE DATABASE fine", "CREATE DATABASE future");
     SchemaSnapshot.awaitConverged(CONVERGE, primary, pipeline.standby("standby1"));
 
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
     DdlEvent template = pipeline.topicEvents().get(0);
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.DEFAULT_TOPIC, "poisoned",
-          "not json {".getBytes(StandardCharsets.UTF_8))).get();
-      String newer = EventCodec.toJson(template).replace("\"schema\":1", "\"schema\":2")
-          .replace(template.key(), "future");
-      producer.send(new ProducerRecord<>(Topics.DEFAULT_TOPIC, "future", newer.getBytes(StandardCharsets.UTF_8))).get();
-    }
+    send(Topics.DEFAULT_TOPIC, "poisoned", "not json {".getBytes(StandardCharsets.UTF_8));
+    String newer = EventCodec.toJson(template).replace("\"schema\":1", "\"schema\":2")
+        .replace(template.key(), "future");
+    send(Topics.DEFAULT_TOPIC, "future", newer.getBytes(StandardCharsets.UTF_8));
     primary.execute("poisoned", "CREATE TABLE waits (a int)");
     primary.execute("fine", "CREATE TABLE goes_on (a int)");
 
@@ -120,12 +110,8 @@ class BadInputIT {
 
   @Test
   void anUnreadableCheckpointStopsTheProducerAndATombstoneLetsItStartAfresh() throws Exception {
-    pipeline = new Pipeline("BadInputIT-checkpoint", "standby1");
+    JavaProcess producer = startConverged("BadInputIT-checkpoint", "before_bad_checkpoint");
     PostgresServer primary = pipeline.primary;
-    JavaProcess producer = pipeline.startProducer();
-    pipeline.startApplier("standby1");
-    primary.execute("postgres", "CREATE TABLE before_bad_checkpoint (a int)");
-    SchemaSnapshot.awaitConverged(CONVERGE, primary, pipeline.standby("standby1"));
     producer.sigterm();
     producer.waitFor(Duration.ofSeconds(30));
 
@@ -145,6 +131,16 @@ class BadInputIT {
     primary.execute("postgres", "CREATE TABLE after_bad_checkpoint (a int)");
     SchemaSnapshot.awaitConverged(CONVERGE, primary, pipeline.standby("standby1"));
     assertThat(afresh.isAlive()).isTrue();
+  }
+
+  /** A producer and an applier for standby1, which has the primary's first table. */
+  private JavaProcess startConverged(String name, String table) {
+    pipeline = new Pipeline(name, "standby1");
+    JavaProcess producer = pipeline.startProducer();
+    pipeline.startApplier("standby1");
+    pipeline.primary.execute("postgres", "CREATE TABLE " + table + " (a int)");
+    SchemaSnapshot.awaitConverged(CONVERGE, pipeline.primary, pipeline.standby("standby1"));
+    return producer;
   }
 
   private void send(String topic, String key, byte[] value) throws Exception {
