@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place that turns {@link DdlEvent}s into bytes and back. Writing is strict and stable (field order as in
@@ -79,6 +82,10 @@ public final class EventCodec {
       c.put("role", context.role());
       c.put("sessionRole", context.sessionRole());
       c.put("searchPath", context.searchPath());
+      if (context.settings() != null) {
+        ObjectNode settings = c.putObject("settings");
+        context.settings().forEach((k, v) -> settings.put(k.guc(), v));
+      }
     }
   }
 
@@ -180,7 +187,35 @@ public final class EventCodec {
       throw new IllegalArgumentException("field 'context' is not an object");
     }
     return new ExecutionContext(text(node, "role", false), text(node, "sessionRole", false),
-        text(node, "searchPath", false));
+        text(node, "searchPath", false), settings(node.get("settings")));
+  }
+
+  /**
+   * The context's settings (absent or null: unknown, as in events written before the field existed). A name that
+   * is not a {@link SessionSetting} makes the event invalid: it is never set on a standby, and the statement is
+   * never run without it.
+   */
+  private static Map<SessionSetting, String> settings(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("field 'context.settings' is not an object");
+    }
+    Map<SessionSetting, String> out = new EnumMap<>(SessionSetting.class);
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      SessionSetting setting = SessionSetting.of(e.getKey());
+      if (setting == null || !setting.guc().equals(e.getKey())) {
+        throw new IllegalArgumentException("field 'context.settings' names '" + e.getKey()
+            + "', not a setting ddlcast carries");
+      }
+      if (!e.getValue().isTextual()) {
+        throw new IllegalArgumentException("setting '" + e.getKey() + "' is not a string");
+      }
+      out.put(setting, e.getValue().textValue());
+    }
+    return out;
   }
 
   /** The optional list of schemas: absent or null is none (events written before the field existed). */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,6 +64,41 @@ class EventCodecTest {
     DdlEvent event = new DdlEvent(1, "s:1", "src", "db", "db", Scope.DATABASE, "u",
         new ExecutionContext(null, "u", null), "CREATE TABLE", "CREATE TABLE t()", null, POSITION);
     assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+  }
+
+  @Test
+  void settingsRoundTripUnderTheirPostgresNamesAndAbsentSettingsAreUnknown() throws Exception {
+    Map<SessionSetting, String> settings = Map.of(SessionSetting.TIME_ZONE, "America/New_York",
+        SessionSetting.CHECK_FUNCTION_BODIES, "off");
+    DdlEvent event = new DdlEvent(1, "s:1", "src", "db", "db", Scope.DATABASE, "u",
+        new ExecutionContext("u", "u", "public", settings), "CREATE TABLE", "CREATE TABLE t()", null, POSITION);
+    String json = new String(EventCodec.encode(event), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"searchPath\":\"public\",\"settings\":{\"check_function_bodies\":\"off\","
+        + "\"TimeZone\":\"America/New_York\"}}");
+    assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+
+    DdlEvent none = new DdlEvent(1, "s:1", "src", "db", "db", Scope.DATABASE, "u",
+        new ExecutionContext("u", "u", "public", Map.of()), "CREATE TABLE", "CREATE TABLE t()", null, POSITION);
+    assertThat(EventCodec.decode(EventCodec.encode(none)).context().settings()).isEmpty();
+    // an event written before settings were carried: unknown, not "all built-in"
+    String old = "{\"schema\":1,\"id\":\"s:1\",\"source\":\"src\",\"database\":\"db\",\"key\":\"db\","
+        + "\"scope\":\"DATABASE\",\"user\":\"u\",\"context\":{\"role\":\"u\",\"sessionRole\":null,"
+        + "\"searchPath\":null},\"command\":\"CREATE TABLE\",\"statement\":\"CREATE TABLE t()\",\"logTime\":null,"
+        + "\"position\":{\"file\":\"f\",\"offset\":1,\"session\":\"s\",\"line\":1}}";
+    assertThat(EventCodec.decode(old.getBytes(StandardCharsets.UTF_8)).context().settings()).isNull();
+  }
+
+  @Test
+  void aSettingDdlcastDoesNotCarryOrThatIsNotAStringMakesTheEventInvalid() {
+    String json = new String(EventCodec.encode(new DdlEvent(1, "s:1", "src", "db", "db", Scope.DATABASE, "u",
+        new ExecutionContext("u", null, null, Map.of(SessionSetting.DATE_STYLE, "ISO, DMY")), "CREATE TABLE",
+        "CREATE TABLE t()", null, POSITION)), StandardCharsets.UTF_8);
+    for (String bad : List.of("\"session_replication_role\":\"replica\"", "\"datestyle\":\"ISO, DMY\"",
+        "\"DateStyle\":1")) {
+      byte[] tampered = json.replace("\"DateStyle\":\"ISO, DMY\"", bad).getBytes(StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> EventCodec.decode(tampered)).as(bad)
+          .isInstanceOf(InvalidEventException.class).hasMessageContaining("setting");
+    }
   }
 
   @Test
