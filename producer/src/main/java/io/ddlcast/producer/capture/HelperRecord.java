@@ -3,10 +3,14 @@ package io.ddlcast.producer.capture;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.ExecutionContext;
+import io.ddlcast.common.event.SessionSetting;
 import io.ddlcast.producer.csvlog.LogRecord;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +22,9 @@ import java.util.regex.Pattern;
  * ({@code SQL statement "CREATE TABLE x ()"}) under the trigger's own frame; for DDL in an SQL-language function it
  * holds only {@code SQL function "f" statement 1}, without the text. Helpers from version 2 on also report the
  * session's {@code standard_conforming_strings} ({@code on}/{@code off}; null from older ones), which decides how the
- * statement's strings read.
+ * statement's strings read; from version 3 on, the {@link SessionSetting}s whose value is not PostgreSQL's built-in
+ * one ({@code "settings":{"TimeZone":"Etc/UTC"}}), part of the context (null, unknown, from older helpers: their
+ * events run under the standby's session defaults, as before).
  */
 public record HelperRecord(
     Kind kind,
@@ -117,7 +123,7 @@ public record HelperRecord(
           o.hasNonNull("original") ? o.get("original").asBoolean() : null));
     }
     ExecutionContext context = new ExecutionContext(text(json, "user"), text(json, "session_user"),
-        text(json, "search_path"));
+        text(json, "search_path"), settings(json));
     String frames = record.context();
     Origin origin = Origin.TOP_LEVEL;
     String inner = null;
@@ -149,6 +155,31 @@ public record HelperRecord(
       end = body.endsWith("\"") ? body.length() - 1 : body.length();
     }
     return body.substring(0, end);
+  }
+
+  /**
+   * The settings a helper of version 3 or later reports (those not at their built-in value), or null (unknown) from
+   * an older helper, which reports none. A name ddlcast does not carry, or a value that is not a string, makes the
+   * record unreadable.
+   */
+  private static Map<SessionSetting, String> settings(JsonNode json) {
+    if (json.path("v").asInt() < 3) {
+      return null;
+    }
+    JsonNode node = json.get("settings");
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("unreadable ddlcast helper record: no settings object");
+    }
+    Map<SessionSetting, String> settings = new EnumMap<>(SessionSetting.class);
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      SessionSetting setting = SessionSetting.of(e.getKey());
+      if (setting == null || !e.getValue().isTextual()) {
+        throw new IllegalArgumentException("unreadable ddlcast helper record: setting " + e.getKey());
+      }
+      settings.put(setting, e.getValue().textValue());
+    }
+    return settings;
   }
 
   /** A transaction id field; a value that is not one makes the whole record unreadable (reported, not used). */

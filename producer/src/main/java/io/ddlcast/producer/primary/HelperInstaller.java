@@ -19,7 +19,7 @@ import java.util.List;
  * and the producer never publishes their DDL.
  */
 public final class HelperInstaller {
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   static final String APPLICATION_NAME = "ddlcast-install";
   private static final String VERSION_COMMENT = "ddlcast helper version " + VERSION;
 

@@ -50,7 +50,9 @@ final class SessionEvents {
     if (helper.isExtensionMember()) {
       return; // part of its CREATE/ALTER EXTENSION, which is what replicates
     }
-    session.lastContext = helper.context();
+    // a statement no trigger reports (CREATE ROLE, ...) later runs under this role and search_path, but not under
+    // these settings: the session may have changed them since, which the log does not show
+    session.lastContext = helper.context().withoutSettings();
     CapturedDdl item = switch (helper.origin()) {
       case INNER_STATEMENT -> matcher.inner(session, record, helper, helper.innerStatement(), false);
       case SQL_FUNCTION -> matcher.inner(session, record, helper, helper.tag(), true);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.event.SessionSetting;
 import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
@@ -372,5 +373,40 @@ class SessionTrackerTest {
         "CREATE TABLE t_after_role (a int)");
     assertThat(dropped(outcomes)).singleElement().asString().startsWith("CREATE SUBSCRIPTION");
     assertThat(restored.snapshot().json().toString()).doesNotContain("SubSecret-2");
+  }
+
+  /** A helper report of a top-level CREATE TABLE (auto-commit, then its completion), of helper version {@code v}. */
+  private static String reported(String session, String sql, String v, String settings) {
+    String helper = "ddlcast ddl_command_end {\"v\": " + v + ", \"tag\": \"CREATE TABLE\", \"user\": \"postgres\", "
+        + "\"session_user\": \"postgres\", \"search_path\": \"public\", \"objects\": [], " + settings
+        + "\"standard_conforming_strings\": \"on\"}";
+    return Csvlog.record(session, 1, "3/4", "LOG", "00000", "idle", "statement: " + sql, "")
+        + Csvlog.record("postgres", session, 2, "3/4", "LOG", "00000", "CREATE TABLE", helper, sql, HELPER_FRAME)
+        + Csvlog.record(session, 3, "3/0", "LOG", "00000", "CREATE TABLE", "duration: 1 ms", "");
+  }
+
+  @Test
+  void theSettingsAHelperReportsTravelWithItsCommandOnlyAndAnOlderHelpersAreUnknown() {
+    List<Outcome> v3 = feed(reported("s.1", "CREATE TABLE t (d date DEFAULT '01/02/2000')", "3",
+        "\"settings\": {\"DateStyle\": \"ISO, DMY\", \"check_function_bodies\": \"off\"}, ")
+        + Csvlog.record("s.1", 4, "3/5", "LOG", "00000", "idle", "statement: CREATE ROLE r", "")
+        + Csvlog.record("s.1", 5, "3/0", "LOG", "00000", "CREATE ROLE", "duration: 1 ms", ""));
+    assertThat(published(v3)).containsExactly("CREATE TABLE t (d date DEFAULT '01/02/2000')", "CREATE ROLE r");
+    assertThat(v3.get(0).event().context().settings()).isEqualTo(Map.of(SessionSetting.DATE_STYLE, "ISO, DMY",
+        SessionSetting.CHECK_FUNCTION_BODIES, "off"));
+    // the role statement no trigger reports takes the session's role and path, not settings it may have changed
+    assertThat(v3.get(1).event().context().role()).isEqualTo("postgres");
+    assertThat(v3.get(1).event().context().settings()).isNull();
+    assertThat(tracker.snapshot().json().toString()).doesNotContain("DMY");
+
+    List<Outcome> none = feed(reported("s.2", "CREATE TABLE u ()", "3", "\"settings\": {}, "));
+    assertThat(none.get(0).event().context().settings()).isEmpty();
+    List<Outcome> v2 = feed(reported("s.3", "CREATE TABLE w ()", "2", ""));
+    assertThat(v2.get(0).event().context().settings()).isNull();
+    assertThat(v2.get(0).event().context().searchPath()).isEqualTo("public");
+
+    tracker.drainProblems();
+    feed(reported("s.4", "CREATE TABLE x ()", "3", "\"settings\": {\"role\": \"postgres\"}, "));
+    assertThat(tracker.drainProblems()).anyMatch(p -> p.contains("setting role"));
   }
 }
