@@ -3,6 +3,7 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.event.SessionSetting;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.sql.SqlCommand;
 import io.ddlcast.common.sql.SqlLexer;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * Runs one event's statement on the standby, in the right database, with exactly the rights of the role that ran
  * it on the primary ({@code context.role}, the primary's {@code current_user}; the event's login {@code user} where
- * that is unknown, never the applier's own) and its search_path (unknown: the role's default there).
+ * that is unknown, never the applier's own), its search_path (unknown: the role's default there) and the session
+ * settings that decide what it creates ({@link StatementSettings}; unknown: the standby's defaults).
  *
  * <p>How a statement runs decides whether the code it runs (functions, defaults, triggers, view and rule bodies)
  * can take the applier's superuser rights back; the applier's own session stays its own throughout:
@@ -75,8 +77,11 @@ final class StatementExecutor implements EventExecutor {
     }
   }
 
-  /** Whose rights a statement runs with, and its search_path (null: the role's default on the standby). */
-  record RunsAs(String role, String searchPath) {
+  /**
+   * Whose rights a statement runs with, its search_path (null: the role's default on the standby) and its settings
+   * (null: unknown, the standby's session defaults; see {@link StatementSettings}).
+   */
+  record RunsAs(String role, String searchPath, Map<SessionSetting, String> settings) {
     static RunsAs of(DdlEvent event) throws SQLException {
       ExecutionContext context = event.context();
       String role = context != null && context.role() != null ? context.role() : event.user();
@@ -84,7 +89,8 @@ final class StatementExecutor implements EventExecutor {
         throw new SQLException("event " + event.id() + " names no role (no context and no user): ddlcast does not "
             + "run a statement with the applier's own rights", "28000");
       }
-      return new RunsAs(role, context == null ? null : context.searchPath());
+      return context == null ? new RunsAs(role, null, null)
+          : new RunsAs(role, context.searchPath(), context.settings());
     }
   }
 
@@ -168,6 +174,9 @@ final class StatementExecutor implements EventExecutor {
     Connection connection = connection(work.event());
     connection.setAutoCommit(false);
     try {
+      // for this transaction only; what RunAs may make before the call (schema ddlcast, the role's function) is
+      // the same under any of these settings
+      StatementSettings.apply(connection, as.settings(), true);
       runAs.run(connection, as.role(), SelectInto.asCreateTableAs(sql), as.searchPath());
       // the marker is the applier's: the function has returned; settings the statement's code made go first
       markers.appliedAfter(connection, "RESET ALL", work);
@@ -230,7 +239,7 @@ final class StatementExecutor implements EventExecutor {
     } else {
       markers.inDoubt(connection, work);
     }
-    runAsSessionUser(connection, sql, as.role(), searchPath);
+    runAsSessionUser(connection, sql, as, searchPath);
     markers.applied(connection, work);
     return Result.APPLIED;
   }
@@ -239,12 +248,13 @@ final class StatementExecutor implements EventExecutor {
    * Runs a statement outside a transaction as the role, which is only safe for the statements named in the class
    * comment; the session is the applier's again after it (a failure discards the connection).
    */
-  private static void runAsSessionUser(Connection c, String sql, String role, String searchPath)
+  private static void runAsSessionUser(Connection c, String sql, RunsAs as, String searchPath)
       throws SQLException {
     try (Statement statement = c.createStatement()) {
       statement.setEscapeProcessing(false);
-      statement.execute("SET SESSION AUTHORIZATION " + StandbyConnections.ident(role)
+      statement.execute("SET SESSION AUTHORIZATION " + StandbyConnections.ident(as.role())
           + "; SELECT pg_catalog.set_config('search_path', " + StandbyConnections.literal(searchPath) + ", false)");
+      StatementSettings.apply(c, as.settings(), false); // for the session: RESET ALL below
       statement.execute(sql);
       // as in RunAs: what the statement's code made for the session (a temporary type) goes before ddlcast's next
       statement.execute("RESET SESSION AUTHORIZATION; RESET ALL; DISCARD TEMP");

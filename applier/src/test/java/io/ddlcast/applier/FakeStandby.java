@@ -434,7 +434,7 @@ final class FakeStandby {
   private static final class FakeStatement extends Handler {
     private final FakeConnection connection;
     private final String prepared;
-    private final Object[] params = new Object[8];
+    private final Object[] params = new Object[16];
 
     FakeStatement(FakeConnection connection, String prepared) {
       this.connection = connection;
@@ -448,6 +448,7 @@ final class FakeStandby {
         case "close":
           return null;
         case "setString":
+        case "setBoolean":
         case "setInt":
         case "setLong":
           params[(Integer) args[0] - 1] = args[1];

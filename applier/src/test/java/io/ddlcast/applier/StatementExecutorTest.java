@@ -13,8 +13,10 @@ import io.ddlcast.common.error.ErrorClassifier;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
+import io.ddlcast.common.event.SessionSetting;
 import io.ddlcast.common.jdbc.PgUrl;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,58 @@ class StatementExecutorTest {
     assertThat(commit.transaction()).isEqualTo(ddl.transaction());
     assertThat(log.indexOf(marker)).isBetween(log.indexOf(ddl), log.indexOf(commit));
     assertThat(standby.marker("app", "app")).isEqualTo(new Marker(7, -1));
+  }
+
+  private static List<Sql> settingsQueries(List<Sql> log) {
+    return log.stream().filter(s -> s.sql().equals(StatementSettings.SQL)).toList();
+  }
+
+  @Test
+  void theEventsSettingsAreSetForItsTransactionOnlyBuiltInValuesForTheOthersValuesAsParameters() throws SQLException {
+    Map<SessionSetting, String> settings = Map.of(SessionSetting.DATE_STYLE, "ISO, DMY'); DROP TABLE t; --",
+        SessionSetting.CHECK_FUNCTION_BODIES, "off");
+    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()",
+        new ExecutionContext("app_owner", null, "app", settings)), APP, 1);
+    execute(inDatabase("app", 2, "CREATE TABLE", "CREATE TABLE b ()",
+        new ExecutionContext("app_owner", null, "app")), APP, 2); // settings unknown: nothing set
+
+    List<Sql> log = standby.log("app");
+    Sql set = settingsQueries(log).get(0);
+    assertThat(settingsQueries(log)).hasSize(1);
+    Sql ddl = only(log, "CREATE TABLE a ()");
+    assertThat(set.transaction()).isNotNull().isEqualTo(ddl.transaction());
+    assertThat(log.indexOf(set)).isLessThan(log.indexOf(ddl));
+    assertThat(set.session()).isEqualTo(Session.APPLIER);
+    // is_local, then one value per setting in the fixed order: the event's, or null for the built-in value
+    List<Object> expected = new ArrayList<>();
+    expected.add(true);
+    for (SessionSetting s : SessionSetting.values()) {
+      expected.add(settings.get(s));
+    }
+    assertThat(set.params()).containsExactlyElementsOf(expected);
+    assertThat(StatementSettings.SQL).doesNotContain("DROP").contains("'check_function_bodies'", "'TimeZone'");
+    // the marker is written after RESET ALL, which puts the connection's own settings back within the transaction
+    Sql reset = log.stream().filter(s -> s.sql().equals("RESET ALL") && ddl.transaction().equals(s.transaction()))
+        .findFirst().orElseThrow();
+    Sql marker = log.stream().filter(s -> s.sql().startsWith("INSERT INTO ddlcast.applied")
+        && ddl.transaction().equals(s.transaction())).findFirst().orElseThrow();
+    assertThat(log.indexOf(reset)).isBetween(log.indexOf(ddl), log.indexOf(marker));
+  }
+
+  @Test
+  void aStatementOutsideATransactionGetsTheSettingsForTheSessionResetRightAfter() throws SQLException {
+    execute(inDatabase("app", 7, "CREATE INDEX", "CREATE INDEX CONCURRENTLY i ON t (c)",
+        new ExecutionContext("app_owner", null, "app", Map.of(SessionSetting.DEFAULT_TABLESPACE, "fast"))), APP, 7);
+
+    List<Sql> log = standby.log("app");
+    Sql set = settingsQueries(log).get(0);
+    Sql ddl = only(log, "CREATE INDEX CONCURRENTLY i ON t (c)");
+    assertThat(set.inTransaction()).isFalse();
+    assertThat(set.params().get(0)).isEqualTo(false);
+    assertThat(set.params().get(1 + SessionSetting.DEFAULT_TABLESPACE.ordinal())).isEqualTo("fast");
+    assertThat(set.session().sessionRole()).isEqualTo("app_owner");
+    assertThat(log.indexOf(set)).isLessThan(log.indexOf(ddl));
+    assertThat(log.get(log.indexOf(ddl) + 2).sql()).isEqualTo("RESET ALL");
   }
 
   @Test
