@@ -2,11 +2,13 @@ package io.ddlcast.producer.publish;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.SessionSetting;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
@@ -75,6 +77,11 @@ public final class EventPublisher implements EventSink {
         + length(e.command()) + length(e.statement()) + length(e.position().file()) + length(e.position().session());
     if (e.context() != null) {
       n += length(e.context().role()) + length(e.context().sessionRole()) + length(e.context().searchPath());
+      if (e.context().settings() != null) {
+        for (Map.Entry<SessionSetting, String> s : e.context().settings().entrySet()) {
+          n += s.getKey().guc().length() + length(s.getValue()) + 8;
+        }
+      }
     }
     for (String schema : e.schemas()) {
       n += length(schema) + 8;

@@ -9,10 +9,12 @@ import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.common.event.SessionSetting;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.producer.csvlog.LogCursor;
 import io.ddlcast.producer.settle.TrackerState;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -94,6 +96,11 @@ class EventPublisherTest {
         new ExecutionContext("app", "app", "\u0001".repeat(1_000_000)));
     assertThat(EventCodec.encode(overflowing).length).isGreaterThan(EventPublisher.MAX_RECORD_BYTES);
     assertThat(EventPublisher.fits(overflowing)).isFalse();
+    // so can a long setting beside a statement the bound alone lets through
+    DdlEvent withSetting = event("s:1", "shop", "\u0001".repeat(10_500_000)).withStatement("\u0001".repeat(10_500_000),
+        new ExecutionContext("app", "app", null, Map.of(SessionSetting.TIME_ZONE, "\u0001".repeat(700_000))));
+    assertThat(EventCodec.encode(withSetting).length).isGreaterThan(EventPublisher.MAX_RECORD_BYTES);
+    assertThat(EventPublisher.fits(withSetting)).isFalse();
   }
 
   @Test
