@@ -17,7 +17,8 @@ import java.util.Objects;
  *  "key":"company",                    // ordering key: the database the DDL belongs to
  *  "scope":"DATABASE",                 // DATABASE | CLUSTER (run from the maintenance database)
  *  "user":"postgres",                  // login role of the session (the csvlog's user_name)
- *  "context":{"role":"app_owner","sessionRole":"alice","searchPath":"sales, public"},
+ *  "context":{"role":"app_owner","sessionRole":"alice","searchPath":"sales, public",
+ *             "settings":{"TimeZone":"Europe/Berlin"}},  // optional, see ExecutionContext
  *  "command":"CREATE FOREIGN TABLE",
  *  "statement":"CREATE FOREIGN TABLE employee (...)",
  *  "logTime":"2026-11-23T18:39:15.123Z",
@@ -36,6 +37,10 @@ import java.util.Objects;
  * schemas whose objects the statement creates, changes or drops, as the catalog stores them; empty for statements
  * on objects outside schemas (roles, databases, tablespaces, extensions, foreign servers, ...) and when the producer
  * could not tell. It serves filters ({@link EventFilter}); it does not change how the statement runs.
+ *
+ * <p>{@code context.settings} (added within schema version 1 too) holds the {@link SessionSetting}s that were not
+ * at their built-in value; absent, the settings are unknown (older events, older helpers), and older readers ignore
+ * it. A name outside {@link SessionSetting} makes the event invalid.
  */
 public record DdlEvent(
     int schema,
