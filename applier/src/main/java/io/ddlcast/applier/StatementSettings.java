@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
  * {@code is_local} (gone at commit or rollback, and {@code RESET ALL} before the marker puts them back anyway);
  * outside one, for the session, reset by the {@code RESET ALL} that follows the statement. The connection's own
  * {@code search_path} and {@code standard_conforming_strings} are not among them, and the role's function pins both.
+ * Between the settings and the statement only {@link RunAs}'s check and call run (and, when the role's function is
+ * missing, its CREATE SCHEMA and CREATE FUNCTION): they hold no date, time, interval, array, xml or money literal,
+ * no {@code = NULL}, make no table or index, and read the same under any of these values.
  * Every one of these settings is one any user may change: the statement gains no right by them.
  */
 final class StatementSettings {
