@@ -26,6 +26,10 @@ import java.util.stream.Collectors;
  * missing, its CREATE SCHEMA and CREATE FUNCTION): they hold no date, time, interval, array, xml or money literal,
  * no {@code = NULL}, make no table or index, and read the same under any of these values.
  * Every one of these settings is one any user may change: the statement gains no right by them.
+ *
+ * <p>{@code check_function_bodies} is always off, as on every applier connection and in pg_dump's scripts: the
+ * primary checked the body (or its session had the check off), and a body the primary accepted may name what no
+ * standby has (a temporary table of the primary's session, measured: 42P01 on a standby with the check on).
  */
 final class StatementSettings {
   private static final SessionSetting[] ALL = SessionSetting.values();
@@ -50,7 +54,7 @@ final class StatementSettings {
     try (PreparedStatement ps = c.prepareStatement(SQL)) {
       ps.setBoolean(1, local);
       for (int k = 0; k < ALL.length; k++) {
-        ps.setString(k + 2, settings.get(ALL[k]));
+        ps.setString(k + 2, ALL[k] == SessionSetting.CHECK_FUNCTION_BODIES ? "off" : settings.get(ALL[k]));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.producer.primary.HelperInstaller;
 import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.PostgresOptions;
 import io.ddlcast.testkit.PostgresServer;
@@ -75,6 +76,24 @@ class InstallCheckIT {
       primary.execute("postgres", "CREATE DATABASE inherits");
       assertThat(producer("check", "--primary-url", primary.jdbcUrl("postgres")).output())
           .containsPattern("inherits\\s+current");
+    }
+  }
+
+  @Test
+  void aHelperOfTheVersionBeforeIsOutdatedStillBelievedAndReplacedByInstall() {
+    try (PostgresServer primary = TestServers.postgres("primary", PostgresOptions.primary())) {
+      primary.execute("postgres", "CREATE DATABASE old");
+      // version 2: the same function, without the trigger before a DROP
+      primary.execute("old", HelperInstaller.sql().replace("ddlcast helper version 3", "ddlcast helper version 2"),
+          "DROP EVENT TRIGGER ddlcast_ddl_command_start");
+      Run before = producer("check", "--primary-url", primary.jdbcUrl("postgres"));
+      assertThat(before.output()).containsPattern("old\\s+outdated");
+      Run install = producer("install", "--primary-url", primary.jdbcUrl("postgres"));
+      assertThat(install.output()).containsPattern("old\\s+installed");
+      assertThat(primary.query("old", "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'ddlcast\\_%'"))
+          .containsExactly("3");
+      assertThat(producer("check", "--primary-url", primary.jdbcUrl("postgres")).output())
+          .containsPattern("old\\s+current");
     }
   }
 }

@@ -255,9 +255,10 @@ class SecurityIT {
   void anEventWhoseRoleIsUnknownRunsAsItsLoginUserAndWhatItCreatesIsHers() {
     primary.execute("postgres", "CREATE DATABASE nohelper TEMPLATE template0");
     Await.until("the producer to install its helper in nohelper", CONVERGE, () -> primary.query("nohelper",
-        "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'ddlcast\\_%'").equals(List.of("2")));
+        "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'ddlcast\\_%'").equals(List.of("3")));
     // without its event triggers the helper reports nothing: DDL there ships without role or search_path
-    primary.execute("nohelper", "DROP EVENT TRIGGER ddlcast_ddl_command_end", "DROP EVENT TRIGGER ddlcast_sql_drop");
+    primary.execute("nohelper", "DROP EVENT TRIGGER ddlcast_ddl_command_end", "DROP EVENT TRIGGER ddlcast_sql_drop",
+        "DROP EVENT TRIGGER ddlcast_ddl_command_start");
     // her default search_path there names a schema that is not "$user": the standby must find it the same way
     primary.execute("nohelper", "CREATE SCHEMA work AUTHORIZATION mallory");
     primary.execute("postgres", "ALTER ROLE mallory IN DATABASE nohelper SET search_path = work");
@@ -394,7 +395,7 @@ class SecurityIT {
       Await.until("database hers on " + standby.name(), CONVERGE, () -> standby.databases().contains("hers"));
     }
     assertThat(primary.query("hers", "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'ddlcast\\_%'"))
-        .containsExactly("2");
+        .containsExactly("3");
     primary.execute("hers", "DROP SCHEMA ddlcast CASCADE"); // gone, as after a careless clean-up
     // the owner of the database makes a schema ddlcast of her own, whose function raises what the helper would
     asMallory("hers", """

@@ -54,7 +54,7 @@ final class OutcomeRouter {
 
   private void drop(Outcome.Drop d) {
     dropped++;
-    if (d.kind() == DropKind.UNSAFE) {
+    if (d.kind() == DropKind.UNSAFE || d.kind() == DropKind.REFUSED) {
       refused++;
     }
     metrics.dropped(d.kind());
@@ -95,7 +95,7 @@ final class OutcomeRouter {
     filtered = count;
   }
 
-  /** Statements refused as unsafe to replay, in all (the checkpoint carries the count; status shows it). */
+  /** Statements refused (unsafe to replay, or not replicable exactly), in all (the checkpoint carries the count). */
   long refused() {
     return refused;
   }

@@ -29,9 +29,12 @@ import java.util.Map;
  * ddlcast_producer_events_published_total         events committed to the topic
  * ddlcast_producer_records_dropped_total{reason}  DDL not published, by {@link DropKind#label()}: rolled_back,
  *                                                 failed, undecided, not_replicated (temporary, ddlcast's own,
- *                                                 ALTER SYSTEM, DDL in SQL functions, ...), too_large, unsafe
- *                                                 (its strings read differently with standard_conforming_strings
- *                                                 off, and the session's setting was not known to be on)
+ *                                                 ALTER SYSTEM, DDL in SQL functions, data such as REFRESH and
+ *                                                 large objects, ...), too_large, unsafe (its strings read
+ *                                                 differently with standard_conforming_strings off, and the
+ *                                                 session's setting was not known to be on), refused (cannot be
+ *                                                 replicated exactly: EXPLAIN ANALYZE of a CREATE, CREATE TABLE AS
+ *                                                 EXECUTE, a table with a column of a temporary row type)
  * ddlcast_producer_errors_total{kind,target}      kind retriable|permanent; target csvlog|kafka|primary
  * ddlcast_producer_lag_bytes                      csvlog bytes not read yet: from the reader's position to the end
  *                                                 of the newest csv file (NaN until the first file is found)

@@ -16,6 +16,16 @@ public enum DropKind {
   UNDECIDED("undecided", true),
   /** Never replicated by rule: temporary objects, ddlcast's own, instance-local statements. */
   NOT_REPLICATED("not_replicated", false),
+  /**
+   * Data, not schema: {@code REFRESH MATERIALIZED VIEW}, and large objects ({@code GRANT/REVOKE/ALTER/COMMENT ...
+   * ON LARGE OBJECT}), which a schema-only standby does not hold.
+   */
+  DATA("not_replicated", false),
+  /**
+   * It cannot be replicated exactly, and the standbys miss it unless the operator applies it: a permanent object
+   * over a temporary one, DDL that {@code EXPLAIN ANALYZE} ran, {@code CREATE TABLE ... AS EXECUTE}.
+   */
+  REFUSED("refused", true),
   /** DDL whose text PostgreSQL does not log (inside an SQL-language function): the operator must apply it. */
   TEXT_NOT_LOGGED("not_replicated", true),
   /** Larger than an event can carry: the operator must apply it. */

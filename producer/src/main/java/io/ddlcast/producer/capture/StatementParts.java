@@ -23,6 +23,12 @@ public final class StatementParts {
     GLOBAL,
     /** BEGIN, COMMIT, ROLLBACK, SAVEPOINT, PREPARE TRANSACTION, ... */
     TRANSACTION,
+    /**
+     * {@code EXPLAIN ANALYZE} of a {@code CREATE TABLE AS}, {@code CREATE MATERIALIZED VIEW} or {@code SELECT INTO}:
+     * it creates the object, logged as DDL, but runs it without event triggers (no report of its role, search_path,
+     * objects). Plain EXPLAIN creates nothing and is {@link #OTHER}.
+     */
+    EXPLAINED,
     /** Anything else: DML, queries, SET, DO, CALL: never replicated itself. */
     OTHER
   }
@@ -35,7 +41,7 @@ public final class StatementParts {
 
     /** DDL that replicates by its text: on a database's objects or on cluster-wide ones. */
     public boolean isDdl() {
-      return kind == Kind.DDL || kind == Kind.GLOBAL;
+      return kind == Kind.DDL || kind == Kind.GLOBAL || kind == Kind.EXPLAINED;
     }
 
     /** {@code ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name}, read by its tokens (comments may stand between). */
@@ -91,7 +97,50 @@ public final class StatementParts {
 
   private static Part part(int index, SqlText sql) {
     SqlCommand command = SqlCommand.of(sql);
-    return new Part(index, sql, command, kindOf(command));
+    return new Part(index, sql, command, sql.token(0) != null && sql.token(0).is("EXPLAIN")
+        && explainExecutesDdl(sql)
+        ? Kind.EXPLAINED : kindOf(command));
+  }
+
+  /**
+   * {@code EXPLAIN ANALYZE [VERBOSE]} or {@code EXPLAIN (..., ANALYZE [true|on|1], ...)} of a statement that creates
+   * a relation: {@code CREATE ...} (EXPLAIN takes only CREATE TABLE AS and CREATE MATERIALIZED VIEW) or a query
+   * with an {@code INTO}.
+   */
+  static boolean explainExecutesDdl(SqlText sql) {
+    int k = 1;
+    boolean analyze = false;
+    Token token = sql.token(k);
+    if (token != null && token.text().equals("(")) {
+      for (k++; (token = sql.token(k)) != null && !token.text().equals(")"); k++) {
+        if (token.is("ANALYZE") || token.is("ANALYSE")) {
+          Token value = sql.token(k + 1);
+          analyze = value == null || !(value.is("FALSE") || value.is("OFF") || value.text().equals("0"));
+        }
+      }
+      k++;
+    } else {
+      for (; (token = sql.token(k)) != null && (token.is("ANALYZE") || token.is("ANALYSE") || token.is("VERBOSE"));
+          k++) {
+        analyze |= !token.is("VERBOSE");
+      }
+    }
+    Token first = sql.token(k);
+    if (!analyze || first == null) {
+      return false;
+    }
+    if (first.is("CREATE")) {
+      return true;
+    }
+    if (!(first.is("SELECT") || first.is("WITH") || first.text().equals("("))) {
+      return false;
+    }
+    for (int i = k; (token = sql.token(i)) != null; i++) {
+      if (token.is("INTO")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static Kind kindOf(SqlCommand command) {

@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class HelperInstaller {
   public static final int VERSION = 3;
+  /** Its event triggers: ddl_command_start (before a DROP), ddl_command_end, sql_drop. */
+  private static final int TRIGGERS = 3;
   static final String APPLICATION_NAME = "ddlcast-install";
   private static final String VERSION_COMMENT = "ddlcast helper version " + VERSION;
 
@@ -122,13 +124,17 @@ public final class HelperInstaller {
         return new Inspection(State.BROKEN, "its function ddlcast.log_ddl() is owned by "
             + rs.getString("function_owner") + ", not a superuser: it runs for every user's DDL", encoding);
       }
-      if (!rs.getBoolean("has_function") || rs.getInt("triggers") < 2) {
+      if (!rs.getBoolean("has_function") || rs.getInt("triggers") == 0) {
         return new Inspection(State.MISSING, null, encoding);
       }
+      // an older version (fewer triggers) still reports what it knows, until install replaces it
       if (!VERSION_COMMENT.equals(rs.getString("comment"))) {
         return new Inspection(State.OUTDATED, null, encoding);
       }
-      return new Inspection(rs.getInt("enabled") < 2 ? State.DISABLED : State.CURRENT, null, encoding);
+      if (rs.getInt("triggers") < TRIGGERS) {
+        return new Inspection(State.MISSING, null, encoding);
+      }
+      return new Inspection(rs.getInt("enabled") < TRIGGERS ? State.DISABLED : State.CURRENT, null, encoding);
     }
   }
 

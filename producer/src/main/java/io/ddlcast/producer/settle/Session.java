@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.producer.capture.EventFactory.Runner;
+import io.ddlcast.producer.capture.HelperRecord;
 import io.ddlcast.producer.capture.HelperRecord.HelperObject;
 import io.ddlcast.producer.csvlog.LogRecord;
 import java.util.List;
@@ -30,6 +31,8 @@ final class Session {
   ExecutionContext lastContext;
   /** What the helper reported dropped, for the command it reports next (not kept in the checkpoint). */
   List<HelperObject> dropped = List.of();
+  /** What the helper reported at the start of a DROP as on no standby, for its objects (not kept either). */
+  HelperRecord.NotOnStandbys notOnStandbys = HelperRecord.NotOnStandbys.NONE;
   OpenTransaction txn;
   StatementCursor cursor;
 

@@ -40,7 +40,8 @@ final class SessionEvents {
     switch (helper.kind()) {
       case ERROR -> problems.accept("ddlcast's event trigger failed in session " + record.sessionId() + " at "
           + record.position() + ": " + helper.error() + "; the DDL there ships without its context");
-      case SQL_DROP -> session.dropped = helper.objects();
+      case DDL_COMMAND_START -> session.notOnStandbys = helper.notOnStandbys();
+      case SQL_DROP -> session.dropped = HelperRecord.marked(helper.objects(), session.notOnStandbys);
       case DDL_COMMAND_END -> command(session, record, helper);
       default -> throw new IllegalStateException(helper.kind().name());
     }
@@ -50,6 +51,11 @@ final class SessionEvents {
     if (helper.isExtensionMember()) {
       return; // part of its CREATE/ALTER EXTENSION, which is what replicates
     }
+    if (helper.origin() == HelperRecord.Origin.INTERNAL) {
+      session.dropped = List.of(); // the server's own work inside REFRESH MATERIALIZED VIEW CONCURRENTLY
+      session.notOnStandbys = HelperRecord.NotOnStandbys.NONE;
+      return;
+    }
     // a statement no trigger reports (CREATE ROLE, ...) later runs under this role and search_path, but not under
     // these settings: the session may have changed them since, which the log does not show
     session.lastContext = helper.context().withoutSettings();
@@ -57,8 +63,10 @@ final class SessionEvents {
       case INNER_STATEMENT -> matcher.inner(session, record, helper, helper.innerStatement(), false);
       case SQL_FUNCTION -> matcher.inner(session, record, helper, helper.tag(), true);
       case TOP_LEVEL -> matcher.topLevel(session, record, helper);
+      case INTERNAL -> throw new IllegalStateException("internal commands are not captured");
     };
     session.dropped = List.of();
+    session.notOnStandbys = HelperRecord.NotOnStandbys.NONE;
     if (item != null) {
       settler.add(session, record.vxid(), item);
     }
@@ -72,7 +80,7 @@ final class SessionEvents {
     boolean fatal = !"ERROR".equals(record.severity());
     String vxid = record.vxid();
     boolean current = !vxid.isEmpty() && (session.txn != null ? session.txn.is(vxid)
-        : session.cursor != null && session.cursor.vxid.equals(vxid));
+        : session.cursor != null && session.cursor.vxid.equals(vxid)) || ofConcurrentStatement(session, record);
     boolean statementFailed = current && !(fatal && record.commandTag().startsWith("idle"));
     if (statementFailed) {
       matcher.failed(session, record);
@@ -89,6 +97,19 @@ final class SessionEvents {
       settler.rollback(session, DropKind.ROLLED_BACK, "the session was terminated (" + record.sqlState() + " "
           + record.message() + ") with its transaction open: rolled back on the primary");
     }
+  }
+
+  /**
+   * An error of the statement the session executes although its virtual transaction id is another: a statement
+   * that cannot run in a transaction block ({@code CREATE INDEX CONCURRENTLY}) runs in several transactions, and a
+   * failure in a later one (a duplicate key of a UNIQUE build, which leaves an INVALID index on the primary) carries
+   * that one's id. The error's query is the statement's text, and the session runs nothing else before the next
+   * statement record.
+   */
+  private static boolean ofConcurrentStatement(Session session, LogRecord record) {
+    StatementCursor cursor = session.cursor;
+    return session.txn == null && cursor != null && "ERROR".equals(record.severity()) && cursor.isText(record.query())
+        && cursor.parts().stream().anyMatch(p -> p.command().nonTransactional());
   }
 
   /** A completion record ({@code log_duration}): the command tag says what completed. */

@@ -7,6 +7,7 @@ import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.EventFactory.Site;
 import io.ddlcast.producer.capture.HelperRecord;
+import io.ddlcast.producer.capture.PermanentPart;
 import io.ddlcast.producer.capture.ReplicationPolicy;
 import io.ddlcast.producer.capture.StatementParts;
 import io.ddlcast.producer.capture.StatementParts.Kind;
@@ -216,8 +217,9 @@ final class StatementMatcher {
   /** The captured command: its event, subtransaction, and whether it is never replicated. */
   private CapturedDdl capture(Session session, Site site, ExecutionContext context, Part part, String text,
       HelperRecord helper, boolean sqlFunction) {
-    DdlEvent event = events.event(site, session.runner(context), part, text, helper, session.dropped);
-    ReplicationPolicy.Exclusion exclusion = ReplicationPolicy.exclusion(part, text, event.schemas(), helper,
+    String shipped = PermanentPart.of(part, text, helper, session.dropped);
+    DdlEvent event = events.event(site, session.runner(context), part, shipped, helper, session.dropped);
+    ReplicationPolicy.Exclusion exclusion = ReplicationPolicy.exclusion(part, shipped, event.schemas(), helper,
         session.dropped, sqlFunction);
     return new CapturedDdl(event, helper == null ? null : helper.subxid(), exclusion);
   }

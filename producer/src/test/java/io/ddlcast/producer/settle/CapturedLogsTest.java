@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
+import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.RolePasswords;
@@ -233,6 +234,51 @@ class CapturedLogsTest {
     assertThat(run.published()).containsExactly("CREATE DATABASE filled", "CREATE TABLE f1()");
     assertThat(run.event("CREATE TABLE f1()").database()).isEqualTo("filled");
     assertThat(run.event("CREATE DATABASE filled").key()).isEqualTo("filled");
+  }
+
+  /** The kind a statement of the run was dropped with. */
+  private static DropKind kindOf(Run run, String statement) {
+    return run.outcomes.stream().filter(o -> o instanceof Outcome.Drop && o.event().statement().equals(statement))
+        .map(o -> ((Outcome.Drop) o).kind()).findFirst()
+        .orElseThrow(() -> new AssertionError("no drop of " + statement + " in " + run.outcomes));
+  }
+
+  @Test
+  void onlyWhatAStandbyCanHoldShips() {
+    Run run = offline("23-shipped");
+    assertThat(run.published()).containsExactly(
+        "CREATE TABLE perm (a int);", "CREATE TABLE perm2 (a int);",
+        "CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;",
+        "GRANT SELECT ON TABLE perm2 TO PUBLIC", // of "GRANT SELECT ON TABLE tt, perm2 TO PUBLIC;"
+        "DROP TABLE public.perm", // of "DROP TABLE tt, perm;"
+        "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM tt $$;", // a text body
+        "CREATE TABLE mt (a int PRIMARY KEY);", "CREATE MATERIALIZED VIEW mv AS SELECT * FROM mt;",
+        "CREATE UNIQUE INDEX mv_a ON mv (a);",
+        "CREATE TABLE ci (a int);",
+        "CREATE FUNCTION fragile(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$\nBEGIN\n  IF current_setting("
+            + "'test.fail', true) = 'on' THEN RAISE EXCEPTION 'fragile'; END IF;\n  RETURN $1;\nEND $$;",
+        "CREATE INDEX ci_f ON ci (fragile(a));",
+        "DROP INDEX public.ci_f"); // of "DROP INDEX ci_f_ccnew, ci_f;"
+    for (String temporary : List.of("CREATE TRIGGER tg BEFORE INSERT ON tt FOR EACH ROW EXECUTE FUNCTION trg();",
+        "GRANT SELECT ON tt TO PUBLIC;", "CREATE RULE r AS ON INSERT TO tt DO ALSO NOTIFY x;", "DROP VIEW tv;",
+        "CREATE FUNCTION g(tt) RETURNS int LANGUAGE sql AS 'SELECT 1';",
+        "CREATE FUNCTION h() RETURNS SETOF tt LANGUAGE sql AS 'SELECT * FROM tt';", "CREATE DOMAIN d AS tt;",
+        "DROP DOMAIN d;", "DROP INDEX ci_u;")) {
+      assertThat(kindOf(run, temporary)).as(temporary).isEqualTo(DropKind.NOT_REPLICATED);
+    }
+    for (String data : List.of("REFRESH MATERIALIZED VIEW CONCURRENTLY mv;",
+        "GRANT SELECT ON LARGE OBJECT 4242 TO PUBLIC;", "COMMENT ON LARGE OBJECT 4242 IS 'data';",
+        "ALTER LARGE OBJECT 4242 OWNER TO postgres;", "REVOKE SELECT ON LARGE OBJECT 4242 FROM PUBLIC;")) {
+      assertThat(kindOf(run, data)).as(data).isEqualTo(DropKind.DATA);
+    }
+    for (String refused : List.of("CREATE TABLE p2 (x tt);", "EXPLAIN ANALYZE CREATE TABLE ea AS SELECT 1 AS x;",
+        "EXPLAIN (ANALYZE, COSTS OFF) CREATE MATERIALIZED VIEW emv AS SELECT 1 AS x;",
+        "EXPLAIN ANALYZE SELECT 1 AS y INTO esi;", "CREATE TABLE tp AS EXECUTE p;")) {
+      assertThat(kindOf(run, refused)).as(refused).isEqualTo(DropKind.REFUSED);
+    }
+    assertThat(kindOf(run, "CREATE UNIQUE INDEX CONCURRENTLY ci_u ON ci (a);")).isEqualTo(DropKind.FAILED);
+    assertThat(run.outcomes).extracting(o -> o.event().statement()).noneMatch(s -> s.contains("pg_temp_")
+        || s.startsWith("EXPLAIN CREATE"));
   }
 
   @Test
