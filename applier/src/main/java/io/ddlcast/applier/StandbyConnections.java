@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  *                                      -- through a temporary object a statement's code left in the session
  * standard_conforming_strings = on     -- statements are read as the producer lexed them
  * track_counts = on                    -- RunAs's check for deferred trigger events counts row writes
+ * lc_messages = C                      -- ErrorClassifier tells some errors apart by their English message
  * }</pre>
  *
  * <p>Lanes use only their own database's connection, and cluster-wide statements run only while no lane runs (they
@@ -36,7 +37,7 @@ final class StandbyConnections implements AutoCloseable {
 
   /** The settings every applier connection starts with (see the class comment). */
   static final String SESSION_OPTIONS =
-      "-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on";
+      "-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on -c lc_messages=C";
 
   /** Opens a connection to one database of the standby (pgjdbc; a fake in unit tests). */
   interface Opener {

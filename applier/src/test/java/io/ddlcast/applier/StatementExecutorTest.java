@@ -515,12 +515,13 @@ class StatementExecutorTest {
   }
 
   @Test
-  void everyConnectionStartsWithPgCatalogStandardStringsAndRowCountsAfterTheUrlsOwnOptions() {
+  void everyConnectionStartsWithPgCatalogStandardStringsRowCountsAndEnglishAfterTheUrlsOwnOptions() {
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db")).getProperty("options"))
-        .isEqualTo("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on");
+        .isEqualTo("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on "
+            + "-c lc_messages=C");
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db?options=-c%20work_mem%3D8MB"))
         .getProperty("options"))
         .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on "
-            + "-c track_counts=on");
+            + "-c track_counts=on -c lc_messages=C");
   }
 }
