@@ -127,7 +127,7 @@ public final class EventCompleter {
     if (!isRoleCommand(event, "ALTER")) {
       return null;
     }
-    List<Token> tokens = SqlText.of(event.statement()).tokens(7);
+    List<Token> tokens = tokens(event.statement(), 7);
     boolean rename = tokens.size() == 6 && tokens.get(3).is("RENAME") && tokens.get(4).is("TO")
         && isName(tokens.get(2)) && isName(tokens.get(5));
     return rename && tokens.get(2).identifier().equals(role) ? tokens.get(5).identifier() : null;
@@ -187,7 +187,7 @@ public final class EventCompleter {
 
   /** {@code GRANT role TO member [WITH ...]} of one role to one member, without GRANTED BY: the two; else null. */
   static List<String> roleAndMember(String statement) {
-    List<Token> tokens = SqlText.of(statement).tokens(12);
+    List<Token> tokens = tokens(statement, 12);
     if (tokens.size() < 4 || tokens.size() == 12 || !isName(tokens.get(1)) || !tokens.get(2).is("TO")
         || !isName(tokens.get(3))) {
       return null;
@@ -198,6 +198,16 @@ public final class EventCompleter {
       }
     }
     return List.of(tokens.get(1).identifier(), tokens.get(3).identifier());
+  }
+
+  /** The statement's first tokens, up to {@code max}, without the semicolons that end it. */
+  private static List<Token> tokens(String statement, int max) {
+    List<Token> tokens = new ArrayList<>(SqlText.of(statement).tokens(max));
+    while (!tokens.isEmpty() && tokens.get(tokens.size() - 1).kind() == Kind.SYMBOL
+        && tokens.get(tokens.size() - 1).text().equals(";")) {
+      tokens.remove(tokens.size() - 1);
+    }
+    return tokens;
   }
 
   /** {@code CREATE DATABASE|TABLESPACE name ... OWNER [=] role}: the keyword after the name, not a name with it. */

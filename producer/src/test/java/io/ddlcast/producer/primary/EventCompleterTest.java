@@ -149,10 +149,12 @@ class EventCompleterTest {
     primary.missing.add("a");
     List<DdlEvent> out = completer.complete(List.of(
         event("CREATE ROLE", "postgres", RolePasswords.withPlaceholder("CREATE ROLE a LOGIN PASSWORD 'x'"), null),
-        event("ALTER ROLE", "postgres", "ALTER ROLE a RENAME TO \"B\"", null)));
+        event("ALTER ROLE", "postgres", "ALTER ROLE a RENAME TO \"B\";", null),
+        event("ALTER ROLE", "postgres", "ALTER ROLE \"B\" RENAME TO c", null)));
     assertThat(out).extracting(DdlEvent::statement).containsExactly(
-        "CREATE ROLE a LOGIN PASSWORD 'SCRAM-SHA-256$4096:salt$key:server'", "ALTER ROLE a RENAME TO \"B\"");
-    assertThat(primary.asked).containsExactly("role B");
+        "CREATE ROLE a LOGIN PASSWORD 'SCRAM-SHA-256$4096:salt$key:server'", "ALTER ROLE a RENAME TO \"B\";",
+        "ALTER ROLE \"B\" RENAME TO c");
+    assertThat(primary.asked).containsExactly("role c");
   }
 
   @Test
@@ -187,6 +189,7 @@ class EventCompleterTest {
     assertThat(one(completer, grant).context()).isEqualTo(new ExecutionContext("admin", null, null));
     DdlEvent known = event("GRANT", "postgres", "GRANT g TO m", new ExecutionContext("u", "postgres", null));
     assertThat(one(completer, known)).isSameAs(known);
+    assertThat(EventCompleter.roleAndMember("GRANT g TO \"M\";")).containsExactly("g", "M");
     for (String other : List.of("GRANT g TO m GRANTED BY x", "GRANT g, h TO m", "GRANT g TO CURRENT_USER")) {
       assertThat(EventCompleter.roleAndMember(other)).as(other).isNull();
     }
