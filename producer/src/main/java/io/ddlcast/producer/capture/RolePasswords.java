@@ -90,6 +90,14 @@ public final class RolePasswords {
     return sql.contains(PLACEHOLDER) ? replacePasswords(sql, true, value) : sql;
   }
 
+  /**
+   * The statement without the clause that sets the placeholder as a role's password ({@code [ENCRYPTED] PASSWORD
+   * ...}): for a role that needs none, since it is dropped before anything could log in with it.
+   */
+  public static String withoutPassword(String sql) {
+    return sql.contains(PLACEHOLDER) ? replacePasswords(sql, true, null) : sql;
+  }
+
   /** True when a role's password in the statement is the placeholder (lexes it only if it holds the text). */
   public static boolean hasPlaceholder(String sql) {
     return sql.contains(PLACEHOLDER) && !replacePasswords(sql, true, "").equals(sql);
@@ -109,9 +117,14 @@ public final class RolePasswords {
       for (int i = 0; (token = statement.token(i)) != null; i++) {
         if (isClearPassword(token, previous) && (!placeholders || token.text().equals(PLACEHOLDER))) {
           // ENCRYPTED PASSWORD NULL is a syntax error: the keyword goes with the string it qualified
-          Token from = value.equals("NULL") && encrypted != null ? encrypted : token;
+          Token from = value == null ? (encrypted != null ? encrypted : previous)
+              : value.equals("NULL") && encrypted != null ? encrypted : token;
           out.append(sql, copied, statement.offset() + from.start());
-          out.append(from == token ? value : "PASSWORD " + value);
+          if (value == null) {
+            out.setLength(out.toString().stripTrailing().length());
+          } else {
+            out.append(from == token ? value : "PASSWORD " + value);
+          }
           copied = statement.offset() + token.end();
         }
         encrypted = token.is("PASSWORD") && previous != null && previous.is("ENCRYPTED") ? previous : null;

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the stored verifier of a role whose clear-text password was replaced by a placeholder
  *       ({@link RolePasswords}), as of the statement: the role is followed through the renames that come after it in
- *       the same batch (its transaction, and what committed with it), and a role the batch drops needs no password.
+ *       the same batch (its transaction, and what committed with it), and a role the batch drops needs no password
+ *       (the clause goes).
  *       Where the primary has no role of that name any more and the batch does not say why (a later rename or drop
  *       not read yet), the verifier as of the statement cannot be known: the event is not published, and that is
  *       logged as an error ({@code PASSWORD_UNKNOWN}), never shipped as {@code PASSWORD NULL};
@@ -74,7 +75,8 @@ public final class EventCompleter {
       if (password == null) {
         return null;
       }
-      statement = RolePasswords.withVerifier(statement, password.verifier());
+      statement = password.needed() ? RolePasswords.withVerifier(statement, password.verifier())
+          : RolePasswords.withoutPassword(statement);
     }
     String recorded = primary == null ? null : recordedRole(event, statement);
     if (recorded != null) {
@@ -86,8 +88,12 @@ public final class EventCompleter {
     return event.withStatement(statement, context);
   }
 
-  /** The verifier to ship ({@code null} in it: the role has none, or needs none); null: it cannot be known. */
-  private record Password(String verifier) {}
+  /** The verifier to ship ({@code null}: the role has none), or none needed at all; null: it cannot be known. */
+  private record Password(String verifier, boolean needed) {
+    Password(String verifier) {
+      this(verifier, true);
+    }
+  }
 
   private Password password(DdlEvent event, List<DdlEvent> later) throws SQLException {
     if (primary == null) {
@@ -100,7 +106,7 @@ public final class EventCompleter {
       if (renamed != null) {
         role = renamed;
       } else if (drops(next, role)) {
-        return new Password(null); // dropped by what is published with it: it needs no password
+        return new Password(null, false); // dropped by what is published with it: it needs no password
       }
     }
     try {

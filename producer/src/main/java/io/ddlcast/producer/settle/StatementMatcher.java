@@ -197,8 +197,9 @@ final class StatementMatcher {
     boolean known = cursor.reportedPart >= 0 && k == cursor.reportedPart + 1;
     CapturedDdl item = capture(session, cursor.siteOf(part), known ? cursor.reportedContext : null, part,
         cursor.textOf(part), null, false);
-    ReplicationPolicy.Exclusion unknownRole = item.exclusion() == null ? ReplicationPolicy.unknownRole(part, known)
-        : null;
+    boolean onRoles = part.command().global() || part.command().tag().equals("REASSIGN OWNED");
+    ReplicationPolicy.Exclusion unknownRole = item.exclusion() == null && onRoles
+        ? ReplicationPolicy.unknownRole(part, known) : null;
     return unknownRole == null ? item : new CapturedDdl(item.event(), item.subxid(), unknownRole);
   }
 

@@ -158,14 +158,14 @@ class EventCompleterTest {
   }
 
   @Test
-  void aRoleDroppedInTheSameBatchNeedsNoPasswordAndNeverGetsEncryptedPasswordNull() throws Exception {
+  void aRoleDroppedInTheSameBatchIsCreatedWithoutAPasswordClause() throws Exception {
     primary.missing.add("p");
     List<DdlEvent> out = completer.complete(List.of(
-        event("CREATE ROLE", "postgres", RolePasswords.withPlaceholder("CREATE ROLE p ENCRYPTED PASSWORD 'foo'"),
+        event("CREATE ROLE", "postgres", RolePasswords.withPlaceholder("CREATE ROLE p ENCRYPTED PASSWORD 'foo' LOGIN"),
             null),
         event("DROP ROLE", "postgres", "DROP ROLE IF EXISTS q, p", null)));
     assertThat(out).extracting(DdlEvent::statement)
-        .containsExactly("CREATE ROLE p PASSWORD NULL", "DROP ROLE IF EXISTS q, p");
+        .containsExactly("CREATE ROLE p LOGIN", "DROP ROLE IF EXISTS q, p");
     assertThat(primary.asked).isEmpty();
   }
 

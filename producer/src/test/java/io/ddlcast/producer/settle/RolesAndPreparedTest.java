@@ -118,8 +118,11 @@ class RolesAndPreparedTest {
   void aStatementNamingTheCurrentRoleIsRefusedWhenThatRoleIsNotKnown() {
     List<Outcome> outcomes = feed(createTableAs("s.1", "u", "postgres")
         + autoCommit("s.1", 5, "3/6", "ALTER ROLE", "ALTER ROLE CURRENT_USER SET work_mem = '1MB';")
-        + autoCommit("s.1", 7, "3/8", "GRANT", "GRANT g TO session_user;"));
-    assertThat(published(outcomes)).containsExactly("CREATE TABLE t (a int);");
+        + autoCommit("s.1", 7, "3/8", "GRANT", "GRANT g TO session_user;")
+        // a database without the helper: its DDL is unreported too, and an expression naming session_user is fine
+        + autoCommit("s.1", 9, "3/10", "CREATE TABLE", "CREATE TABLE w (who text DEFAULT session_user);"));
+    assertThat(published(outcomes)).containsExactly("CREATE TABLE t (a int);",
+        "CREATE TABLE w (who text DEFAULT session_user);");
     assertThat(outcomes).filteredOn(o -> o instanceof Outcome.Drop).extracting(o -> ((Outcome.Drop) o).kind())
         .containsExactly(DropKind.ROLE_UNKNOWN, DropKind.ROLE_UNKNOWN);
   }
