@@ -145,10 +145,11 @@ public final class EventCompleter {
       return false;
     }
     SqlText sql = SqlText.of(event.statement());
+    int first = sql.token(2) != null && sql.token(2).is("IF") && sql.token(3) != null && sql.token(3).is("EXISTS")
+        ? 4 : 2;
     Token token;
-    for (int i = 2; (token = sql.token(i)) != null; i++) {
-      if (isName(token) && token.identifier().equals(role)
-          && !(token.is("IF") || token.is("EXISTS"))) {
+    for (int i = first; (token = sql.token(i)) != null; i++) {
+      if (isName(token) && token.identifier().equals(role)) {
         return true;
       }
     }

@@ -167,6 +167,10 @@ class EventCompleterTest {
     assertThat(out).extracting(DdlEvent::statement)
         .containsExactly("CREATE ROLE p LOGIN", "DROP ROLE IF EXISTS q, p");
     assertThat(primary.asked).isEmpty();
+    assertThat(EventCompleter.drops(event("DROP ROLE", "postgres", "DROP ROLE IF EXISTS \"if\", x", null), "if"))
+        .isTrue();
+    assertThat(EventCompleter.drops(event("DROP ROLE", "postgres", "DROP ROLE IF EXISTS x", null), "exists"))
+        .isFalse();
   }
 
   @Test
