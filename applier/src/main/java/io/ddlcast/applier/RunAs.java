@@ -8,8 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -189,6 +191,33 @@ final class RunAs {
       throw new SQLException(signature(role) + " on the standby is not the function ddlcast just made; not applied",
           "55000");
     }
+  }
+
+  /**
+   * Drops the functions of schema ddlcast a role owns in the database of {@code c} (under any role name: a renamed
+   * role keeps the function its old name made), so that DROP ROLE finds nothing of ddlcast's that depends on it.
+   * Whether a function exists is then asked again, on every connection.
+   */
+  void dropFunctionsOf(Connection c, String role) throws SQLException {
+    List<String> functions = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT p.oid::pg_catalog.regprocedure::pg_catalog.text "
+        + "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
+        + "JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) p.proowner "
+        + "WHERE n.nspname OPERATOR(pg_catalog.=) 'ddlcast' AND r.rolname OPERATOR(pg_catalog.=) ? "
+        + "AND p.proname OPERATOR(pg_catalog.~) '^run_as_'")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          functions.add(rs.getString(1));
+        }
+      }
+    }
+    try (Statement st = c.createStatement()) {
+      for (String function : functions) {
+        st.execute("DROP FUNCTION IF EXISTS " + function);
+      }
+    }
+    known.clear();
   }
 
   /** After a call found the role's function gone: ask again whether it exists. */

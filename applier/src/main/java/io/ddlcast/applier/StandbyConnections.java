@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * check_function_bodies = off          -- as pg_dump's scripts do: the primary checked the body (or its session
  *                                      -- chose not to); an SQL body over a temporary table the standby never had
  *                                      -- is created as it is on the primary
+ * lc_messages = C                      -- ErrorClassifier tells some errors apart by their English message
  * }</pre>
  *
  * <p>Lanes use only their own database's connection, and cluster-wide statements run only while no lane runs (they
@@ -40,7 +41,7 @@ final class StandbyConnections implements AutoCloseable {
   /** The settings every applier connection starts with (see the class comment). */
   static final String SESSION_OPTIONS =
       "-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on "
-          + "-c check_function_bodies=off";
+          + "-c check_function_bodies=off -c lc_messages=C";
 
   /** Opens a connection to one database of the standby (pgjdbc; a fake in unit tests). */
   interface Opener {

@@ -13,8 +13,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +63,7 @@ import java.util.regex.Pattern;
  * {@code ALTER/DROP TABLESPACE} of a tablespace that was skipped is skipped too.
  */
 final class StatementExecutor implements EventExecutor {
+  private static final Set<String> DROPPED_ROLES = Set.of("DROP ROLE", "DROP USER", "DROP GROUP");
   private static final Pattern LOCATION = Pattern.compile("(?is)(\\bLOCATION\\s+)'((?:[^']|'')*)'");
 
   /** What became of an event. */
@@ -145,6 +148,9 @@ final class StatementExecutor implements EventExecutor {
       }
       requireOneStatement(event, sql);
       RunsAs as = RunsAs.of(event);
+      if (cluster && event.command() != null && DROPPED_ROLES.contains(event.command())) {
+        dropRunAsFunctions(sql);
+      }
       if (SqlCommand.of(sql).nonTransactional()) {
         return applyOutsideTransaction(work, sql, as, marker.inDoubt() == work.offset());
       }
@@ -153,6 +159,35 @@ final class StatementExecutor implements EventExecutor {
       connections.discard(key);
       markers.forget(work);
       throw e;
+    }
+  }
+
+  /**
+   * Before {@code DROP ROLE}: the functions through which the roles ran statements here ({@link RunAs}) are ddlcast's,
+   * not the primary's, and would make the drop fail ("some objects depend on it"); they go first, in every database.
+   */
+  private void dropRunAsFunctions(String sql) throws SQLException {
+    List<String> roles = new ArrayList<>();
+    List<Token> tokens = SqlLexer.tokens(sql, Integer.MAX_VALUE);
+    for (Token token : tokens.subList(Math.min(2, tokens.size()), tokens.size())) {
+      boolean name = token.kind() == SqlLexer.Kind.QUOTED || (token.kind() == SqlLexer.Kind.WORD
+          && !token.is("IF") && !token.is("EXISTS"));
+      if (name) {
+        roles.add(token.identifier());
+      }
+    }
+    List<String> databases = new ArrayList<>();
+    try (Statement st = connections.maintenance().createStatement();
+        ResultSet rs = st.executeQuery("SELECT datname FROM pg_catalog.pg_database WHERE datallowconn")) {
+      while (rs.next()) {
+        databases.add(rs.getString(1));
+      }
+    }
+    for (String database : databases) {
+      Connection connection = connections.database(database);
+      for (String role : roles) {
+        runAs.dropFunctionsOf(connection, role);
+      }
     }
   }
 

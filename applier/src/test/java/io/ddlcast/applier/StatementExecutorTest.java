@@ -569,13 +569,13 @@ class StatementExecutorTest {
   }
 
   @Test
-  void everyConnectionStartsWithPgCatalogStandardStringsRowCountsAndNoBodyChecksAfterTheUrlsOwnOptions() {
+  void everyConnectionStartsWithPgCatalogStandardStringsRowCountsAndNoBodyChecksAndEnglishAfterTheUrlsOwnOptions() {
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db")).getProperty("options"))
         .isEqualTo("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on "
-            + "-c check_function_bodies=off");
+            + "-c check_function_bodies=off -c lc_messages=C");
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db?options=-c%20work_mem%3D8MB"))
         .getProperty("options"))
         .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on "
-            + "-c track_counts=on -c check_function_bodies=off");
+            + "-c track_counts=on -c check_function_bodies=off -c lc_messages=C");
   }
 }

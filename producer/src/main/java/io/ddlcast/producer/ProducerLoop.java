@@ -8,6 +8,7 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.error.Retry;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.sql.Secrets;
+import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.RecordKind;
 import io.ddlcast.producer.csvlog.LogCursor;
 import io.ddlcast.producer.csvlog.LogFollower;
@@ -178,11 +179,9 @@ final class ProducerLoop {
    * verifiers first; if the primary or Kafka cannot be reached, the batch stays and is tried again.
    */
   private boolean publish(Batch batch) {
-    List<DdlEvent> events = new ArrayList<>(batch.events().size());
+    List<DdlEvent> events;
     try {
-      for (DdlEvent event : batch.events()) {
-        events.add(stages.completer().complete(event));
-      }
+      events = stages.completer().complete(batch.events());
     } catch (SQLException e) {
       metrics.error(ErrorKind.RETRIABLE, "primary");
       LOG.warn("cannot complete {} event(s) from the primary ({}); retrying", batch.events().size(), e.getMessage());
@@ -209,6 +208,9 @@ final class ProducerLoop {
     }
     unpublished = null;
     deferred = List.of();
+    for (int refused = batch.events().size() - events.size(); refused > 0; refused--) {
+      metrics.dropped(DropKind.PASSWORD_UNKNOWN); // logged by the completer
+    }
     published += events.size();
     metrics.published(events.size());
     committedCursor = batch.cursor();

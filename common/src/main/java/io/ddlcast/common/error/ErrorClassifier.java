@@ -19,9 +19,14 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * The one place that decides whether an error is worth retrying. Rules, in order:
  *
  * <ul>
- *   <li>PostgreSQL, by SQLSTATE: class 08 (connection), 53 (insufficient resources, e.g. too many connections),
+ *   <li>PostgreSQL, by SQLSTATE: class 08 (connection), 53 (insufficient resources: disk full, out of memory, too
+ *       many connections; not 53400, a configuration limit the same statement exceeds again),
  *       57P01/57P02/57P03 (admin or crash shutdown, cannot connect now), 40001/40P01 (serialization failure,
- *       deadlock), 55P03 (lock not available), 55006 (object in use, e.g. a database with other sessions),
+ *       deadlock), 55P03 (lock not available), 55006 (object in use) only where other sessions hold the object ("is
+ *       being accessed by other users": a database with other sessions, which end): the rest of 55006 is the
+ *       statement's own session or state ("current user cannot be dropped", "cannot drop the currently open
+ *       database", a replication slot), which no retry cures, and a message in another language than English
+ *       ({@code lc_messages}) is permanent too: the operator is told rather than the lane retried forever;
  *       and any {@link SQLTransientException} (the applier raises one when the database an event needs does not
  *       exist on the standby yet: an earlier event in another lane creates or renames it). A driver error without
  *       SQLSTATE caused by an I/O error is a lost connection. Everything else is permanent: the statement does not
@@ -32,8 +37,9 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * </ul>
  */
 public final class ErrorClassifier {
-  private static final Set<String> RETRIABLE_STATES =
-      Set.of("57P01", "57P02", "57P03", "40001", "40P01", "55P03", "55006");
+  private static final Set<String> RETRIABLE_STATES = Set.of("57P01", "57P02", "57P03", "40001", "40P01", "55P03");
+  private static final String OBJECT_IN_USE = "55006";
+  private static final String OTHER_SESSIONS = "is being accessed by other users";
 
   private ErrorClassifier() {}
 
@@ -68,8 +74,13 @@ public final class ErrorClassifier {
           ? ErrorKind.RETRIABLE
           : ErrorKind.PERMANENT;
     }
-    if (state.startsWith("08") || state.startsWith("53") || RETRIABLE_STATES.contains(state)) {
+    if (state.startsWith("08") || (state.startsWith("53") && !state.equals("53400"))
+        || RETRIABLE_STATES.contains(state)) {
       return ErrorKind.RETRIABLE;
+    }
+    if (state.equals(OBJECT_IN_USE)) {
+      String message = e.getMessage();
+      return message != null && message.contains(OTHER_SESSIONS) ? ErrorKind.RETRIABLE : ErrorKind.PERMANENT;
     }
     return e instanceof SQLTransientException ? ErrorKind.RETRIABLE : ErrorKind.PERMANENT;
   }

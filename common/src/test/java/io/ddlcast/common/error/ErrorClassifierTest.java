@@ -72,9 +72,26 @@ class ErrorClassifierTest {
     assertThat(sqlState("55P03")).isEqualTo(ErrorKind.RETRIABLE);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"ERROR: database \"shop\" is being accessed by other users\n  Detail: There is 1 other "
+      + "session using the database.", "ERROR: source database \"template1\" is being accessed by other users"})
+  void objectInUse55006ByOtherSessionsIsRetriable(String message) {
+    assertThat(ErrorClassifier.classify(new SQLException(message, "55006"))).isEqualTo(ErrorKind.RETRIABLE);
+  }
+
+  /** What retrying cannot cure: the standby's own session holds it (DROP ROLE of the role it runs as). */
+  @ParameterizedTest
+  @ValueSource(strings = {"ERROR: current user cannot be dropped", "ERROR: session user cannot be dropped",
+      "ERROR: cannot drop the currently open database",
+      "ERROR: cannot DROP TABLE \"t\" because it is being used by active queries in this session",
+      "ERROR: database \"d\" is used by an active logical replication slot", "server said no"})
+  void objectInUse55006ThatRetryingCannotCureIsPermanent(String message) {
+    assertThat(ErrorClassifier.classify(new SQLException(message, "55006"))).isEqualTo(ErrorKind.PERMANENT);
+  }
+
   @Test
-  void objectInUse55006IsRetriable() {
-    assertThat(sqlState("55006")).isEqualTo(ErrorKind.RETRIABLE);
+  void configurationLimitExceeded53400IsPermanent() {
+    assertThat(sqlState("53400")).isEqualTo(ErrorKind.PERMANENT);
   }
 
   @Test

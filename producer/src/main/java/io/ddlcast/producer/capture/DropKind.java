@@ -34,7 +34,17 @@ public enum DropKind {
    * Its text may not mean on a standby what it meant on the primary (a backslash in a string, read under a
    * {@code standard_conforming_strings} that is off or unknown): refused, the operator must apply it.
    */
-  UNSAFE("unsafe", true);
+  UNSAFE("unsafe", true),
+  /**
+   * It names the role it ran as ({@code CURRENT_USER}, {@code SESSION_USER}) where the log does not tell which role
+   * that was (an unlogged {@code SET ROLE} may have changed it): refused, the operator must apply it.
+   */
+  ROLE_UNKNOWN("undecided", true),
+  /**
+   * A role's password whose verifier as of the statement cannot be read any more (the role was renamed or dropped
+   * by a statement published later): refused, the operator must apply it.
+   */
+  PASSWORD_UNKNOWN("undecided", true);
 
   private final String label;
   private final boolean needsOperator;

@@ -2,6 +2,7 @@ package io.ddlcast.producer.capture;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.sql.SqlLexer.Token;
+import io.ddlcast.common.sql.SqlText;
 import io.ddlcast.producer.capture.HelperRecord.HelperObject;
 import io.ddlcast.producer.capture.StatementParts.Part;
 import java.util.List;
@@ -152,5 +153,25 @@ public final class ReplicationPolicy {
       }
     }
     return false;
+  }
+
+  /**
+   * For DDL no helper record reports (statements on roles, databases, tablespaces, {@code REASSIGN OWNED}), which
+   * runs on a standby as the session's login where the role it ran as is not known ({@code roleKnown} false): the
+   * exclusion if it names that role, or null. {@code CURRENT_USER} and {@code CURRENT_ROLE} then name a role the
+   * log does not show; {@code SESSION_USER} always names, on a standby, the applier's own login.
+   */
+  public static Exclusion unknownRole(Part part, boolean roleKnown) {
+    SqlText sql = part.sql();
+    Token token;
+    for (int i = 0; (token = sql.token(i)) != null; i++) {
+      boolean current = token.is("CURRENT_USER") || token.is("CURRENT_ROLE");
+      if (token.is("SESSION_USER") || (current && !roleKnown)) {
+        return new Exclusion(DropKind.ROLE_UNKNOWN, part.command().tag() + " names " + token.keyword()
+            + (current ? ", and the role the session ran it as is not in the log (SET ROLE is not logged)"
+                : ", which on a standby is the applier's own login") + ": apply it to the standbys by hand");
+      }
+    }
+    return null;
   }
 }

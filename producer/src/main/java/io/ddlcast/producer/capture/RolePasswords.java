@@ -81,12 +81,21 @@ public final class RolePasswords {
   }
 
   /**
-   * Replaces the placeholder with the stored verifier, or with NULL when none could be read: the placeholder where
-   * it is a role's password, not the same text anywhere else in the statement.
+   * Replaces the placeholder with the stored verifier, or with NULL when there is none (the role has none, or needs
+   * none): the placeholder where it is a role's password, not the same text anywhere else in the statement. A
+   * NULL takes the place of {@code ENCRYPTED} too, which only a string may follow.
    */
   public static String withVerifier(String sql, String verifier) {
     String value = verifier == null ? "NULL" : "'" + verifier.replace("'", "''") + "'";
     return sql.contains(PLACEHOLDER) ? replacePasswords(sql, true, value) : sql;
+  }
+
+  /**
+   * The statement without the clause that sets the placeholder as a role's password ({@code [ENCRYPTED] PASSWORD
+   * ...}): for a role that needs none, since it is dropped before anything could log in with it.
+   */
+  public static String withoutPassword(String sql) {
+    return sql.contains(PLACEHOLDER) ? replacePasswords(sql, true, null) : sql;
   }
 
   /** True when a role's password in the statement is the placeholder (lexes it only if it holds the text). */
@@ -102,11 +111,24 @@ public final class RolePasswords {
       if (!ROLE_COMMANDS.contains(SqlCommand.of(statement).tag())) {
         continue;
       }
-      for (Token literal : clearPasswords(statement)) {
-        if (!placeholders || literal.text().equals(PLACEHOLDER)) {
-          out.append(sql, copied, statement.offset() + literal.start()).append(value);
-          copied = statement.offset() + literal.end();
+      Token encrypted = null;
+      Token previous = null;
+      Token token;
+      for (int i = 0; (token = statement.token(i)) != null; i++) {
+        if (isClearPassword(token, previous) && (!placeholders || token.text().equals(PLACEHOLDER))) {
+          // ENCRYPTED PASSWORD NULL is a syntax error: the keyword goes with the string it qualified
+          Token from = value == null ? (encrypted != null ? encrypted : previous)
+              : value.equals("NULL") && encrypted != null ? encrypted : token;
+          out.append(sql, copied, statement.offset() + from.start());
+          if (value == null) {
+            out.setLength(out.toString().stripTrailing().length());
+          } else {
+            out.append(from == token ? value : "PASSWORD " + value);
+          }
+          copied = statement.offset() + token.end();
         }
+        encrypted = token.is("PASSWORD") && previous != null && previous.is("ENCRYPTED") ? previous : null;
+        previous = token;
       }
     }
     return out.append(sql, copied, sql.length()).toString();
@@ -118,12 +140,16 @@ public final class RolePasswords {
     Token previous = null;
     Token token;
     for (int i = 0; (token = sql.token(i)) != null; i++) {
-      if (token.kind() == Kind.STRING && previous != null && previous.is("PASSWORD")
-          && !VERIFIER.matcher(token.text()).matches()) {
+      if (isClearPassword(token, previous)) {
         literals.add(token);
       }
       previous = token;
     }
     return literals;
+  }
+
+  private static boolean isClearPassword(Token token, Token previous) {
+    return token.kind() == Kind.STRING && previous != null && previous.is("PASSWORD")
+        && !VERIFIER.matcher(token.text()).matches();
   }
 }

@@ -174,9 +174,40 @@ public final class PrimaryClient implements PrimaryCatalog, PrimaryRounds.Primar
 
   @Override
   public String databaseOwner(String database) throws SQLException {
-    try (PreparedStatement ps = connection().prepareStatement(
-        "SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database WHERE datname = ?")) {
-      ps.setString(1, database);
+    return single("SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database WHERE datname = ?",
+        database);
+  }
+
+  @Override
+  public boolean roleExists(String role) throws SQLException {
+    return single("SELECT 'yes' FROM pg_catalog.pg_roles WHERE rolname = ?", role) != null;
+  }
+
+  @Override
+  public String tablespaceOwner(String tablespace) throws SQLException {
+    return single("SELECT pg_catalog.pg_get_userbyid(spcowner) FROM pg_catalog.pg_tablespace WHERE spcname = ?",
+        tablespace);
+  }
+
+  @Override
+  public String grantor(String role, String member) throws SQLException {
+    return single("SELECT pg_catalog.pg_get_userbyid(m.grantor) FROM pg_catalog.pg_auth_members m "
+        + "JOIN pg_catalog.pg_roles r ON r.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member "
+        + "WHERE r.rolname = ? AND u.rolname = ?", role, member);
+  }
+
+  @Override
+  public boolean canBecome(String login, String role) throws SQLException {
+    return "t".equals(single("SELECT CASE WHEN pg_catalog.pg_has_role(l.oid, r.oid, 'MEMBER') THEN 't' END "
+        + "FROM pg_catalog.pg_roles l, pg_catalog.pg_roles r WHERE l.rolname = ? AND r.rolname = ?", login, role));
+  }
+
+  /** The first column of the first row of a catalog query, or null. */
+  private String single(String sql, String... parameters) throws SQLException {
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setString(i + 1, parameters[i]);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
       }

@@ -27,7 +27,11 @@ final class Session {
   String applicationName;
   /** The virtual transaction id a BEGIN opened: a transaction with it is explicit. */
   String explicitVxid;
-  /** The role and search_path of the session's last DDL the helper reported: for DDL it does not report. */
+  /**
+   * The role and search_path of the session's last DDL the helper reported: what its failed or refused DDL is shown
+   * with. DDL the helper does not report takes it only from the statement string's own report (see
+   * {@code StatementCursor.reportedContext}): an unlogged SET ROLE may have changed it since.
+   */
   ExecutionContext lastContext;
   /** What the helper reported dropped, for the command it reports next (not kept in the checkpoint). */
   List<HelperObject> dropped = List.of();

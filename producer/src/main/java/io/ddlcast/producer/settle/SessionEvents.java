@@ -125,9 +125,6 @@ final class SessionEvents {
       session.explicitVxid = record.vxid();
       return;
     }
-    if (tag.equals("COMMIT PREPARED") || tag.equals("ROLLBACK PREPARED")) {
-      settler.preparedDecided();
-    }
     if (txn == null) {
       return;
     }

@@ -73,6 +73,10 @@ public final class SessionTracker {
 
   private void ofKnownSession(Classified classified) {
     LogRecord record = classified.record();
+    if (classified.kind() == RecordKind.COMPLETION) {
+      // in any session, known or not: a prepared transaction outlives the session that prepared it
+      settler.preparedDecided(record.commandTag());
+    }
     Session session = sessions.get(record.sessionId());
     if (session == null) {
       return; // errors and completions of sessions with no DDL under way decide nothing

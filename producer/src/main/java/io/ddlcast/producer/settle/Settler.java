@@ -134,9 +134,23 @@ final class Settler {
     }
   }
 
-  /** COMMIT PREPARED or ROLLBACK PREPARED completed in some session: a prepared transaction's fate is known. */
-  void preparedDecided() {
+  /**
+   * A completion with this command tag, in any session. After COMMIT PREPARED or ROLLBACK PREPARED a prepared
+   * transaction's fate is known, and the primary is worth asking now. The log does not say which one COMMIT PREPARED
+   * committed (its text is not logged): what commits after it waits behind a mark in commit order until the primary
+   * has said which of the transactions awaiting it committed, and those go before the mark
+   * ({@link CommitQueue#settleBefore}), so a prepared CREATE goes out before the DROP that follows its commit.
+   */
+  void preparedDecided(String tag) {
+    if (!tag.equals("COMMIT PREPARED") && !tag.equals("ROLLBACK PREPARED")) {
+      return;
+    }
     preparedDecided = true;
+    if (tag.equals("COMMIT PREPARED") && !awaiting.isEmpty()) {
+      SettledTransaction mark = queue.open();
+      mark.waitFor.addAll(awaiting.keySet());
+      queue.add(mark);
+    }
   }
 
   boolean hasPreparedDecided() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.sql.SqlLexer;
@@ -21,7 +22,8 @@ import java.util.List;
  *
  * <pre>{@code
  * {"text":"CREATE TABLE a(); CREATE TABLE b()","baseId":"g.4:1","position":{...},
- *  "logTime":"2026-11-23 18:54:13.190 UTC","vxid":"10/1","next":0,"lastTransactionControl":null}
+ *  "logTime":"2026-11-23 18:54:13.190 UTC","vxid":"10/1","next":0,"lastTransactionControl":null,
+ *  "reportedPart":0,"reportedContext":{...}}
  * }</pre>
  */
 final class StatementCursor {
@@ -45,6 +47,13 @@ final class StatementCursor {
    * helper's report of one of its commands says the setting was on (a SET is not logged: nothing else tells).
    */
   boolean unsafe;
+  /**
+   * The last part the helper reported as a top-level command, and the context it reported (-1 and null: none). The
+   * part right after it ran under that context, as nothing ran in between; a later one may not have (an unlogged
+   * {@code SET ROLE} may have run), so DDL no helper reports takes it only there.
+   */
+  int reportedPart = -1;
+  ExecutionContext reportedContext;
   /** Whether the text's reading depends on standard_conforming_strings; null until asked (derived, not stored). */
   private Boolean dependsOnSetting;
   /** Whether an unsafe text's transaction control reads alike with the setting off; null until asked (derived). */
@@ -165,6 +174,10 @@ final class StatementCursor {
     if (unsafe) {
       c.put("unsafe", true);
     }
+    if (reportedPart >= 0) {
+      c.put("reportedPart", reportedPart);
+      EventCodec.putContext(c, "reportedContext", reportedContext);
+    }
     return c;
   }
 
@@ -175,6 +188,8 @@ final class StatementCursor {
     cursor.lastTransactionControl = StateJson.text(c, "lastTransactionControl");
     cursor.confirmed = !c.path("unconfirmed").asBoolean(false);
     cursor.unsafe = c.path("unsafe").asBoolean(false);
+    cursor.reportedPart = c.path("reportedPart").asInt(-1);
+    cursor.reportedContext = EventCodec.context(c.get("reportedContext"));
     return cursor;
   }
 }

@@ -96,6 +96,8 @@ final class StatementMatcher {
     }
     Part part = cursor.parts().get(match);
     cursor.next = match + 1;
+    cursor.reportedPart = match;
+    cursor.reportedContext = helper.context();
     CapturedDdl item = capture(session, cursor.siteOf(part), helper.context(), part, cursor.textOf(part), helper,
         false);
     return cursor.unsafe ? unsafe(item) : item;
@@ -177,12 +179,29 @@ final class StatementMatcher {
         problems.accept("not published: the " + part.command().tag() + " of the execute record at " + cursor.position
             + " (its statement name may hide where the SQL starts, and no helper report confirmed its text)");
       } else if (part.isDdl()) {
-        CapturedDdl item = capture(session, cursor.siteOf(part), session.lastContext, part, cursor.textOf(part), null,
-            false);
+        CapturedDdl item = unreported(session, cursor, k);
         settler.add(session, session.txn != null ? session.txn.vxid : vxid, cursor.unsafe ? unsafe(item) : item);
       }
     }
     cursor.next = Math.max(cursor.next, until);
+  }
+
+  /**
+   * A DDL part no helper record reported (on roles, databases, tablespaces; REASSIGN OWNED). The role it ran as is
+   * known only when the part right before it in the same string was reported: nothing ran in between. Otherwise an
+   * unlogged {@code SET ROLE}, {@code RESET ROLE} or {@code SET SESSION AUTHORIZATION} may have changed it since the
+   * session's last report, and it carries no context: it runs as the session's login, which the session could always
+   * become again, and is refused if it names the role it ran as.
+   */
+  private CapturedDdl unreported(Session session, StatementCursor cursor, int k) {
+    Part part = cursor.parts().get(k);
+    boolean known = cursor.reportedPart >= 0 && k == cursor.reportedPart + 1;
+    CapturedDdl item = capture(session, cursor.siteOf(part), known ? cursor.reportedContext : null, part,
+        cursor.textOf(part), null, false);
+    boolean onRoles = part.command().global() || part.command().tag().equals("REASSIGN OWNED");
+    ReplicationPolicy.Exclusion unknownRole = item.exclusion() == null && onRoles
+        ? ReplicationPolicy.unknownRole(part, known) : null;
+    return unknownRole == null ? item : new CapturedDdl(item.event(), item.subxid(), unknownRole);
   }
 
   private void transactionControl(Session session, StatementCursor cursor, Part part, String vxid) {

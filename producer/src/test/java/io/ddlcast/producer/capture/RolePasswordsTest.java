@@ -27,6 +27,21 @@ class RolePasswordsTest {
   }
 
   @Test
+  void aNullPasswordTakesThePlaceOfEncryptedWhichOnlyAStringMayFollow() {
+    String held = RolePasswords.withPlaceholder("CREATE ROLE p ENCRYPTED /* c */ PASSWORD 'foo' LOGIN");
+    assertThat(RolePasswords.withVerifier(held, null)).isEqualTo("CREATE ROLE p PASSWORD NULL LOGIN");
+    assertThat(RolePasswords.withVerifier(held, "v")).isEqualTo("CREATE ROLE p ENCRYPTED /* c */ PASSWORD 'v' LOGIN");
+  }
+
+  @Test
+  void aPasswordThatIsNotNeededLeavesNoClause() {
+    assertThat(RolePasswords.withoutPassword(RolePasswords.withPlaceholder(
+        "CREATE ROLE p ENCRYPTED PASSWORD 'foo' LOGIN"))).isEqualTo("CREATE ROLE p LOGIN");
+    assertThat(RolePasswords.withoutPassword(RolePasswords.withPlaceholder("ALTER ROLE p WITH PASSWORD 'foo'")))
+        .isEqualTo("ALTER ROLE p WITH");
+  }
+
+  @Test
   void quotedAndSpecialRoleNamesAreRead() {
     assertThat(RolePasswords.roleWithClearPassword("ALTER USER \"Bob\" WITH PASSWORD 'x'")).isEqualTo("Bob");
     assertThat(RolePasswords.roleWithClearPassword("ALTER ROLE CURRENT_USER PASSWORD 'x'")).isEqualTo("current_user");
