@@ -68,6 +68,19 @@ final class EventConsumer implements AutoCloseable {
     OffsetLedger.Pending waitingFor = new OffsetLedger.Pending(Set.of(), Map.of());
     /** The stopped lanes the head was last logged waiting for. */
     Set<Lane> loggedStopped = Set.of();
+    private Work head;
+
+    /** The first record, decoded once (it is looked at every poll while it waits). */
+    Work head() {
+      ConsumerRecord<String, byte[]> first = records.peekFirst();
+      if (first == null) {
+        return null;
+      }
+      if (head == null || head.offset() != first.offset()) {
+        head = Work.of(first);
+      }
+      return head;
+    }
   }
 
   private final ApplierConfig config;
@@ -262,7 +275,7 @@ final class EventConsumer implements AutoCloseable {
           it.remove();
           break;
         }
-        if (!h.headSubmitted && !submitWhenFree(h, Work.of(head))) {
+        if (!h.headSubmitted && !submitWhenFree(h, h.head())) {
           break;
         }
         if (!ledger.settled(tp, head.offset())) {
@@ -339,18 +352,17 @@ final class EventConsumer implements AutoCloseable {
   Waits waits() {
     List<Waits.Barrier> barriers = new ArrayList<>();
     held.forEach((tp, h) -> {
-      ConsumerRecord<String, byte[]> head = h.records.peekFirst();
-      if (head == null) {
+      Work barrier = h.head();
+      if (barrier == null) {
         return;
       }
-      Work barrier = Work.of(head);
       Set<String> heldLanes = new TreeSet<>();
       h.records.stream().skip(1).forEach(r -> heldLanes.add(Work.of(r).lane().name()));
       ApplyLane cluster = lanes.get(Lane.CLUSTER);
       Waits.BarrierState state = !h.headSubmitted ? Waits.BarrierState.WAITING
           : cluster != null && cluster.stoppedAt() != null ? Waits.BarrierState.STOPPED : Waits.BarrierState.RUNNING;
       barriers.add(new Waits.Barrier(OperatorDecisions.eventRef(barrier),
-          barrier.event() == null ? null : barrier.event().command(), tp.partition(), head.offset(), state,
+          barrier.event() == null ? null : barrier.event().command(), tp.partition(), barrier.offset(), state,
           names(h.waitingFor.applying()), names(h.waitingFor.stopped().keySet()), List.copyOf(heldLanes),
           h.records.size() - 1));
     });
