@@ -110,7 +110,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
             while (running && !c.restartRequested()) {
               c.pollOnce();
               act(control.poll(), c);
-              heartbeat(results);
+              heartbeat(results, c);
             }
           }
           metrics.clearPending(); // what was in hand is read again
@@ -173,11 +173,11 @@ public final class ApplierService implements Runnable, AutoCloseable {
     c.requestRestart();
   }
 
-  private void heartbeat(ResultPublisher results) {
+  private void heartbeat(ResultPublisher results, EventConsumer c) {
     long now = System.nanoTime();
     if (now - lastHeartbeat >= HEARTBEAT_INTERVAL.toNanos()) {
       lastHeartbeat = now;
-      results.heartbeat();
+      results.heartbeat(c.waits());
     }
   }
 

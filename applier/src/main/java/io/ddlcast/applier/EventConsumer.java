@@ -5,15 +5,20 @@ import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.status.Waits;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -51,12 +57,30 @@ final class EventConsumer implements AutoCloseable {
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
   private static final int MAX_QUEUED = 10_000;
+  /** Cluster-wide events that ran ahead of a stopped lane that status names (the first ones). */
+  private static final int MAX_RAN_AHEAD_SHOWN = 20;
 
   /** Records of a partition held back behind a cluster-wide event until it is applied. */
   private static final class Held {
     final ArrayDeque<ConsumerRecord<String, byte[]>> records = new ArrayDeque<>();
     boolean headSubmitted;
-    boolean waitingLogged;
+    /** What the head waits for, as last seen (for status); empty once submitted. */
+    OffsetLedger.Pending waitingFor = new OffsetLedger.Pending(Set.of(), Map.of());
+    /** The stopped lanes the head was last logged waiting for. */
+    Set<Lane> loggedStopped = Set.of();
+    private Work head;
+
+    /** The first record, decoded once (it is looked at every poll while it waits). */
+    Work head() {
+      ConsumerRecord<String, byte[]> first = records.peekFirst();
+      if (first == null) {
+        return null;
+      }
+      if (head == null || head.offset() != first.offset()) {
+        head = Work.of(first);
+      }
+      return head;
+    }
   }
 
   private final ApplierConfig config;
@@ -65,6 +89,8 @@ final class EventConsumer implements AutoCloseable {
   /** Concurrent: counters are read from other threads ({@link #filtered()}). */
   private final Map<Lane, ApplyLane> lanes = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Held> held = new HashMap<>();
+  /** Stopped lanes and the (first) cluster-wide events that ran ahead of them, in this reading of the topic. */
+  private final Map<Lane, List<String>> ranAhead = new HashMap<>();
   private final Supplier<Consumer<String, byte[]>> consumers;
   private final EventExecutor executor;
   private final AtomicInteger queued = new AtomicInteger();
@@ -205,8 +231,9 @@ final class EventConsumer implements AutoCloseable {
 
   /**
    * Hands a record to its database's lane. A statement on cluster-wide objects is a barrier: it waits until
-   * everything before it in the partition was applied, runs alone, and everything after it waits for it, so that a
-   * role exists before it is granted in any database and a database exists before it is filled.
+   * everything before it in the partition was applied (but for lanes stopped on an error that it does not depend on,
+   * see {@link #releaseHeld}), runs alone, and everything after it waits for it, so that a role exists before it is
+   * granted in any database and a database exists before it is filled.
    */
   private void route(ConsumerRecord<String, byte[]> record) {
     Work work = Work.of(record);
@@ -231,7 +258,12 @@ final class EventConsumer implements AutoCloseable {
         queued, results, decisions, metrics, config.filter()));
   }
 
-  /** Moves each partition's barrier on: submit it when all before it is applied, release what follows when done. */
+  /**
+   * Moves each partition's barrier on: submit it when the lanes before it are done, release what follows when it is.
+   * A lane stopped on an error before it holds it only where running it first could change what that lane's
+   * remaining events do ({@link BarrierReach}); else it runs ahead of that lane, which applies its remaining events
+   * after it once retried or skipped.
+   */
   private void releaseHeld() {
     for (Iterator<Map.Entry<TopicPartition, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<TopicPartition, Held> e = it.next();
@@ -243,24 +275,15 @@ final class EventConsumer implements AutoCloseable {
           it.remove();
           break;
         }
-        if (!h.headSubmitted) {
-          if (ledger.inFlightBefore(tp, head.offset())) {
-            if (!h.waitingLogged && ledger.stoppedBefore(tp, head.offset())) {
-              LOG.warn("standby {}: the cluster-wide event at {} partition {} offset {} waits for a database that "
-                  + "stopped on an error before it", config.standbyName(), tp.topic(), tp.partition(), head.offset());
-              h.waitingLogged = true;
-            }
-            break;
-          }
-          lane(Lane.CLUSTER).submit(Work.of(head));
-          h.headSubmitted = true;
+        if (!h.headSubmitted && !submitWhenFree(h, h.head())) {
+          break;
         }
         if (!ledger.settled(tp, head.offset())) {
           break;
         }
         h.records.pollFirst();
         h.headSubmitted = false;
-        h.waitingLogged = false;
+        h.loggedStopped = Set.of();
         ConsumerRecord<String, byte[]> next;
         while ((next = h.records.peekFirst()) != null && !isCluster(next)) {
           h.records.pollFirst();
@@ -277,6 +300,84 @@ final class EventConsumer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Submits the barrier at the head of {@code h} if nothing before it holds it; false if something does. */
+  private boolean submitWhenFree(Held h, Work barrier) {
+    OffsetLedger.Pending pending = ledger.pendingBefore(barrier.partition(), barrier.offset());
+    Set<Lane> holding = BarrierReach.of(barrier.event()).holding(pending.stopped());
+    if (!pending.applying().isEmpty() || !holding.isEmpty()) {
+      h.waitingFor = new OffsetLedger.Pending(pending.applying(), stoppedOnly(pending.stopped(), holding));
+      if (!holding.isEmpty() && !holding.equals(h.loggedStopped)) {
+        LOG.warn("standby {}: the cluster-wide event {} ({}) at {} waits for {}, stopped on an error before it: "
+                + "running it first could change what the events left there do; retry or skip there (ddlcast "
+                + "applier retry|skip), and it runs", config.standbyName(), barrier.event().id(),
+            barrier.event().command(), barrier.where(), describe(holding));
+        h.loggedStopped = holding;
+      }
+      return false;
+    }
+    h.waitingFor = new OffsetLedger.Pending(Set.of(), Map.of());
+    if (!pending.stopped().isEmpty()) {
+      LOG.warn("standby {}: the cluster-wide event {} ({}) at {} runs ahead of {}, stopped on an error before it "
+              + "(it only adds what their remaining events cannot have used); they apply their remaining events "
+              + "after it once retried or skipped", config.standbyName(), barrier.event().id(),
+          barrier.event().command(), barrier.where(), describe(pending.stopped().keySet()));
+      for (Lane lane : pending.stopped().keySet()) {
+        List<String> ids = ranAhead.computeIfAbsent(lane, l -> new ArrayList<>());
+        if (ids.size() < MAX_RAN_AHEAD_SHOWN) {
+          ids.add(barrier.event().id());
+        }
+      }
+    }
+    lane(Lane.CLUSTER).submit(barrier);
+    h.headSubmitted = true;
+    return true;
+  }
+
+  private static Map<Lane, Long> stoppedOnly(Map<Lane, Long> stopped, Set<Lane> lanes) {
+    Map<Lane, Long> out = new LinkedHashMap<>(stopped);
+    out.keySet().retainAll(lanes);
+    return out;
+  }
+
+  private static String describe(Collection<Lane> lanes) {
+    return lanes.stream().map(Lane::describe).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * What waits on what now, for the heartbeat (consumer thread): each partition's barrier, what it waits for and
+   * holds, and the stopped lanes that barriers ran ahead of.
+   */
+  Waits waits() {
+    List<Waits.Barrier> barriers = new ArrayList<>();
+    held.forEach((tp, h) -> {
+      Work barrier = h.head();
+      if (barrier == null) {
+        return;
+      }
+      Set<String> heldLanes = new TreeSet<>();
+      h.records.stream().skip(1).forEach(r -> heldLanes.add(Work.of(r).lane().name()));
+      ApplyLane cluster = lanes.get(Lane.CLUSTER);
+      Waits.BarrierState state = !h.headSubmitted ? Waits.BarrierState.WAITING
+          : cluster != null && cluster.stoppedAt() != null ? Waits.BarrierState.STOPPED : Waits.BarrierState.RUNNING;
+      barriers.add(new Waits.Barrier(OperatorDecisions.eventRef(barrier),
+          barrier.event() == null ? null : barrier.event().command(), tp.partition(), barrier.offset(), state,
+          names(h.waitingFor.applying()), names(h.waitingFor.stopped().keySet()), List.copyOf(heldLanes),
+          h.records.size() - 1));
+    });
+    List<Waits.StoppedBehind> behind = new ArrayList<>();
+    ranAhead.forEach((lane, ids) -> {
+      ApplyLane stopped = lanes.get(lane);
+      if (stopped != null && stopped.stoppedAt() != null) {
+        behind.add(new Waits.StoppedBehind(lane.name(), stopped.stoppedAt(), ids));
+      }
+    });
+    return new Waits(barriers, behind);
+  }
+
+  private static List<String> names(Collection<Lane> lanes) {
+    return lanes.stream().map(Lane::name).toList();
   }
 
   private static boolean isCluster(ConsumerRecord<String, byte[]> record) {

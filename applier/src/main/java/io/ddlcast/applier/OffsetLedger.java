@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.EventCodec;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -23,8 +25,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class OffsetLedger {
   private static final class PartitionState {
-    final TreeSet<Long> inFlight = new TreeSet<>();
-    final TreeSet<Long> stopped = new TreeSet<>();
+    /** Events handed to lanes and not done, by offset, with their lane. */
+    final TreeMap<Long, Lane> inFlight = new TreeMap<>();
+    /** The failed events of stopped lanes (still in flight: they hold the commit). */
+    final TreeMap<Long, Lane> stopped = new TreeMap<>();
     final Map<Lane, Long> laneApplied = new HashMap<>();
     long next = -1;
     OffsetAndMetadata lastCommitted;
@@ -57,7 +61,7 @@ final class OffsetLedger {
   synchronized void received(Work work) {
     PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.inFlight.add(work.offset());
+      state.inFlight.put(work.offset(), work.lane());
       state.next = Math.max(state.next, work.offset() + 1);
     }
   }
@@ -91,26 +95,44 @@ final class OffsetLedger {
   synchronized void stopped(Work work) {
     PartitionState state = partitions.get(work.partition());
     if (state != null) {
-      state.stopped.add(work.offset());
+      state.stopped.put(work.offset(), work.lane());
     }
   }
 
-  /** True while an event before this offset is received but not yet applied. */
-  synchronized boolean inFlightBefore(TopicPartition tp, long offset) {
-    PartitionState state = partitions.get(tp);
-    return state != null && !state.inFlight.headSet(offset, false).isEmpty();
+  /**
+   * The lanes with an event before this offset not yet done: those still applying it, and those stopped on it (each
+   * with the offset of its failed event).
+   *
+   * @param applying lanes running (or retrying) an event before the offset, in offset order
+   * @param stopped lanes stopped on an error at an event before the offset
+   */
+  record Pending(Set<Lane> applying, Map<Lane, Long> stopped) {
+    boolean isEmpty() {
+      return applying.isEmpty() && stopped.isEmpty();
+    }
   }
 
-  /** True if an event before this offset stopped its lane. */
-  synchronized boolean stoppedBefore(TopicPartition tp, long offset) {
+  synchronized Pending pendingBefore(TopicPartition tp, long offset) {
     PartitionState state = partitions.get(tp);
-    return state != null && !state.stopped.headSet(offset, false).isEmpty();
+    if (state == null) {
+      return new Pending(Set.of(), Map.of());
+    }
+    Set<Lane> applying = new LinkedHashSet<>();
+    Map<Lane, Long> stopped = new LinkedHashMap<>();
+    state.inFlight.headMap(offset, false).forEach((at, lane) -> {
+      if (state.stopped.containsKey(at)) {
+        stopped.put(lane, at);
+      } else {
+        applying.add(lane);
+      }
+    });
+    return new Pending(applying, stopped);
   }
 
   /** True once the event at this offset was received and is no longer in flight (applied or skipped). */
   synchronized boolean settled(TopicPartition tp, long offset) {
     PartitionState state = partitions.get(tp);
-    return state != null && offset < state.next && !state.inFlight.contains(offset);
+    return state != null && offset < state.next && !state.inFlight.containsKey(offset);
   }
 
   /** What to commit now: per partition whose committable position changed since the last commit. */
@@ -121,7 +143,7 @@ final class OffsetLedger {
       if (state.next < 0) {
         continue;
       }
-      long position = state.inFlight.isEmpty() ? state.next : state.inFlight.first();
+      long position = state.inFlight.isEmpty() ? state.next : state.inFlight.firstKey();
       Map<Lane, Long> ahead = new HashMap<>();
       state.laneApplied.forEach((lane, applied) -> {
         if (applied >= position) {

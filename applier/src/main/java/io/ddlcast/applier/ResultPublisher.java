@@ -6,6 +6,7 @@ import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ApplyResult;
 import io.ddlcast.common.status.StatusJson;
+import io.ddlcast.common.status.Waits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +57,9 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
     send(new ProducerRecord<>(resultsTopic, standby, StatusJson.encode(result)));
   }
 
-  void heartbeat() {
-    publish(ApplyResult.heartbeat(standby, Instant.now()));
+  /** The applier is running; with what waits on what on its standby now. */
+  void heartbeat(Waits waits) {
+    publish(ApplyResult.heartbeat(standby, Instant.now(), waits));
   }
 
   /** The skipped event as it was on the topic, with headers saying where it was skipped and why. */

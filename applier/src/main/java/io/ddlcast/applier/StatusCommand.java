@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
             + "and each producer (events published, csvlog position), as Kafka holds them: works while appliers "
             + "or producers are down.",
         "States: streaming, catching up, stopped (a database's stream stopped on an error), down (its applier not "
-            + "heard of for 10 s)."})
+            + "heard of for 10 s).",
+        "Under a standby: what waits on what (a cluster-wide event waiting for databases before it, the events it "
+            + "holds, a stopped database that cluster-wide events ran ahead of)."})
 final class StatusCommand implements Callable<Integer> {
   @Mixin
   KafkaTarget kafka;

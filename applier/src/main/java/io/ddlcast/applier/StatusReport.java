@@ -8,6 +8,7 @@ import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.StandbyView;
 import io.ddlcast.common.status.StatusJson;
+import io.ddlcast.common.status.Waits;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>State of a standby: {@code down} when its applier has not been heard of for {@link #DOWN_AFTER} (or never),
  * {@code stopped} when a database's stream stopped on an error, {@code catching up} when events wait, else
- * {@code streaming}.
+ * {@code streaming}. Under a standby's row, what waits on what there ({@link Waits}): a cluster-wide event and the
+ * lanes it waits for or holds, a stopped database that cluster-wide events ran ahead of.
  */
 final class StatusReport {
   static final Duration DOWN_AFTER = ApplierService.HEARTBEAT_INTERVAL.multipliedBy(5);
@@ -133,8 +135,44 @@ final class StatusReport {
       if (v != null) {
         v.stopped().values().forEach(stop -> errors.add(StatusJson.mapper().valueToTree(stop)));
       }
+      row.set("waits", StatusJson.mapper().valueToTree(v == null ? Waits.NONE : v.waits()));
     }
     return root;
+  }
+
+  /**
+   * What waits on what, one line each, under the standby's row:
+   *
+   * <pre>
+   * barrier 6742f0a1.2b4c:40 (DROP ROLE, partition 0 offset 41) waits for stopped alpha, applying beta; holds 3
+   *     events of gamma
+   * alpha stopped at 6742f0a1.2b4c:17 behind 1 cluster-wide event that ran ahead of it: 6742f0a1.2b4c:20
+   * </pre>
+   */
+  static List<String> waitLines(Waits waits) {
+    List<String> lines = new ArrayList<>();
+    for (Waits.Barrier b : waits.barriers()) {
+      List<String> on = new ArrayList<>();
+      if (!b.waitsForStopped().isEmpty()) {
+        on.add("stopped " + String.join(", ", b.waitsForStopped()));
+      }
+      if (!b.waitsForApplying().isEmpty()) {
+        on.add("applying " + String.join(", ", b.waitsForApplying()));
+      }
+      String what = switch (b.state()) {
+        case WAITING -> "waits for " + String.join("; ", on);
+        case RUNNING -> "runs";
+        case STOPPED -> "failed: (cluster) is stopped";
+      };
+      lines.add("barrier " + b.eventId() + " (" + b.command() + ", partition " + b.partition() + " offset "
+          + b.offset() + ") " + what + (b.heldEvents() == 0 ? ""
+          : "; holds " + b.heldEvents() + " event(s) of " + String.join(", ", b.heldDatabases())));
+    }
+    for (Waits.StoppedBehind s : waits.stoppedBehind()) {
+      lines.add(s.database() + " stopped at " + s.stoppedAt() + " behind " + s.ranAhead().size()
+          + " cluster-wide event(s) that ran ahead of it: " + String.join(", ", s.ranAhead()));
+    }
+    return lines;
   }
 
   /** A producer writes a checkpoint at least every 10 s while it runs (see the producer's Checkpoint). */
@@ -167,6 +205,9 @@ final class StatusReport {
           (s.lagAtLeast() ? ">=" : "") + s.lagEvents(), s.lagTime().toMillis() / 1000.0,
           v == null || v.lastEventId() == null ? "-" : v.lastEventId(),
           v == null || v.lastEventLogTime() == null ? "-" : v.lastEventLogTime().toString(), error));
+      if (v != null) {
+        waitLines(v.waits()).forEach(line -> out.append("  ").append(line).append(System.lineSeparator()));
+      }
     }
     out.append(String.format("%n%-22s %-8s %10s %8s  %-24s %-40s %s%n", "PRODUCER (SOURCE)", "STATE", "PUBLISHED",
         "REFUSED", "CHECKPOINT TIME", "CSVLOG POSITION", "LAST EVENT"));

@@ -6,10 +6,13 @@ import static io.ddlcast.applier.TestEvents.clusterWide;
 import static io.ddlcast.applier.TestEvents.inDatabase;
 import static io.ddlcast.applier.TestEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.status.ApplyResult;
+import io.ddlcast.common.status.Waits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -162,6 +165,64 @@ class EventConsumerTest {
   }
 
   @Test
+  void aClusterWideEventThatOnlyAddsRunsAheadOfADatabaseStoppedBeforeIt() {
+    executor.fail(0);
+    assigned(null, List.of(record(0, table("a", 0)), record(1, table("b", 1)),
+        record(2, clusterWide("postgres", 2, "CREATE ROLE", "CREATE ROLE x")),
+        record(3, inDatabase("b", 3, "GRANT", "GRANT SELECT ON t1 TO x")), record(4, table("a", 4))));
+
+    pollUntil("b's grant to the new role", () -> executor.finished(1, 2, 3));
+    pollUntil("the commit of what b and the cluster lane applied", () -> committed() != null
+        && OffsetLedger.parse(committed().metadata()).size() == 2);
+    pollFor(100);
+    assertThat(executor.log.indexOf("start 3")).isGreaterThan(executor.log.indexOf("end 2"));
+    assertThat(executor.started()).doesNotContain(4L); // a is stopped at 0
+    assertThat(committed().offset()).isZero(); // the failed event holds the commit for a restart to retry
+    assertThat(OffsetLedger.parse(committed().metadata()))
+        .containsOnly(Map.entry(Lane.CLUSTER, 2L), Map.entry(Lane.database("b"), 3L));
+    assertThat(consumer.waits()).isEqualTo(new Waits(List.of(),
+        List.of(new Waits.StoppedBehind("a", "s:0", List.of("s:2")))));
+  }
+
+  @Test
+  void aClusterWideEventThatMayTakeAwayWaitsForADatabaseStoppedBeforeItAndHoldsTheOthers() {
+    executor.fail(0);
+    executor.hold(1);
+    assigned(null, List.of(record(0, table("a", 0)), record(1, table("c", 1)),
+        record(2, clusterWide("postgres", 2, "DROP ROLE", "DROP ROLE x")), record(3, table("b", 3)),
+        record(4, table("b", 4))));
+
+    pollUntil("a's failure", () -> executor.finished(0));
+    pollFor(100);
+    assertThat(consumer.waits().barriers()).containsExactly(new Waits.Barrier("s:2", "DROP ROLE", 0, 2L,
+        Waits.BarrierState.WAITING, List.of("c"), List.of("a"), List.of("b"), 2));
+
+    executor.release(1);
+    pollUntil("c's event", () -> executor.finished(1));
+    pollFor(200);
+    assertThat(executor.started()).containsExactlyInAnyOrder(0L, 1L);
+    assertThat(consumer.waits().barriers()).containsExactly(new Waits.Barrier("s:2", "DROP ROLE", 0, 2L,
+        Waits.BarrierState.WAITING, List.of(), List.of("a"), List.of("b"), 2));
+    assertThat(consumer.waits().stoppedBehind()).isEmpty();
+  }
+
+  @Test
+  void aStatementOnADatabaseWaitsOnlyWhenThatDatabaseIsStoppedBeforeIt() {
+    executor.fail(0);
+    assigned(null, List.of(record(0, table("a", 0)),
+        record(1, clusterWide("c", 1, "DROP DATABASE", "DROP DATABASE c")),
+        record(2, clusterWide("d", 2, "CREATE DATABASE", "CREATE DATABASE d TEMPLATE template0")),
+        record(3, clusterWide("e", 3, "CREATE DATABASE", "CREATE DATABASE e TEMPLATE a")),
+        record(4, table("b", 4))));
+
+    pollUntil("the statements on other databases", () -> executor.finished(1, 2));
+    pollFor(200);
+    assertThat(executor.started()).containsExactlyInAnyOrder(0L, 1L, 2L); // e copies a, which is behind
+    assertThat(consumer.waits().barriers()).extracting(Waits.Barrier::eventId, Waits.Barrier::waitsForStopped)
+        .containsExactly(tuple("s:3", List.of("a")));
+  }
+
+  @Test
   void whatTheCommitMetadataShowsAppliedIsNotRunAgain() {
     // as the current release writes it: the cluster lane's key is "\u0000cluster"
     assigned(new OffsetAndMetadata(1, "{\"applied\":{\"\\u0000cluster\":2,\"a\":3}}"), List.of(
@@ -241,6 +302,7 @@ class EventConsumerTest {
     private final Map<Long, Set<Long>> runningAtStart = new ConcurrentHashMap<>();
     private final Map<Long, Lane> lanes = new ConcurrentHashMap<>();
     private final List<Long> started = Collections.synchronizedList(new ArrayList<>());
+    private final Set<Long> failing = ConcurrentHashMap.newKeySet();
     volatile boolean closed;
 
     void hold(long... offsets) {
@@ -257,8 +319,15 @@ class EventConsumerTest {
       gates.values().forEach(CountDownLatch::countDown);
     }
 
+    /** The events at these offsets fail permanently (a relation that already exists on the standby). */
+    void fail(long... offsets) {
+      for (long offset : offsets) {
+        failing.add(offset);
+      }
+    }
+
     @Override
-    public StatementExecutor.Result execute(Work work) {
+    public StatementExecutor.Result execute(Work work) throws SQLException {
       long offset = work.offset();
       runningAtStart.put(offset, Set.copyOf(running));
       running.add(offset);
@@ -276,6 +345,9 @@ class EventConsumerTest {
       } finally {
         running.remove(offset);
         log.add("end " + offset);
+      }
+      if (failing.contains(offset)) {
+        throw new SQLException("relation \"t" + offset + "\" already exists", "42P07");
       }
       return StatementExecutor.Result.APPLIED;
     }

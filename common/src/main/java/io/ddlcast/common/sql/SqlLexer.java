@@ -110,9 +110,10 @@ public final class SqlLexer {
 
   /**
    * The statements of a multi-statement string, split at top-level semicolons, each trimmed, empty ones dropped.
-   * Semicolons inside strings, comments, quoted identifiers and dollar-quoted bodies do not split. Bodies of
-   * {@code BEGIN ATOMIC ... END} (SQL-standard function bodies) contain semicolons too: inside one, splitting waits
-   * for its END.
+   * Semicolons inside strings, comments, quoted identifiers and dollar-quoted bodies do not split, nor inside
+   * parentheses (the actions of {@code CREATE RULE ... DO ALSO (a; b)}; psql and pgjdbc do not split there either).
+   * Bodies of {@code BEGIN ATOMIC ... END} (SQL-standard function bodies) contain semicolons too: inside one,
+   * splitting waits for its END ({@code CASE ... END} inside it nests).
    */
   public static List<String> split(String sql) {
     return statements(sql).stream().map(SqlText::text).toList();
@@ -138,16 +139,21 @@ public final class SqlLexer {
     List<Token> kept = new ArrayList<>();
     int statementStart = 0;
     int atomicDepth = 0;
+    int parenDepth = 0;
     Token previous = null;
     Token token;
     while ((token = lexer.next()) != null) {
-      if (token.is("ATOMIC") && previous != null && previous.is("BEGIN")) {
+      if (token.kind() == Kind.SYMBOL && token.text().equals("(")) {
+        parenDepth++;
+      } else if (token.kind() == Kind.SYMBOL && token.text().equals(")")) {
+        parenDepth = Math.max(0, parenDepth - 1); // a stray ')' is the server's syntax error, not a reason to merge
+      } else if (token.is("ATOMIC") && previous != null && previous.is("BEGIN")) {
         atomicDepth++;
       } else if (atomicDepth > 0 && token.is("END")) {
         atomicDepth--;
       } else if (atomicDepth > 0 && token.is("CASE")) {
         atomicDepth++; // CASE ... END inside an atomic body
-      } else if (atomicDepth == 0 && token.kind() == Kind.SYMBOL && token.text().equals(";")) {
+      } else if (atomicDepth == 0 && parenDepth == 0 && token.kind() == Kind.SYMBOL && token.text().equals(";")) {
         addStatement(statements, sql, statementStart, token.start(), kept, standardConformingStrings);
         statementStart = token.end();
         kept = new ArrayList<>();

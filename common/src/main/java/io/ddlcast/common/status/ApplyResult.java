@@ -13,8 +13,8 @@ import java.time.Instant;
  *  "sqlState":"42P07","message":"relation \"t\" already exists"}
  * }</pre>
  *
- * <p>{@code message} is masked ({@code Secrets.mask}) before it is built. A heartbeat carries only standby, outcome
- * and time.
+ * <p>{@code message} is masked ({@code Secrets.mask}) before it is built. A heartbeat carries only standby, outcome,
+ * time and what waits on what ({@link Waits}; absent when nothing waits, and from appliers before it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApplyResult(
@@ -29,7 +29,8 @@ public record ApplyResult(
     Instant at,
     Long millis,
     String sqlState,
-    String message) {
+    String message,
+    Waits waits) {
 
   /** What happened to the event. */
   public enum Outcome {
@@ -47,7 +48,20 @@ public record ApplyResult(
     HEARTBEAT
   }
 
+  /** The result of an event (no {@link Waits}: heartbeats carry them). */
+  public ApplyResult(String standby, Outcome outcome, String eventId, String database, String command,
+      Integer partition, Long offset, Instant logTime, Instant at, Long millis, String sqlState, String message) {
+    this(standby, outcome, eventId, database, command, partition, offset, logTime, at, millis, sqlState, message,
+        null);
+  }
+
   public static ApplyResult heartbeat(String standby, Instant at) {
-    return new ApplyResult(standby, Outcome.HEARTBEAT, null, null, null, null, null, null, at, null, null, null);
+    return heartbeat(standby, at, Waits.NONE);
+  }
+
+  /** A heartbeat with what waits on what on the standby now. */
+  public static ApplyResult heartbeat(String standby, Instant at, Waits waits) {
+    return new ApplyResult(standby, Outcome.HEARTBEAT, null, null, null, null, null, null, at, null, null, null,
+        waits == null || waits.isEmpty() ? null : waits);
   }
 }

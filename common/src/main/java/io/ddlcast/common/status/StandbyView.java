@@ -3,12 +3,14 @@ package io.ddlcast.common.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * One standby as its applier's results tell it, folded by Kafka Streams into {@code <topic>.standbys}: when the
  * applier was last heard of, the last event it finished (applied, found applied, skipped or filtered) with its
- * primary log time, counts, and each database whose stream is stopped on an error. Lag is not in here: it depends on
+ * primary log time, counts, each database whose stream is stopped on an error, and what waits on what (as of its
+ * last heartbeat). Lag is not in here: it depends on
  * what the producer published since, and {@code ddlcast status} measures it against the topic.
  *
  * <p>Counts are of results received; an applier killed between publishing a result and committing its offset
@@ -27,7 +29,8 @@ public record StandbyView(
     long skipped,
     long filtered,
     long failed,
-    Map<String, StoppedStream> stopped) {
+    Map<String, StoppedStream> stopped,
+    Waits waits) {
 
   /** A database whose stream stopped at an event that failed there. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,31 +39,34 @@ public record StandbyView(
 
   public StandbyView {
     stopped = stopped == null ? Map.of() : Map.copyOf(stopped);
+    waits = waits == null ? Waits.NONE : waits;
   }
 
   public static StandbyView empty(String standby) {
-    return new StandbyView(standby, null, null, null, null, null, 0, 0, 0, 0, 0, Map.of());
+    return new StandbyView(standby, null, null, null, null, null, 0, 0, 0, 0, 0, Map.of(), Waits.NONE);
   }
 
   /** The view after one more result of this standby. */
   public StandbyView fold(ApplyResult r) {
     Instant seen = lastSeen == null || (r.at() != null && r.at().isAfter(lastSeen)) ? r.at() : lastSeen;
     if (r.outcome() == ApplyResult.Outcome.HEARTBEAT) {
+      // the newest heartbeat tells what waits now (a late one, from before, does not)
+      Waits now = Objects.equals(seen, r.at()) ? r.waits() : waits;
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
-          alreadyApplied, skipped, filtered, failed, stopped);
+          alreadyApplied, skipped, filtered, failed, stopped, now);
     }
     Map<String, StoppedStream> stops = new TreeMap<>(stopped);
     if (r.outcome() == ApplyResult.Outcome.FAILED) {
       stops.put(r.database(), new StoppedStream(r.eventId(), r.database(), r.command(), r.partition(), r.offset(),
           r.sqlState(), r.message(), r.at()));
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
-          alreadyApplied, skipped, filtered, failed + 1, stops);
+          alreadyApplied, skipped, filtered, failed + 1, stops, waits);
     }
     stops.remove(r.database()); // the stream moved on: retried successfully, or skipped
     return new StandbyView(standby, seen, r.eventId(), r.database(), r.logTime(), r.at(),
         applied + (r.outcome() == ApplyResult.Outcome.APPLIED ? 1 : 0),
         alreadyApplied + (r.outcome() == ApplyResult.Outcome.ALREADY_APPLIED ? 1 : 0),
         skipped + (r.outcome() == ApplyResult.Outcome.SKIPPED ? 1 : 0),
-        filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops);
+        filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops, waits);
   }
 }

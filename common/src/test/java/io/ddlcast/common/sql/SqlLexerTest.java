@@ -123,6 +123,41 @@ class SqlLexerTest {
   }
 
   @Test
+  void semicolonsInsideTheParenthesesOfARuleWithSeveralActionsDoNotSplit() {
+    String rule = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (new.a); "
+        + "INSERT INTO log VALUES (-new.a);)";
+    assertThat(SqlLexer.split(rule + "; CREATE TABLE u()")).containsExactly(rule, "CREATE TABLE u()");
+  }
+
+  @Test
+  void splittingResumesOnceEveryParenthesisIsClosed() {
+    assertThat(SqlLexer.split("CREATE RULE r AS ON UPDATE TO t DO INSTEAD (UPDATE a SET x = (SELECT 1); NOTIFY c);"
+        + "CREATE TABLE u (x int CHECK ((x > 0)));DROP TABLE v"))
+        .containsExactly("CREATE RULE r AS ON UPDATE TO t DO INSTEAD (UPDATE a SET x = (SELECT 1); NOTIFY c)",
+            "CREATE TABLE u (x int CHECK ((x > 0)))", "DROP TABLE v");
+  }
+
+  @Test
+  void parenthesesInsideStringsCommentsAndQuotedIdentifiersDoNotCount() {
+    assertThat(SqlLexer.split("CREATE TABLE \"a(\" (x text DEFAULT '(' /* ( */); -- (\nCREATE TABLE b()"))
+        .containsExactly("CREATE TABLE \"a(\" (x text DEFAULT '(' /* ( */)", "-- (\nCREATE TABLE b()");
+  }
+
+  @Test
+  void aStrayClosingParenthesisDoesNotHideTheNextSemicolon() {
+    assertThat(SqlLexer.split("SELECT 1); CREATE TABLE b(); CREATE TABLE c()"))
+        .containsExactly("SELECT 1)", "CREATE TABLE b()", "CREATE TABLE c()");
+  }
+
+  @Test
+  void caseEndInParenthesesInsideBeginAtomicKeepsTheBodyWhole() {
+    String function = "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC "
+        + "SELECT (CASE WHEN x > 0 THEN (1) ELSE 0 END); SELECT CASE x WHEN 1 THEN CASE WHEN x > 0 THEN 2 END END; "
+        + "END";
+    assertThat(SqlLexer.split(function + ";CREATE TABLE t()")).containsExactly(function, "CREATE TABLE t()");
+  }
+
+  @Test
   void emptyPartsAndTrailingSemicolonsAreDropped() {
     assertThat(SqlLexer.split(";; CREATE TABLE a() ;; ; CREATE TABLE b();\n;"))
         .containsExactly("CREATE TABLE a()", "CREATE TABLE b()");

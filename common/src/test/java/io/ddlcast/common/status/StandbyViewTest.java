@@ -3,6 +3,7 @@ package io.ddlcast.common.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StandbyViewTest {
@@ -56,5 +57,25 @@ class StandbyViewTest {
     assertThat(StatusJson.decode(StatusJson.encode(c), ControlCommand.class)).isEqualTo(c);
     assertThat(StatusJson.decode("{\"type\":\"RETRY\",\"standby\":\"s1\",\"newer\":1}".getBytes(),
         ControlCommand.class).type()).isEqualTo(ControlCommand.Type.RETRY);
+  }
+
+  @Test
+  void theNewestHeartbeatTellsWhatWaitsAndSurvivesItsJsonForm() {
+    Waits waits = new Waits(List.of(new Waits.Barrier("c:9", "DROP ROLE", 0, 9L, Waits.BarrierState.WAITING,
+        List.of("beta"), List.of("alpha"), List.of("gamma"), 3)),
+        List.of(new Waits.StoppedBehind("alpha", "a:2", List.of("c:5"))));
+    StandbyView view = StandbyView.empty("s1").fold(ApplyResult.heartbeat("s1", T0.plusSeconds(10), waits));
+    assertThat(view.waits()).isEqualTo(waits);
+    assertThat(StatusJson.decode(StatusJson.encode(view), StandbyView.class)).isEqualTo(view);
+    ApplyResult heartbeat = ApplyResult.heartbeat("s1", T0.plusSeconds(10), waits);
+    assertThat(StatusJson.decode(StatusJson.encode(heartbeat), ApplyResult.class)).isEqualTo(heartbeat);
+
+    assertThat(view.fold(result(ApplyResult.Outcome.APPLIED, "b:1", "beta", 11)).waits()).isEqualTo(waits);
+    assertThat(view.fold(ApplyResult.heartbeat("s1", T0)).waits()).isEqualTo(waits); // a late one: older news
+    assertThat(view.fold(ApplyResult.heartbeat("s1", T0.plusSeconds(12))).waits().isEmpty()).isTrue();
+    // a view written before waits existed reads as nothing waiting
+    assertThat(StatusJson.decode("{\"standby\":\"s1\",\"applied\":1}".getBytes(), StandbyView.class).waits())
+        .isEqualTo(Waits.NONE);
+    assertThat(new String(StatusJson.encode(ApplyResult.heartbeat("s1", T0)))).doesNotContain("waits");
   }
 }
