@@ -46,6 +46,24 @@ final class StatementSettings {
 
   private StatementSettings() {}
 
+  /**
+   * The value a setting gets on the standby for a value the primary's session had (null: the built-in one). Two are
+   * not the primary's: {@code check_function_bodies} is always off (above), and {@code DateStyle} keeps the
+   * primary's field order ({@code MDY}, {@code DMY}, {@code YMD}: how date literals in the statement read) with the
+   * output style ISO, since pgjdbc closes a connection whose DateStyle does not begin with ISO (measured: 08006 on
+   * {@code Postgres, MDY}, which pg_regress sessions use).
+   */
+  static String standbyValue(SessionSetting setting, String value) {
+    if (setting == SessionSetting.CHECK_FUNCTION_BODIES) {
+      return "off";
+    }
+    if (setting == SessionSetting.DATE_STYLE && value != null) {
+      int comma = value.indexOf(',');
+      return comma < 0 ? "ISO" : "ISO, " + value.substring(comma + 1).strip();
+    }
+    return value;
+  }
+
   /** Sets the settings (null: unknown, nothing is set) for the transaction ({@code local}) or the session. */
   static void apply(Connection c, Map<SessionSetting, String> settings, boolean local) throws SQLException {
     if (settings == null) {
@@ -54,7 +72,7 @@ final class StatementSettings {
     try (PreparedStatement ps = c.prepareStatement(SQL)) {
       ps.setBoolean(1, local);
       for (int k = 0; k < ALL.length; k++) {
-        ps.setString(k + 2, ALL[k] == SessionSetting.CHECK_FUNCTION_BODIES ? "off" : settings.get(ALL[k]));
+        ps.setString(k + 2, standbyValue(ALL[k], settings.get(ALL[k])));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
