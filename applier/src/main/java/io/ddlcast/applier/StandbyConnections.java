@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.postgresql.PGProperty;
@@ -31,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * lc_messages = C                      -- ErrorClassifier tells some errors apart by their English message
  * }</pre>
  *
+ * <p>A standby may have thousands of databases, and PostgreSQL's {@code max_connections} is 100 by default: at most
+ * {@link #IDLE_KEPT} connections that no event is using stay open (the least recently used beyond that are closed,
+ * measured: 198 databases made the standby refuse connections with 53300 "too many clients", retried forever), so
+ * an applier holds at most its {@code --parallelism} busy ones, that many idle ones, and the maintenance one.
+ *
  * <p>Lanes use only their own database's connection, and cluster-wide statements run only while no lane runs (they
  * are barriers), so a connection is never used by two threads at once; the map itself is synchronized.
  */
@@ -50,7 +57,9 @@ final class StandbyConnections implements AutoCloseable {
 
   private final PgUrl standby;
   private final Opener opener;
-  private final Map<String, Connection> connections = new HashMap<>();
+  /** In the order of last use (the eldest first), for closing idle ones. */
+  private final Map<String, Connection> connections = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<String, Integer> busy = new HashMap<>();
 
   StandbyConnections(PgUrl standby, String standbyName) {
     this(standby, url -> url.connect("ddlcast-applier:" + standbyName, connectProperties(url)));
@@ -80,6 +89,36 @@ final class StandbyConnections implements AutoCloseable {
   /** A connection to the maintenance database, as the applier. */
   Connection maintenance() throws SQLException {
     return get(MAINTENANCE);
+  }
+
+  /** Connections no event is using that stay open for the next event of their database. */
+  static final int IDLE_KEPT = 16;
+
+  /** An event of this connection's key ({@link #keyOf}) starts: its connection is not closed until {@link #done}. */
+  synchronized void using(String key) {
+    busy.merge(key == null ? MAINTENANCE : key, 1, Integer::sum);
+  }
+
+  /** The event that {@link #using} announced ended; closes the least recently used idle connections beyond a few. */
+  synchronized void done(String key) {
+    busy.computeIfPresent(key == null ? MAINTENANCE : key, (k, n) -> n > 1 ? n - 1 : null);
+    int idle = connections.size() - busy.size();
+    Iterator<Map.Entry<String, Connection>> eldest = connections.entrySet().iterator();
+    while (idle > IDLE_KEPT && eldest.hasNext()) {
+      Map.Entry<String, Connection> entry = eldest.next();
+      if (!entry.getKey().equals(MAINTENANCE) && !busy.containsKey(entry.getKey())) {
+        closeQuietly(entry.getValue());
+        eldest.remove();
+        idle--;
+      }
+    }
+  }
+
+  /** A new connection to the database, as the applier, that the caller closes (for work beside the lanes'). */
+  Connection separate(String name) throws SQLException {
+    Connection connection = opener.open(standby.withDatabase(name));
+    connection.setAutoCommit(true);
+    return connection;
   }
 
   /** The key {@link #discard} takes for the connection an event of this scope uses. */

@@ -113,6 +113,16 @@ final class StatementExecutor implements EventExecutor {
    */
   @Override
   public Result execute(Work work) throws SQLException {
+    String key = StandbyConnections.keyOf(work.event().database(), work.event().scope() == Scope.CLUSTER);
+    connections.using(key);
+    try {
+      return executeUsing(work);
+    } finally {
+      connections.done(key);
+    }
+  }
+
+  private Result executeUsing(Work work) throws SQLException {
     DdlEvent event = work.event();
     String sql = event.statement();
     if ("CREATE TABLESPACE".equals(event.command())) {
@@ -176,17 +186,28 @@ final class StatementExecutor implements EventExecutor {
         roles.add(token.identifier());
       }
     }
+    // pg_shdepend (shared) names the databases where the roles own functions: only those are visited, each on a
+    // connection of its own (a standby may have thousands of databases; their lanes' connections stay untouched)
     List<String> databases = new ArrayList<>();
-    try (Statement st = connections.maintenance().createStatement();
-        ResultSet rs = st.executeQuery("SELECT datname FROM pg_catalog.pg_database WHERE datallowconn")) {
-      while (rs.next()) {
-        databases.add(rs.getString(1));
+    try (PreparedStatement ps = connections.maintenance().prepareStatement("SELECT DISTINCT d.datname "
+        + "FROM pg_catalog.pg_shdepend s JOIN pg_catalog.pg_database d ON d.oid OPERATOR(pg_catalog.=) s.dbid "
+        + "JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) s.refobjid "
+        + "WHERE s.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_authid'::pg_catalog.regclass "
+        + "AND s.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
+        + "AND s.deptype OPERATOR(pg_catalog.=) 'o' AND d.datallowconn "
+        + "AND r.rolname OPERATOR(pg_catalog.=) ANY (?::pg_catalog.text[])")) {
+      ps.setArray(1, connections.maintenance().createArrayOf("text", roles.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          databases.add(rs.getString(1));
+        }
       }
     }
     for (String database : databases) {
-      Connection connection = connections.database(database);
-      for (String role : roles) {
-        runAs.dropFunctionsOf(connection, role);
+      try (Connection connection = connections.separate(database)) {
+        for (String role : roles) {
+          runAs.dropFunctionsOf(connection, role);
+        }
       }
     }
   }

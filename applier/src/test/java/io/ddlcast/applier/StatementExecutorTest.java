@@ -51,6 +51,23 @@ class StatementExecutorTest {
   }
 
   @Test
+  void eventsOfManyDatabasesKeepOnlyAFewIdleConnectionsOpen() throws SQLException {
+    int databases = StandbyConnections.IDLE_KEPT + 10;
+    for (int k = 0; k < databases; k++) {
+      standby.database("db" + k);
+      assertThat(execute(inDatabase("db" + k, k, "CREATE TABLE", "CREATE TABLE t ()", null),
+          Lane.database("db" + k), k)).isEqualTo(StatementExecutor.Result.APPLIED);
+    }
+    assertThat(standby.opened()).hasSizeGreaterThanOrEqualTo(databases);
+    assertThat(standby.opened().size() - standby.closed().size()).isLessThanOrEqualTo(StandbyConnections.IDLE_KEPT);
+    // the most recently used stay: the next event of the last database reuses its connection
+    int opened = standby.opened().size();
+    execute(inDatabase("db" + (databases - 1), databases, "CREATE TABLE", "CREATE TABLE u ()", null),
+        Lane.database("db" + (databases - 1)), databases);
+    assertThat(standby.opened()).hasSize(opened);
+  }
+
+  @Test
   void theStatementRunsUnderTheEventsRoleAndSearchPathAndItsMarkerCommitsWithIt() throws SQLException {
     DdlEvent event = inDatabase("app", 7, "CREATE TABLE", "CREATE TABLE t ()",
         new ExecutionContext("app_owner", "alice", "app, public"));
