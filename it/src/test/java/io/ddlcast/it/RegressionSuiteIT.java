@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.PsqlResult;
@@ -127,6 +128,10 @@ class RegressionSuiteIT {
       run(database, "test_setup");
       run(database, file);
     }
+    // the end of the run, as the producer sees it: its event on the topic means everything before it was published
+    primary.execute("postgres", "CREATE TABLE regress_end_of_run ()");
+    Await.until("the end of the run on the topic", Duration.ofMinutes(10), () -> pipeline.topicEvents().stream()
+        .anyMatch(e -> e.statement().contains("regress_end_of_run")));
     long ranMillis = (System.nanoTime() - started) / 1_000_000;
     Pipeline.CommandRun waited = pipeline.applierCommand("wait", "--standbys", "standby1,standby2", "--now",
         "--timeout", "100s");
@@ -227,8 +232,8 @@ class RegressionSuiteIT {
     public String toString() {
       return files + " files, " + statements + " statements (" + failedOnPrimary + " failed on the primary), "
           + ddlEvents + " DDL events, " + droppedFailed + " DDL statements dropped as failed or rolled back, "
-          + droppedOther + " dropped for other reasons (temporary objects, ...), primary ran them in "
-          + ranMillis + " ms, both standbys had applied everything " + convergedMillis + " ms after the start";
+          + droppedOther + " dropped for other reasons (temporary objects, ...); the producer had published all of it "
+          + ranMillis + " ms after the start, both standbys had applied it all " + convergedMillis + " ms after it";
     }
   }
 

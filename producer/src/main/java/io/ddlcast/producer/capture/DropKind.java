@@ -17,7 +17,7 @@ public enum DropKind {
   /** Never replicated by rule: temporary objects, ddlcast's own, instance-local statements. */
   NOT_REPLICATED("not_replicated", false),
   /**
-   * Data, not schema: {@code REFRESH MATERIALIZED VIEW}, and large objects ({@code GRANT/REVOKE/ALTER/COMMENT ...
+   * Data, not schema: large objects ({@code GRANT/REVOKE/ALTER/COMMENT ...
    * ON LARGE OBJECT}), which a schema-only standby does not hold.
    */
   DATA("not_replicated", false),

@@ -108,7 +108,7 @@ public record HelperRecord(
       return !isTemporary() && notOnStandbys == null;
     }
 
-    HelperObject notOnStandbys(String why) {
+    public HelperObject notOnStandbys(String why) {
       return new HelperObject(type, schema, identity, temporary, inExtension, original, onTemporary,
           columnOnTemporary, why);
     }

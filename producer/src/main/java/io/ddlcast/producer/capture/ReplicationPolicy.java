@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * GRANT names that are the session's temporary ones, INVALID indexes of failed concurrent builds, permanent objects
  * over temporary ones, which PostgreSQL drops with them), statements that act on the instance they run on only:
  * {@code ALTER SYSTEM}, and subscriptions (every standby would subscribe to the publisher, with the credentials in the
- * statement), data rather than schema ({@code REFRESH MATERIALIZED VIEW}, large objects), and what cannot be
+ * statement), data rather than schema (large objects), and what cannot be
  * replicated exactly, refused for the operator ({@link DropKind#REFUSED}: the CREATE that {@code EXPLAIN ANALYZE}
  * runs, {@code CREATE TABLE ... AS EXECUTE}, a table with a column of a temporary row type). The rules are checked in
  * that order; the first that applies names the drop. A statement that named objects a standby has and objects it
@@ -108,10 +108,6 @@ public final class ReplicationPolicy {
 
   /** Statements on data rather than schema, and those that cannot be replicated exactly; else null. */
   private static Exclusion dataOrRefused(Part part, String tag) {
-    if (tag.equals("REFRESH MATERIALIZED VIEW")) {
-      return new Exclusion(DropKind.DATA, "REFRESH MATERIALIZED VIEW changes a materialized view's data, not the "
-          + "schema a standby keeps");
-    }
     if (onLargeObject(part)) {
       return new Exclusion(DropKind.DATA, "large objects are data: a standby holds none, so their privileges, owner "
           + "and comment stay on the primary");

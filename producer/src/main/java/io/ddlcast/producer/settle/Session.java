@@ -8,7 +8,9 @@ import io.ddlcast.producer.capture.EventFactory.Runner;
 import io.ddlcast.producer.capture.HelperRecord;
 import io.ddlcast.producer.capture.HelperRecord.HelperObject;
 import io.ddlcast.producer.csvlog.LogRecord;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the tracker knows of one client session (csvlog {@code session_id}): who it is, its open transaction, the
@@ -37,6 +39,13 @@ final class Session {
   List<HelperObject> dropped = List.of();
   /** What the helper reported at the start of a DROP as on no standby, for its objects (not kept either). */
   HelperRecord.NotOnStandbys notOnStandbys = HelperRecord.NotOnStandbys.NONE;
+  /**
+   * Objects (identities) a refused statement of this session made, which therefore no standby has: a later DROP of
+   * them ships nothing, a later change of them is refused too (not kept in the checkpoint: after a restart such a
+   * DROP reaches the standbys and fails there, loudly). A later command that makes the same identity again, or
+   * drops it, takes it out.
+   */
+  final Set<String> refusedObjects = new HashSet<>();
   OpenTransaction txn;
   StatementCursor cursor;
 

@@ -2,9 +2,11 @@ package io.ddlcast.producer.settle;
 
 import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.HelperRecord;
+import io.ddlcast.producer.capture.ReplicationPolicy;
 import io.ddlcast.producer.capture.Xid;
 import io.ddlcast.producer.csvlog.LogRecord;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -41,7 +43,8 @@ final class SessionEvents {
       case ERROR -> problems.accept("ddlcast's event trigger failed in session " + record.sessionId() + " at "
           + record.position() + ": " + helper.error() + "; the DDL there ships without its context");
       case DDL_COMMAND_START -> session.notOnStandbys = helper.notOnStandbys();
-      case SQL_DROP -> session.dropped = HelperRecord.marked(helper.objects(), session.notOnStandbys);
+      case SQL_DROP -> session.dropped = refusedBefore(session,
+          HelperRecord.marked(helper.objects(), session.notOnStandbys));
       case DDL_COMMAND_END -> command(session, record, helper);
       default -> throw new IllegalStateException(helper.kind().name());
     }
@@ -68,11 +71,46 @@ final class SessionEvents {
     session.dropped = List.of();
     session.notOnStandbys = HelperRecord.NotOnStandbys.NONE;
     if (item != null) {
+      item = rememberRefused(session, helper, item);
       settler.add(session, record.vxid(), item);
     }
     if (helper.xid() != null && session.txn != null && session.txn.is(record.vxid())) {
       session.txn.xid = helper.xid();
     }
+  }
+
+  /**
+   * A refused statement's objects are on no standby: remembered, so that their DROP ships nothing; a later change of
+   * one is refused as well, and a command that makes one again (not refused) forgets it.
+   */
+  private static CapturedDdl rememberRefused(Session session, HelperRecord helper, CapturedDdl item) {
+    List<String> identities = helper.objects().stream().map(HelperRecord.HelperObject::identity)
+        .filter(Objects::nonNull).toList();
+    if (item.exclusion() != null && item.exclusion().kind() == DropKind.REFUSED) {
+      session.refusedObjects.addAll(identities);
+      return item;
+    }
+    List<String> refused = identities.stream().filter(session.refusedObjects::contains).toList();
+    if (refused.isEmpty()) {
+      return item;
+    }
+    if (item.exclusion() == null && !item.event().command().startsWith("CREATE")) {
+      return new CapturedDdl(item.event(), item.subxid(), new ReplicationPolicy.Exclusion(DropKind.REFUSED,
+          "it changes " + String.join(", ", refused) + ", whose CREATE was refused earlier in this session (no "
+              + "standby has it): apply it to the standbys by hand with that CREATE"));
+    }
+    refused.forEach(session.refusedObjects::remove);
+    return item;
+  }
+
+  /** Dropped objects a refused statement of the session made are on no standby; their DROP consumes them. */
+  private static List<HelperRecord.HelperObject> refusedBefore(Session session,
+      List<HelperRecord.HelperObject> dropped) {
+    if (session.refusedObjects.isEmpty()) {
+      return dropped;
+    }
+    return dropped.stream().map(o -> o.identity() != null && session.refusedObjects.remove(o.identity())
+        ? o.notOnStandbys("made by a statement that was refused") : o).toList();
   }
 
   /** An ERROR fails the statement it belongs to; FATAL and PANIC end the session and its transaction. */
