@@ -253,7 +253,7 @@ class CapturedLogsTest {
         "DROP TABLE public.perm", // of "DROP TABLE tt, perm;"
         "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM tt $$;", // a text body
         "CREATE TABLE mt (a int PRIMARY KEY);", "CREATE MATERIALIZED VIEW mv AS SELECT * FROM mt;",
-        "CREATE UNIQUE INDEX mv_a ON mv (a);",
+        "CREATE UNIQUE INDEX mv_a ON mv (a);", "REFRESH MATERIALIZED VIEW CONCURRENTLY mv;",
         "CREATE TABLE ci (a int);",
         "CREATE FUNCTION fragile(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$\nBEGIN\n  IF current_setting("
             + "'test.fail', true) = 'on' THEN RAISE EXCEPTION 'fragile'; END IF;\n  RETURN $1;\nEND $$;",
@@ -266,7 +266,8 @@ class CapturedLogsTest {
         "DROP DOMAIN d;", "DROP INDEX ci_u;")) {
       assertThat(kindOf(run, temporary)).as(temporary).isEqualTo(DropKind.NOT_REPLICATED);
     }
-    for (String data : List.of("GRANT SELECT ON LARGE OBJECT 4242 TO PUBLIC;", "COMMENT ON LARGE OBJECT 4242 IS 'data';",
+    for (String data : List.of("GRANT SELECT ON LARGE OBJECT 4242 TO PUBLIC;",
+        "COMMENT ON LARGE OBJECT 4242 IS 'data';",
         "ALTER LARGE OBJECT 4242 OWNER TO postgres;", "REVOKE SELECT ON LARGE OBJECT 4242 FROM PUBLIC;")) {
       assertThat(kindOf(run, data)).as(data).isEqualTo(DropKind.DATA);
     }
