@@ -69,6 +69,9 @@ public final class ReplicationPolicy {
     if (part.command().instanceLocal()) {
       return new Exclusion(DropKind.NOT_REPLICATED, tag + " changes only the instance it runs on");
     }
+    if (firstOnNames(part, "SUBSCRIPTION")) {
+      return new Exclusion(DropKind.NOT_REPLICATED, tag + " of a subscription, which is not replicated");
+    }
     return dataOrRefused(part, tag);
   }
 
@@ -134,6 +137,19 @@ public final class ReplicationPolicy {
         Token large = part.sql().token(i + 1);
         Token object = part.sql().token(i + 2);
         return large != null && large.is("LARGE") && object != null && object.is("OBJECT");
+      }
+    }
+    return false;
+  }
+
+  /** {@code COMMENT ON SUBSCRIPTION s}, {@code SECURITY LABEL ... ON SUBSCRIPTION s}: the word after the first ON. */
+  private static boolean firstOnNames(Part part, String kind) {
+    Token token;
+    for (int i = 1; (token = part.sql().token(i)) != null; i++) {
+      if (token.is("ON")) {
+        Token next = part.sql().token(i + 1);
+        return next != null && next.is(kind) && (part.command().tag().equals("COMMENT")
+            || part.command().tag().equals("SECURITY LABEL"));
       }
     }
     return false;

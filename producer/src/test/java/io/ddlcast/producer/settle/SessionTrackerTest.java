@@ -245,6 +245,17 @@ class SessionTrackerTest {
   }
 
   @Test
+  void aCommentOnASubscriptionIsNeverPublishedAsTheSubscriptionIsNot() {
+    List<Outcome> outcomes = feed(
+        Csvlog.record("s.1", 1, "3/1", "LOG", "00000", "idle", "statement: COMMENT ON SUBSCRIPTION s IS 'x'", "")
+            + Csvlog.record("s.1", 2, "3/0", "LOG", "00000", "COMMENT", "duration: 0.5 ms", "")
+            + Csvlog.record("s.1", 3, "3/2", "LOG", "00000", "idle", "statement: COMMENT ON TABLE t IS 'on'", "")
+            + Csvlog.record("s.1", 4, "3/0", "LOG", "00000", "COMMENT", "duration: 0.5 ms", ""));
+    assertThat(dropped(outcomes)).containsExactly("COMMENT ON SUBSCRIPTION s IS 'x'");
+    assertThat(published(outcomes)).containsExactly("COMMENT ON TABLE t IS 'on'");
+  }
+
+  @Test
   void createDatabaseIsKeyedByTheNewDatabaseAndRunsFromTheMaintenanceDatabase() {
     List<Outcome> outcomes = feed(
         Csvlog.record("s.1", 1, "3/1", "LOG", "00000", "idle", "statement: CREATE DATABASE \"Company\"", "")
