@@ -220,6 +220,11 @@ final class RunAs {
     known.clear();
   }
 
+  /** After DROP OWNED or REASSIGN OWNED, which may drop or give away functions: ask again for every role. */
+  void forgetAll(Connection c) {
+    known.remove(c);
+  }
+
   /** After a call found the role's function gone: ask again whether it exists. */
   void forget(Connection c, String role) {
     Set<String> roles = known.get(c);

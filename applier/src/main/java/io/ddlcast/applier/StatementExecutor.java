@@ -237,6 +237,10 @@ final class StatementExecutor implements EventExecutor {
       // the marker is the applier's: the function has returned; settings the statement's code made go first
       markers.appliedAfter(connection, "RESET ALL", work);
       connection.commit();
+      String command = work.event().command();
+      if ("DROP OWNED".equals(command) || "REASSIGN OWNED".equals(command)) {
+        runAs.forgetAll(connection); // it may have dropped or given away ddlcast's functions of the roles it names
+      }
     } catch (SQLException e) {
       rollbackQuietly(connection);
       if (mayRetry && RunAs.isMissing(e, as.role())) {

@@ -404,6 +404,20 @@ class StatementExecutorTest {
   }
 
   @Test
+  void afterDropOwnedTheRolesFunctionIsLookedForBeforeItIsCalled() throws SQLException {
+    ExecutionContext mallory = new ExecutionContext("mallory", null, "mallory");
+    execute(inDatabase("app", 1, "CREATE TABLE", "CREATE TABLE a ()", mallory), APP, 1);
+    execute(inDatabase("app", 2, "DROP OWNED", "DROP OWNED BY mallory", mallory), APP, 2);
+    standby.dropFunction("app", "mallory"); // what that DROP OWNED did on a real standby
+
+    assertThat(execute(inDatabase("app", 3, "CREATE TABLE", "CREATE TABLE b ()", mallory), APP, 3))
+        .isEqualTo(StatementExecutor.Result.APPLIED);
+    // no call that fails on the missing function (an ERROR in the standby's log), no rollback before it
+    assertThat(standby.log("app")).extracting(Sql::sql).doesNotContain("ROLLBACK");
+    assertThat(standby.installs()).containsExactly("app:mallory", "app:mallory");
+  }
+
+  @Test
   void aFunctionStillWrongAfterItWasMadeAgainFailsTheEventAndRunsNothing() throws SQLException {
     standby.refuseFunctions("app");
 
