@@ -106,15 +106,16 @@ class BarrierIT {
     primary.execute("postgres", "DROP ROLE y");
     primary.execute("beta", "CREATE TABLE after_drop (x int)");
     String dropRole = eventId("DROP ROLE y");
-    row = awaitStandby(r -> r.path("waits").path("barriers").size() == 1
-        && r.path("waits").path("barriers").get(0).path("heldEvents").asLong() == 1);
+    // the events it holds are those fetched before the barrier paused its partition: beta's, when it came in the same
+    // fetch (here it is published 30 ms later, so it may not have been fetched: then it waits in the topic)
+    row = awaitStandby(r -> r.path("waits").path("barriers").size() == 1);
     JsonNode barrier = row.path("waits").path("barriers").get(0);
     assertThat(barrier.path("eventId").asText()).isEqualTo(dropRole);
     assertThat(barrier.path("state").asText()).isEqualTo("WAITING");
     assertThat(texts(barrier.path("waitsForStopped"))).containsExactly("alpha");
-    assertThat(texts(barrier.path("heldDatabases"))).containsExactly("beta");
+    assertThat(texts(barrier.path("heldDatabases"))).isSubsetOf("beta");
     assertThat(pipeline.applierCommand("status").output()).contains("barrier " + dropRole + " (DROP ROLE, partition 0"
-        + " offset " + barrier.path("offset").asLong() + ") waits for stopped alpha; holds 1 event(s) of beta");
+        + " offset " + barrier.path("offset").asLong() + ") waits for stopped alpha");
     assertThat(applier.output()).contains("the cluster-wide event " + dropRole + " (DROP ROLE)")
         .contains("waits for database alpha, stopped on an error before it");
     assertThat(standby.query("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'y'")).containsExactly("1");

@@ -161,17 +161,25 @@ class ShippedDdlIT {
     onTheStandby("executed");
     standby.execute("executed", "CREATE TABLE tp (a int)");
     converged("executed");
-    // what a refused statement made is on no standby: its later changes in the session are refused too, and its DROP
-    // ships nothing (the shape of create_table.sql in PostgreSQL's regression suite)
-    script("executed", """
+  }
+
+  /**
+   * What a refused statement made is on no standby: its later changes in the session are refused too, and its DROP
+   * ships nothing (the shape of create_table.sql in PostgreSQL's regression suite).
+   */
+  @Test
+  void whatARefusedStatementMadeIsNeitherChangedNorDroppedOnTheStandby() {
+    database("refused_then_dropped");
+    script("refused_then_dropped", """
         PREPARE p AS SELECT 1 AS a;
         CREATE TABLE tq AS EXECUTE p;
         ALTER TABLE tq ADD COLUMN b int;
         DROP TABLE tq;
         CREATE TABLE tq (c int);
         """);
-    converged("executed");
-    assertThat(shipped("executed")).filteredOn(s -> s.contains("tq")).containsExactly("CREATE TABLE tq (c int);");
+    converged("refused_then_dropped");
+    assertThat(shipped("refused_then_dropped")).filteredOn(s -> s.contains("tq"))
+        .containsExactly("CREATE TABLE tq (c int);");
   }
 
   @Test
