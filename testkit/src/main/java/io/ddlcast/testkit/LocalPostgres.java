@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * PostgreSQL refuses to run as root, so when the JVM is root the directory belongs to the OS user
  * {@code postgres} and initdb / pg_ctl run through {@code runuser -u postgres}. The server listens on 127.0.0.1
- * on a free port with trust authentication, durability turned off for speed. A shutdown hook stops (immediately)
+ * on a free port with trust authentication (over TLS only, with {@link PostgresOptions#withTls()}), durability
+ * turned off for speed. A shutdown hook stops (immediately)
  * and deletes every cluster that was not closed, so a failing test leaks no server.
  */
 public final class LocalPostgres implements PostgresServer {
@@ -49,6 +52,7 @@ public final class LocalPostgres implements PostgresServer {
   private final Path pgdata;
   private final Path socketDir;
   private volatile int port;
+  private TestCertificates certificates;
   private boolean running;
   private boolean closed;
 
@@ -71,6 +75,9 @@ public final class LocalPostgres implements PostgresServer {
     OPEN.add(cluster);
     try {
       cluster.initdb();
+      if (options.tls()) {
+        cluster.requireTls();
+      }
       cluster.configureAndStart();
     } catch (RuntimeException | Error e) {
       cluster.close();
@@ -117,6 +124,11 @@ public final class LocalPostgres implements PostgresServer {
   }
 
   @Override
+  public Path rootCertificate() {
+    return certificates == null ? null : certificates.caPem();
+  }
+
+  @Override
   public Path logDirectory() {
     if (!options.csvlogEnabled()) {
       return null;
@@ -137,7 +149,7 @@ public final class LocalPostgres implements PostgresServer {
   public PsqlResult psql(PsqlRun run) {
     String conninfo = "host=" + HOST + " port=" + port + " user="
         + DumpNormalizer.conninfoValue(run.user() == null ? SUPERUSER : run.user()) + " dbname="
-        + DumpNormalizer.conninfoValue(run.database());
+        + DumpNormalizer.conninfoValue(run.database()) + tlsConninfo();
     List<String> command = new ArrayList<>(List.of(PgBinaries.program("psql"), "-X", "-q",
         "--dbname=" + conninfo));
     Path script = null;
@@ -278,6 +290,11 @@ public final class LocalPostgres implements PostgresServer {
     base.put("full_page_writes", "off");
     base.put("max_connections", "100");
     base.put("log_line_prefix", PostgresServer.LOG_LINE_PREFIX);
+    if (certificates != null) {
+      base.put("ssl", "on");
+      base.put("ssl_cert_file", certificates.serverCertificate().toString());
+      base.put("ssl_key_file", certificates.serverKey().toString());
+    }
     base.putAll(options.settings());
     base.forEach((key, value) -> block.append(PostgresOptions.confLine(key, value)).append('\n'));
     return block.toString();
@@ -318,7 +335,38 @@ public final class LocalPostgres implements PostgresServer {
 
   private String conninfo(String database) {
     return "host=" + HOST + " port=" + port + " user=" + SUPERUSER + " dbname="
-        + DumpNormalizer.conninfoValue(database);
+        + DumpNormalizer.conninfoValue(database) + tlsConninfo();
+  }
+
+  private String tlsConninfo() {
+    return certificates == null ? ""
+        : " sslmode=verify-full sslrootcert=" + DumpNormalizer.conninfoValue(certificates.caPem().toString());
+  }
+
+  /**
+   * A test CA's certificate for the server, and a pg_hba.conf that takes TCP connections over TLS only (the
+   * Unix socket stays trusted, for pg_ctl). The private key must belong to the server's OS user, mode 0600.
+   */
+  private void requireTls() {
+    certificates = TestCertificates.create(root.resolve("tls"));
+    try {
+      Files.setPosixFilePermissions(certificates.serverKey(), PosixFilePermissions.fromString("rw-------"));
+      if (Commands.runningAsRoot()) {
+        UserPrincipalLookupService lookup = root.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(certificates.serverKey(), lookup.lookupPrincipalByName(Commands.POSTGRES_OS_USER));
+        Files.setPosixFilePermissions(certificates.directory(), PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    } catch (IOException e) {
+      throw new TestkitException("could not give the TLS key of cluster " + name + " to its OS user", e);
+    }
+    write(pgdata.resolve("pg_hba.conf"), """
+        # written by the ddlcast testkit: TCP over TLS only
+        local     all all                trust
+        hostssl   all all 127.0.0.1/32   trust
+        hostssl   all all ::1/128        trust
+        hostnossl all all 0.0.0.0/0      reject
+        hostnossl all all ::/0           reject
+        """);
   }
 
   private void checkOpen() {

@@ -21,14 +21,24 @@ import java.util.Optional;
  * plain cluster that logs to its stderr log only.
  *
  * @param settings extra settings, applied after the testkit's own (port, listen address, speed settings)
+ * <p>{@link #withTls()} makes a server that accepts TCP connections over TLS only, with a certificate of a test CA
+ * ({@link TestCertificates}); its {@link PostgresServer#jdbcUrl} then says {@code sslmode=verify-full} with that CA
+ * as {@code sslrootcert}, so every client a test starts verifies the server and its host name.
+ *
+ * @param settings extra settings, applied after the testkit's own (port, listen address, speed settings)
  * @param baseDir  the directory under which the cluster's own directory is created, or {@code null} for the
  *                 system temp directory
+ * @param tls      TCP over TLS only (hostssl), with a test CA's certificate
  */
-public record PostgresOptions(Map<String, String> settings, Path baseDir) {
+public record PostgresOptions(Map<String, String> settings, Path baseDir, boolean tls) {
 
   public PostgresOptions {
     Objects.requireNonNull(settings, "settings");
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+  }
+
+  public PostgresOptions(Map<String, String> settings, Path baseDir) {
+    this(settings, baseDir, false);
   }
 
   /** A primary whose csvlog (under {@code pgdata/log}) is what the producer reads. */
@@ -59,12 +69,17 @@ public record PostgresOptions(Map<String, String> settings, Path baseDir) {
   public PostgresOptions withSetting(String name, String value) {
     Map<String, String> copy = new LinkedHashMap<>(settings);
     copy.put(name, value);
-    return new PostgresOptions(copy, baseDir);
+    return new PostgresOptions(copy, baseDir, tls);
   }
 
   /** A copy whose cluster directory is created under {@code directory}. */
   public PostgresOptions withBaseDir(Path directory) {
-    return new PostgresOptions(settings, directory);
+    return new PostgresOptions(settings, directory, tls);
+  }
+
+  /** A copy that accepts TCP connections over TLS only (see the class comment). */
+  public PostgresOptions withTls() {
+    return new PostgresOptions(settings, baseDir, true);
   }
 
   /** The raw value of a setting given here, without surrounding quotes. */

@@ -39,8 +39,19 @@ public interface PostgresServer extends AutoCloseable {
    */
   default String jdbcUrl(String database) {
     String encoded = URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
-    return "jdbc:postgresql://" + host() + ":" + port() + "/" + encoded + "?user="
+    String url = "jdbc:postgresql://" + host() + ":" + port() + "/" + encoded + "?user="
         + URLEncoder.encode(superuser(), StandardCharsets.UTF_8);
+    Path root = rootCertificate();
+    return root == null ? url
+        : url + "&sslmode=verify-full&sslrootcert=" + URLEncoder.encode(root.toString(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The CA certificate (PEM) a client must trust to verify this server, when it accepts TLS connections only
+   * ({@link PostgresOptions#withTls()}); {@code null} when it takes plain TCP.
+   */
+  default Path rootCertificate() {
+    return null;
   }
 
   /** A new connection to {@code database} as superuser; the caller closes it. */
