@@ -22,20 +22,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
  * A PostgreSQL cluster in a Docker container ({@code postgres:15}), for machines where Docker runs.
  *
- * <p>Settings are passed as {@code -c name=value} server arguments; authentication is trust, as for
- * {@link LocalPostgres}. When the options enable the csvlog, the server writes it to {@code /ddlcast-log}, a bind
- * mount of a world-writable host temp directory, so {@link #logDirectory()} is a host path the producer can tail
- * (files are written with {@code log_file_mode=0644} by the container's postgres user). Readiness is checked by
- * port and by a real connection, not by log lines, because with the logging collector on the server's messages go
- * to the csvlog instead of the container log. pg_dump and pg_dumpall run inside the container (same version as the
- * server). {@link #stop()}, {@link #kill()} and {@link #start()} stop, kill and start the same container on the
- * same fixed host port; {@link #close()} removes it.
+ * <p>Settings are passed as {@code -c name=value} server arguments; authentication is trust, as for {@link
+ * LocalPostgres}, over TLS only with {@link PostgresOptions#withTls()}. When the options enable the csvlog, the server
+ * writes it to {@code /ddlcast-log}, a bind mount of a world-writable host temp directory, so {@link #logDirectory()}
+ * is a host path the producer can tail (files are written with {@code log_file_mode=0644} by the container's postgres
+ * user). Readiness is checked by port and by a real connection, not by log lines, because with the logging collector on
+ * the server's messages go to the csvlog instead of the container log. pg_dump and pg_dumpall run inside the container
+ * (same version as the server). {@link #stop()}, {@link #kill()} and {@link #start()} stop, kill and start the same
+ * container on the same fixed host port; {@link #close()} removes it.
  */
 public final class ContainerPostgres implements PostgresServer {
 
@@ -50,14 +51,17 @@ public final class ContainerPostgres implements PostgresServer {
   private final PostgreSQLContainer container;
   private final Path hostLogDir;
   private final int hostPort;
+  private final TestCertificates certificates;
   private boolean running = true;
   private boolean closed;
 
-  private ContainerPostgres(String name, PostgreSQLContainer container, Path hostLogDir, int hostPort) {
+  private ContainerPostgres(String name, PostgreSQLContainer container, Path hostLogDir, int hostPort,
+      TestCertificates certificates) {
     this.name = name;
     this.container = container;
     this.hostLogDir = hostLogDir;
     this.hostPort = hostPort;
+    this.certificates = certificates;
   }
 
   /** Starts a new container with {@code options}; returns when it accepts connections. */
@@ -78,6 +82,7 @@ public final class ContainerPostgres implements PostgresServer {
     if (hostLogDir != null) {
       container.withCreateContainerCmdModifier(cmd -> addBind(cmd.getHostConfig(), hostLogDir));
     }
+    TestCertificates certificates = options.tls() ? requireTls(container, name) : null;
     try {
       container.start();
     } catch (RuntimeException e) {
@@ -85,7 +90,7 @@ public final class ContainerPostgres implements PostgresServer {
       throw new TestkitException("could not start PostgreSQL container " + IMAGE + " for " + name + ": "
           + e.getMessage(), e);
     }
-    ContainerPostgres server = new ContainerPostgres(name, container, hostLogDir, hostPort);
+    ContainerPostgres server = new ContainerPostgres(name, container, hostLogDir, hostPort, certificates);
     server.awaitConnections();
     LOG.info("PostgreSQL container {} for {} up on {}:{} in {} ms", IMAGE, name, server.host(), hostPort,
         (System.nanoTime() - started) / 1_000_000);
@@ -121,6 +126,46 @@ public final class ContainerPostgres implements PostgresServer {
   @Override
   public Path logDirectory() {
     return hostLogDir;
+  }
+
+  @Override
+  public Path rootCertificate() {
+    return certificates == null ? null : certificates.caPem();
+  }
+
+  /**
+   * TLS only, as {@link LocalPostgres} does it: the image runs the scripts of {@code /docker-entrypoint-initdb.d}
+   * as the server's OS user after initdb, so the script installs the key as that user's (mode 0600), turns
+   * {@code ssl} on and writes a pg_hba.conf that refuses TCP without TLS; the in-container clients use the socket.
+   */
+  private static TestCertificates requireTls(PostgreSQLContainer container, String name) {
+    TestCertificates certificates;
+    try {
+      certificates = TestCertificates.create(Files.createTempDirectory("ddlcast-pgtls-"), container.getHost());
+      container.withCopyToContainer(Transferable.of(Files.readAllBytes(certificates.serverKey()), 0644),
+          "/ddlcast-tls/server.key");
+      container.withCopyToContainer(Transferable.of(Files.readAllBytes(certificates.serverCertificate()), 0644),
+          "/ddlcast-tls/server.crt");
+    } catch (IOException e) {
+      throw new TestkitException("could not make the TLS files of container " + name, e);
+    }
+    String script = """
+        #!/bin/bash
+        set -e
+        install -m 0600 /ddlcast-tls/server.key "$PGDATA/server.key"
+        install -m 0644 /ddlcast-tls/server.crt "$PGDATA/server.crt"
+        echo "ssl = on" >> "$PGDATA/postgresql.conf"
+        cat > "$PGDATA/pg_hba.conf" <<'HBA'
+        local     all all             trust
+        hostssl   all all 0.0.0.0/0   trust
+        hostssl   all all ::/0        trust
+        hostnossl all all 0.0.0.0/0   reject
+        hostnossl all all ::/0        reject
+        HBA
+        """;
+    container.withCopyToContainer(Transferable.of(script.getBytes(StandardCharsets.UTF_8), 0755),
+        "/docker-entrypoint-initdb.d/ddlcast-tls.sh");
+    return certificates;
   }
 
   @Override
