@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
@@ -100,6 +102,35 @@ public final class PgUrl {
     String base = "jdbc:postgresql://" + hosts() + "/"
         + URLEncoder.encode(database(), StandardCharsets.UTF_8).replace("+", "%20");
     return DriverManager.getConnection(base, props);
+  }
+
+  /**
+   * Why a connection by this URL does not authenticate its server, or empty when it does: {@code sslmode}
+   * {@code verify-full} (or {@code ssl=true}, which means it in pgjdbc) checks the certificate and the host name;
+   * {@code verify-ca} checks the certificate only. Loopback hosts are not reported (nothing crosses a network).
+   */
+  public Optional<String> unverifiedServer() {
+    String mode = PGProperty.SSL_MODE.getOrDefault(properties);
+    boolean ssl = Boolean.parseBoolean(PGProperty.SSL.getOrDefault(properties));
+    String effective = mode == null ? (ssl ? "verify-full" : "prefer") : mode.toLowerCase(Locale.ROOT);
+    if (effective.equals("verify-full")) {
+      return Optional.empty();
+    }
+    boolean local = true;
+    for (String host : PGProperty.PG_HOST.getOrDefault(properties).split(",")) {
+      String h = host.toLowerCase(Locale.ROOT);
+      local &= h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+    }
+    if (local) {
+      return Optional.empty();
+    }
+    if (effective.equals("verify-ca")) {
+      return Optional.of("sslmode=verify-ca checks the server's certificate but not that it names " + hosts()
+          + "; use sslmode=verify-full");
+    }
+    return Optional.of("sslmode=" + effective + " does not authenticate " + hosts()
+        + (effective.equals("disable") || effective.equals("allow") ? " and may not encrypt at all" : "")
+        + ": anyone on the path can pose as the server; use sslmode=verify-full with sslrootcert");
   }
 
   /** The URL for display: server, database and user, never a password. */

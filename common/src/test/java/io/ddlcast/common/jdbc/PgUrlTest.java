@@ -2,6 +2,7 @@ package io.ddlcast.common.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +10,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PgUrlTest {
   private static final String URL = "jdbc:postgresql://127.0.0.1:5433/postgres?user=postgres";
+
+  @Test
+  void aRemoteServerIsAuthenticatedOnlyWithVerifyFull() {
+    assertThat(PgUrl.parse("jdbc:postgresql://db.example/app?sslmode=verify-full&sslrootcert=/ca.pem")
+        .unverifiedServer()).isEmpty();
+    assertThat(PgUrl.parse("jdbc:postgresql://db.example/app?ssl=true").unverifiedServer()).isEmpty();
+    assertThat(PgUrl.parse("jdbc:postgresql://db.example/app").unverifiedServer()).get(STRING)
+        .contains("sslmode=prefer does not authenticate db.example:5432", "verify-full");
+    assertThat(PgUrl.parse("jdbc:postgresql://db.example/app?sslmode=require").unverifiedServer()).get(STRING)
+        .contains("sslmode=require does not authenticate");
+    assertThat(PgUrl.parse("jdbc:postgresql://db.example/app?sslmode=disable").unverifiedServer()).get(STRING)
+        .contains("may not encrypt at all");
+    assertThat(PgUrl.parse("jdbc:postgresql://db.example/app?sslmode=verify-ca").unverifiedServer()).get(STRING)
+        .contains("not that it names db.example:5432");
+  }
+
+  @Test
+  void aLoopbackServerIsNotReported() {
+    assertThat(PgUrl.parse(URL).unverifiedServer()).isEmpty();
+    assertThat(PgUrl.parse("jdbc:postgresql://localhost/app?sslmode=disable").unverifiedServer()).isEmpty();
+    assertThat(PgUrl.parse("jdbc:postgresql://127.0.0.1:1,db.example:2/app").unverifiedServer()).isPresent();
+  }
 
   @Test
   void databaseIsReadFromTheUrl() {
