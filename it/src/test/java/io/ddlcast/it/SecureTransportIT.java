@@ -109,7 +109,8 @@ class SecureTransportIT {
     standby1 = pipeline.standby("standby1");
     standby2 = pipeline.standby("standby2");
     pipeline.installHelper();
-    pipeline.startProducer();
+    // the appliers wait with growing pauses for a topic that does not exist yet: start them once it does
+    pipeline.startProducer().awaitOutput("created topic " + Topics.checkpointTopic(TOPIC), CONVERGE);
     applier1 = pipeline.startApplier("standby1");
     pipeline.startApplier("standby2");
   }

@@ -44,12 +44,6 @@ public record KafkaAccess(String bootstrapServers, Map<String, String> userPrope
     return props;
   }
 
-  /** True when the user gave no security settings (PLAINTEXT without authentication). */
-  public boolean isPlaintext() {
-    String protocol = userProperties.get("security.protocol");
-    return protocol == null || protocol.equalsIgnoreCase("PLAINTEXT");
-  }
-
   @Override
   public String toString() {
     return "KafkaAccess[" + bootstrapServers + ", properties " + new TreeSet<>(userProperties.keySet()) + "]";

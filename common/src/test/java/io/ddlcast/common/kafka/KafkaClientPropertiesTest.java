@@ -58,7 +58,6 @@ class KafkaClientPropertiesTest {
         .containsEntry("sasl.jaas.config", JAAS).containsEntry("ssl.truststore.password", "changeit").hasSize(6);
     assertThat(access.clientProperties("ddlcast-x")).containsEntry("sasl.mechanism", "SCRAM-SHA-512")
         .containsEntry("bootstrap.servers", "k1:9093,k2:9093").containsEntry("client.id", "ddlcast-x");
-    assertThat(access.isPlaintext()).isFalse();
   }
 
   @Test
@@ -131,9 +130,10 @@ class KafkaClientPropertiesTest {
   }
 
   @Test
-  void withoutUserPropertiesItIsPlaintext() {
+  void withoutUserPropertiesEveryClientGetsDdlcastsSettingsOnly() {
     KafkaAccess access = access(KafkaClientProperties.Sources.NONE);
-    assertThat(access.isPlaintext()).isTrue();
     assertThat(access.userProperties()).isEmpty();
+    assertThat(access.clientProperties("c").stringPropertyNames())
+        .containsExactlyInAnyOrder("bootstrap.servers", "client.id", "reconnect.backoff.max.ms");
   }
 }
