@@ -3,18 +3,28 @@ package io.ddlcast.applier;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
+import io.ddlcast.common.kafka.KafkaAccess;
+import io.ddlcast.common.kafka.KafkaClientProperties;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
 import java.util.Map;
 
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
-    String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism,
+    KafkaAccess kafka, String topic, String standbyName, PgUrl standby, int parallelism,
     Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter) {
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
-      Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters) {
+      Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters,
+      KafkaClientProperties.Sources kafkaSources) {
+    /** With no Kafka client properties of the user's (a PLAINTEXT cluster). */
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError, metricsPort, filters,
+          KafkaClientProperties.Sources.NONE);
+    }
+
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism) {
       this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, Map.of(), "stop", null,
           EventFilter.Options.NONE);
@@ -29,7 +39,8 @@ public record ApplierConfig(
 
   public static ApplierConfig validate(Raw raw) {
     Problems problems = new Problems();
-    String bootstrap = KafkaNames.checkBootstrap(raw.bootstrapServers(), problems);
+    KafkaAccess kafka = KafkaAccess.validate(raw.bootstrapServers(),
+        raw.kafkaSources() == null ? KafkaClientProperties.Sources.NONE : raw.kafkaSources(), problems);
     KafkaNames.checkTopic(raw.topic(), problems);
     if (raw.standbyName() == null || raw.standbyName().isBlank()) {
       problems.missing("--standby-name", "name this standby; it names the applier's consumer group");
@@ -68,7 +79,7 @@ public record ApplierConfig(
     MetricsPort.check(raw.metricsPort(), problems);
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
-    return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
+    return new ApplierConfig(kafka, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
         Map.copyOf(tablespaces), onError, raw.metricsPort(), filter);
   }
 }

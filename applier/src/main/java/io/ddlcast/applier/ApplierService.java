@@ -85,18 +85,18 @@ public final class ApplierService implements Runnable, AutoCloseable {
   public void run() {
     try {
       LOG.info("applier for standby {} ({}) reading topic {} at {}", config.standbyName(), config.standby(),
-          config.topic(), config.bootstrapServers());
+          config.topic(), config.kafka().bootstrapServers());
       if (!config.filter().isEmpty()) {
         LOG.info("standby {} takes only what the filters take: {}", config.standbyName(), config.filter().describe());
       }
       if (!awaitTopic()) {
         return;
       }
-      try (ResultPublisher results = new ResultPublisher(config.bootstrapServers(), config.topic(),
+      try (ResultPublisher results = new ResultPublisher(config.kafka(), config.topic(),
               config.standbyName());
-          ControlListener control = new ControlListener(config.bootstrapServers(), config.topic(),
+          ControlListener control = new ControlListener(config.kafka(), config.topic(),
               config.standbyName());
-          StatusFolder folder = new StatusFolder(config.bootstrapServers(), config.topic(), config.standbyName())) {
+          StatusFolder folder = new StatusFolder(config.kafka(), config.topic(), config.standbyName())) {
         folder.start();
         for (var skip : control.history()) {
           decisions.skip(skip.eventId());
@@ -182,11 +182,11 @@ public final class ApplierService implements Runnable, AutoCloseable {
   }
 
   private boolean awaitTopic() {
-    try (Admin admin = KafkaCluster.admin(config.bootstrapServers(), "ddlcast-applier-admin-" + config.standbyName())) {
+    try (Admin admin = KafkaCluster.admin(config.kafka(), "ddlcast-applier-admin-" + config.standbyName())) {
       Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10));
       boolean logged = false;
       while (running) {
-        if (!KafkaCluster.awaitReachable(admin, config.bootstrapServers(), () -> running)) {
+        if (!KafkaCluster.awaitReachable(admin, config.kafka().bootstrapServers(), () -> running)) {
           return false;
         }
         try {

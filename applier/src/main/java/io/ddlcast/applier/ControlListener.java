@@ -1,6 +1,6 @@
 package io.ddlcast.applier;
 
-import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ControlCommand;
 import io.ddlcast.common.status.StatusJson;
@@ -33,9 +33,9 @@ final class ControlListener implements AutoCloseable {
   private final TopicPartition partition;
   private long startEnd = -1;
 
-  ControlListener(String bootstrapServers, String topic, String standby) {
+  ControlListener(KafkaAccess kafka, String topic, String standby) {
     this.standby = standby;
-    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-applier-control-" + standby);
+    Properties props = kafka.clientProperties("ddlcast-applier-control-" + standby);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

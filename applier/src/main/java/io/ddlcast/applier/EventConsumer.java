@@ -3,7 +3,6 @@ package io.ddlcast.applier;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
-import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.Waits;
 import java.time.Duration;
@@ -132,8 +131,7 @@ final class EventConsumer implements AutoCloseable {
   }
 
   private static Consumer<String, byte[]> kafkaConsumer(ApplierConfig config) {
-    Properties props = KafkaCluster.clientProperties(config.bootstrapServers(),
-        "ddlcast-applier-" + config.standbyName());
+    Properties props = config.kafka().clientProperties("ddlcast-applier-" + config.standbyName());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.applierGroup(config.standbyName()));
     props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.standbyName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,9 +1,15 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.cli.Problems;
+import io.ddlcast.common.kafka.KafkaAccess;
+import io.ddlcast.common.kafka.KafkaClientOptions;
+import io.ddlcast.common.kafka.KafkaClientProperties;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.kafka.Topics;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The Kafka options of the operator commands (status, wait, retry, skip). */
 final class KafkaTarget {
@@ -14,10 +20,17 @@ final class KafkaTarget {
       description = "Topic of DDL events (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  /** The validated bootstrap servers; problems go to {@code problems}. */
-  String validate(Problems problems) {
-    String bootstrap = KafkaNames.checkBootstrap(bootstrapServers, problems);
+  @Option(names = KafkaClientProperties.OPTION, paramLabel = "FILE", description = KafkaClientOptions.DESCRIPTION)
+  Path kafkaConfig;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  /** The validated Kafka access; problems go to {@code problems}. */
+  KafkaAccess validate(Problems problems) {
+    KafkaAccess access = KafkaAccess.validate(bootstrapServers, KafkaClientOptions.sources(kafkaConfig, spec),
+        problems);
     KafkaNames.checkTopic(topic, problems);
-    return bootstrap;
+    return access;
   }
 }

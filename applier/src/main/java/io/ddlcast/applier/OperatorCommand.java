@@ -2,6 +2,7 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ControlCommand;
@@ -22,13 +23,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class OperatorCommand {
   private OperatorCommand() {}
 
-  static void send(String bootstrap, String topic, ControlCommand command) {
-    try (Admin admin = KafkaCluster.admin(bootstrap, "ddlcast-operator")) {
+  static void send(KafkaAccess kafka, String topic, ControlCommand command) {
+    String bootstrap = kafka.bootstrapServers();
+    try (Admin admin = KafkaCluster.admin(kafka, "ddlcast-operator")) {
       StatusTopics.ensure(admin, topic);
     } catch (Exception e) {
       throw new DdlcastException(ExitCode.FAILED, "cannot reach Kafka at " + bootstrap + ": " + e, e);
     }
-    Properties props = KafkaCluster.clientProperties(bootstrap, "ddlcast-operator");
+    Properties props = kafka.clientProperties("ddlcast-operator");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");

@@ -2,7 +2,7 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
-import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ApplyResult;
 import io.ddlcast.common.status.StatusJson;
@@ -35,11 +35,11 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private volatile long lastFailureLog;
 
-  ResultPublisher(String bootstrapServers, String topic, String standby) {
+  ResultPublisher(KafkaAccess kafka, String topic, String standby) {
     this.standby = standby;
     this.resultsTopic = Topics.resultsTopic(topic);
     this.deadLetterTopic = Topics.deadLetterTopic(topic);
-    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-applier-results-" + standby);
+    Properties props = kafka.clientProperties("ddlcast-applier-results-" + standby);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");

@@ -3,6 +3,7 @@ package io.ddlcast.applier;
 import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.status.ControlCommand;
 import java.util.concurrent.Callable;
@@ -32,10 +33,10 @@ final class RetryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Problems problems = new Problems();
-    String bootstrap = kafka.validate(problems);
+    KafkaAccess access = kafka.validate(problems);
     KafkaNames.checkName("--standby", standby, problems);
     problems.throwIfAny();
-    OperatorCommand.send(bootstrap, kafka.topic,
+    OperatorCommand.send(access, kafka.topic,
         OperatorCommand.command(ControlCommand.Type.RETRY, standby, database, null));
     System.out.println("asked standby " + standby + " to retry " + (database == null ? "every stopped stream"
         : "database " + database) + "; see ddlcast status");

@@ -4,6 +4,7 @@ import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.cli.FilterOptions;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.KafkaClientOptions;
 import io.ddlcast.common.kafka.Topics;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -56,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
   Integer metricsPort;
 
   @Mixin
+  KafkaClientOptions kafkaClient;
+
+  @Mixin
   FilterOptions filters;
 
   @Mixin
@@ -65,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
-            metricsPort, filters.options()));
+            metricsPort, filters.options(), kafkaClient.sources()));
     ApplierService service = new ApplierService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

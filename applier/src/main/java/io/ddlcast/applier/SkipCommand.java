@@ -3,6 +3,7 @@ package io.ddlcast.applier;
 import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.status.ControlCommand;
 import java.util.concurrent.Callable;
@@ -32,13 +33,13 @@ final class SkipCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Problems problems = new Problems();
-    String bootstrap = kafka.validate(problems);
+    KafkaAccess access = kafka.validate(problems);
     KafkaNames.checkName("--standby", standby, problems);
     if (event.isBlank()) {
       problems.invalid("--event", event, "name the event to skip");
     }
     problems.throwIfAny();
-    OperatorCommand.send(bootstrap, kafka.topic,
+    OperatorCommand.send(access, kafka.topic,
         OperatorCommand.command(ControlCommand.Type.SKIP, standby, null, event.strip()));
     System.out.println("asked standby " + standby + " to skip event " + event.strip() + "; see ddlcast status");
     return ExitCode.OK.code();

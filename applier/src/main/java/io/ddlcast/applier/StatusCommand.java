@@ -4,6 +4,7 @@ import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.status.StatusJson;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -36,13 +37,14 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Problems problems = new Problems();
-    String bootstrap = kafka.validate(problems);
+    KafkaAccess access = kafka.validate(problems);
     problems.throwIfAny();
     StatusReport report;
     try {
-      report = StatusReport.read(bootstrap, kafka.topic);
+      report = StatusReport.read(access, kafka.topic);
     } catch (KafkaException | ExecutionException | TimeoutException e) {
-      throw new DdlcastException(ExitCode.FAILED, "cannot read the status from Kafka at " + bootstrap + ": " + e, e);
+      throw new DdlcastException(ExitCode.FAILED,
+          "cannot read the status from Kafka at " + access.bootstrapServers() + ": " + e, e);
     }
     if (json) {
       System.out.println(StatusJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.json()));

@@ -1,5 +1,6 @@
 package io.ddlcast.applier;
 
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ApplyResult;
 import io.ddlcast.common.status.StandbyView;
@@ -43,15 +44,16 @@ final class StatusFolder implements AutoCloseable {
   private final KafkaStreams streams;
   private final Path stateDir;
 
-  StatusFolder(String bootstrapServers, String topic, String standby) {
+  StatusFolder(KafkaAccess kafka, String topic, String standby) {
     try {
       stateDir = Files.createTempDirectory("ddlcast-status-" + standby + "-");
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a state directory for Kafka Streams: " + e.getMessage(), e);
     }
     Properties props = new Properties();
+    props.putAll(kafka.userProperties());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, Topics.statusApplication(topic, standby));
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(StreamsConfig.CLIENT_ID_CONFIG, "ddlcast-status-" + standby);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     // The view reaches its topic once per commit (cache on): a standby applying hundreds of events a second writes

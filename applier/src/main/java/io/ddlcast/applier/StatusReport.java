@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.StandbyView;
@@ -44,11 +45,11 @@ final class StatusReport {
   final List<Producer> producers = new ArrayList<>();
   final Instant taken = Instant.now();
 
-  static StatusReport read(String bootstrapServers, String topic) throws Exception {
+  static StatusReport read(KafkaAccess kafka, String topic) throws Exception {
     StatusReport report = new StatusReport();
-    try (TopicProgress progress = new TopicProgress(bootstrapServers, topic)) {
+    try (TopicProgress progress = new TopicProgress(kafka, topic)) {
       Map<String, StandbyView> views = new TreeMap<>();
-      TopicReader.latestByKey(bootstrapServers, Topics.standbysTopic(topic)).forEach((key, record) -> {
+      TopicReader.latestByKey(kafka, Topics.standbysTopic(topic)).forEach((key, record) -> {
         try {
           views.put(key, StatusJson.decode(record.value(), StandbyView.class));
         } catch (IllegalArgumentException ignored) {
@@ -79,7 +80,7 @@ final class StatusReport {
         }
         report.standbys.add(new Standby(name, state, lag.events(), lag.atLeast(), lag.age(report.taken), view));
       }
-      TopicReader.latestByKey(bootstrapServers, Topics.checkpointTopic(topic)).forEach((source, record) -> {
+      TopicReader.latestByKey(kafka, Topics.checkpointTopic(topic)).forEach((source, record) -> {
         try {
           report.producers.add(new Producer(source, EventCodec.mapper().readTree(record.value()),
               Instant.ofEpochMilli(record.timestamp())));

@@ -3,6 +3,7 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
@@ -49,8 +50,8 @@ final class TopicProgress implements AutoCloseable {
   private final Admin admin;
   private final Consumer<String, byte[]> consumer;
 
-  TopicProgress(String bootstrapServers, String topic) {
-    this(topic, KafkaCluster.admin(bootstrapServers, "ddlcast-progress"), consumer(bootstrapServers));
+  TopicProgress(KafkaAccess kafka, String topic) {
+    this(topic, KafkaCluster.admin(kafka, "ddlcast-progress"), consumer(kafka));
   }
 
   /** Over the given clients; {@code admin} may be null where only the topic is read ({@link #find}, {@link #lag}). */
@@ -60,8 +61,8 @@ final class TopicProgress implements AutoCloseable {
     this.consumer = consumer;
   }
 
-  private static Consumer<String, byte[]> consumer(String bootstrapServers) {
-    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-progress");
+  private static Consumer<String, byte[]> consumer(KafkaAccess kafka) {
+    Properties props = kafka.clientProperties("ddlcast-progress");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(DdlEvent.MAX_RECORD_BYTES));

@@ -5,6 +5,7 @@ import io.ddlcast.common.cli.DurationConverter;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaNames;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,14 +60,14 @@ final class WaitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Problems problems = new Problems();
-    String bootstrap = kafka.validate(problems);
+    KafkaAccess access = kafka.validate(problems);
     standbys.forEach(s -> KafkaNames.checkName("--standbys", s.strip(), problems));
     if (timeout.isNegative()) {
       problems.invalid("--timeout", timeout, "must not be negative");
     }
     problems.throwIfAny();
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (TopicProgress progress = new TopicProgress(bootstrap, kafka.topic)) {
+    try (TopicProgress progress = new TopicProgress(access, kafka.topic)) {
       Optional<TopicProgress.Located> event = Optional.empty();
       Map<TopicPartition, Long> upTo = null;
       if (target != null && target.event != null) {
@@ -84,7 +85,7 @@ final class WaitCommand implements Callable<Integer> {
           return ExitCode.OK.code();
         }
         if (System.nanoTime() >= deadline) {
-          System.out.println("not caught up after " + timeout.toSeconds() + " s: " + describe(bootstrap, behind));
+          System.out.println("not caught up after " + timeout.toSeconds() + " s: " + describe(access, behind));
           return ExitCode.NOT_MET.code();
         }
         Thread.sleep(250);
@@ -114,9 +115,9 @@ final class WaitCommand implements Callable<Integer> {
   }
 
   /** "NAME (STATE): why; ...", with each standby's state as status shows it. */
-  private String describe(String bootstrap, Map<String, String> behind) throws Exception {
+  private String describe(KafkaAccess access, Map<String, String> behind) throws Exception {
     List<String> lines = new ArrayList<>();
-    StatusReport report = StatusReport.read(bootstrap, kafka.topic);
+    StatusReport report = StatusReport.read(access, kafka.topic);
     behind.forEach((name, why) -> {
       String state = report.standbys.stream().filter(s -> s.name().equals(name)).findFirst()
           .map(StatusReport.Standby::state).orElse("unknown (no applier ever ran for it)");

@@ -44,6 +44,39 @@ class ApplierConfigTest {
         "Invalid value '99999' for option --metrics-port: must be a TCP port between 1 and 65535"));
   }
 
+  @Test
+  void runAndTheOperatorCommandsTakeTheKafkaClientPropertiesAndRefuseDdlcastsKeysBeforeConnecting() {
+    String url = "jdbc:postgresql://localhost:1/postgres";
+    Map<String, String> env = Map.of("DDLCAST_KAFKA_ENABLE_AUTO_COMMIT", "true",
+        "DDLCAST_KAFKA_SASL_JAAS_CONFIG", "x required password=\"pw-in-env\";");
+    String[][] commands = {
+        {"run", "--bootstrap-servers", "localhost:1", "--standby-name", "s1", "--standby-url", url},
+        {"status", "--bootstrap-servers", "localhost:1"},
+        {"wait", "--bootstrap-servers", "localhost:1", "--standbys", "s1"},
+        {"skip", "--bootstrap-servers", "localhost:1", "--standby", "s1", "--event", "e"},
+        {"retry", "--bootstrap-servers", "localhost:1", "--standby", "s1"}};
+    for (String[] command : commands) {
+      StringWriter err = new StringWriter();
+      int code = Cli.run(new ApplierMain(), command, env, new PrintWriter(new StringWriter()),
+          new PrintWriter(err, true));
+      assertThat(code).as(command[0] + ": " + err).isEqualTo(2);
+      assertThat(err.toString().lines().toList()).as(command[0]).containsExactly("Kafka client property "
+          + "enable.auto.commit (from environment variable DDLCAST_KAFKA_ENABLE_AUTO_COMMIT) is set by ddlcast and "
+          + "cannot be overridden: offsets are committed only after a statement succeeded on the standby");
+    }
+  }
+
+  @Test
+  void aMissingKafkaConfigFileIsNamed() {
+    StringWriter err = new StringWriter();
+    int code = Cli.run(new ApplierMain(), new String[] {"status", "--bootstrap-servers", "localhost:1",
+        "--kafka-config", "/nonexistent/client.properties"}, Map.of(), new PrintWriter(new StringWriter()),
+        new PrintWriter(err, true));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("Invalid value '/nonexistent/client.properties' for option --kafka-config: "
+        + "no such file" + System.lineSeparator());
+  }
+
   private static ApplierConfig.Raw raw(String onError) {
     return new ApplierConfig.Raw("127.0.0.1:9092", "ddlcast.ddl", "s1", "jdbc:postgresql://127.0.0.1:5432/postgres",
         4, Map.of(), onError, null, EventFilter.Options.NONE);

@@ -3,10 +3,13 @@ package io.ddlcast.it;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.testkit.Await;
+import io.ddlcast.testkit.EmbeddedKafka;
 import io.ddlcast.testkit.JavaProcess;
+import io.ddlcast.testkit.KafkaSecurity;
 import io.ddlcast.testkit.KafkaServer;
 import io.ddlcast.testkit.PostgresOptions;
 import io.ddlcast.testkit.PostgresServer;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,15 +47,30 @@ final class Pipeline implements AutoCloseable {
   private final Path logs;
   private final Resources resources = new Resources();
   private final List<JavaProcess> producers = new ArrayList<>();
+  private KafkaClientConfigs kafkaConfigs;
+
+  /** The Kafka client properties file (--kafka-config) each process gets, for a secured broker. */
+  interface KafkaClientConfigs {
+    Path producer();
+
+    Path applier(String standbyName);
+
+    Path operator();
+  }
 
   Pipeline(String testName, String... standbyNames) {
     this(testName, PostgresOptions.primary().withSetting("max_prepared_transactions", "10"), standbyNames);
   }
 
   Pipeline(String testName, PostgresOptions primaryOptions, String... standbyNames) {
+    this(testName, TestServers::kafka, primaryOptions, standbyNames);
+  }
+
+  /** On the broker {@code broker} starts (e.g. {@code EmbeddedKafka::launchSecure}). */
+  Pipeline(String testName, Supplier<KafkaServer> broker, PostgresOptions primaryOptions, String... standbyNames) {
     this.logs = ROOT.resolve("it/target/it-logs").resolve(testName);
     deleteLogsOfEarlierRuns();
-    this.kafka = track(TestServers.kafka());
+    this.kafka = track(broker.get());
     this.primary = track(TestServers.postgres("primary", primaryOptions));
     for (String name : standbyNames) {
       addStandby(name);
@@ -68,6 +87,34 @@ final class Pipeline implements AutoCloseable {
         throw new UncheckedIOException("cannot clear " + logs, e);
       }
     }
+  }
+
+  /** From now on, every producer, applier and operator command this pipeline starts gets --kafka-config. */
+  void kafkaConfigs(KafkaClientConfigs configs) {
+    this.kafkaConfigs = configs;
+  }
+
+  /** The processes' log directory. */
+  Path logs() {
+    return logs;
+  }
+
+  /** How the test itself reads topics: PLAINTEXT, or as the broker's admin user on a secured broker. */
+  KafkaAccess testAccess() {
+    if (kafka instanceof EmbeddedKafka embedded && embedded.security().isPresent()) {
+      return new KafkaAccess(kafka.bootstrapServers(),
+          embedded.security().get().clientProperties(KafkaSecurity.ADMIN));
+    }
+    return KafkaAccess.plaintext(kafka.bootstrapServers());
+  }
+
+  private static List<String> withKafkaConfig(List<String> args, Path file) {
+    if (file == null || args.contains("--kafka-config")) {
+      return args;
+    }
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--kafka-config", file.toString()));
+    return all;
   }
 
   PostgresServer addStandby(String name) {
@@ -93,6 +140,7 @@ final class Pipeline implements AutoCloseable {
       args.addAll(List.of("--log-dir", primary.logDirectory().toString(), "--source", "primary"));
     }
     args.addAll(List.of(extraArgs));
+    args = withKafkaConfig(args, kafkaConfigs == null ? null : kafkaConfigs.producer());
     JavaProcess producer = track(JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), args, Map.of(),
         logs.resolve("producer.log")));
     producers.add(producer);
@@ -132,6 +180,7 @@ final class Pipeline implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(),
         "--standby-name", standbyName, "--standby-url", standby.jdbcUrl("postgres")));
     args.addAll(List.of(extraArgs));
+    args = withKafkaConfig(args, kafkaConfigs == null ? null : kafkaConfigs.applier(standbyName));
     JavaProcess applier = track(JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"), args,
         Map.of(), applierLog(standbyName)));
     applier.awaitOutput("applier for standby " + standbyName, Duration.ofSeconds(60));
@@ -147,6 +196,7 @@ final class Pipeline implements AutoCloseable {
   CommandRun applierCommand(String command, String... args) {
     List<String> all = new ArrayList<>(List.of(command, "--bootstrap-servers", kafka.bootstrapServers()));
     all.addAll(List.of(args));
+    all = withKafkaConfig(all, kafkaConfigs == null ? null : kafkaConfigs.operator());
     Path out = logs.resolve("command-" + (++commandRuns) + "-" + command + ".log");
     try (JavaProcess run = JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"), all, Map.of(), out)) {
       int code = run.waitFor(Duration.ofSeconds(120));
@@ -201,7 +251,7 @@ final class Pipeline implements AutoCloseable {
   List<DdlEvent> topicEvents() {
     List<DdlEvent> events = new ArrayList<>();
     try {
-      for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(kafka.bootstrapServers(), Topics.DEFAULT_TOPIC)) {
+      for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(testAccess(), Topics.DEFAULT_TOPIC)) {
         events.add(EventCodec.decode(r.value()));
       }
     } catch (InvalidEventException e) {

@@ -3,6 +3,8 @@ package io.ddlcast.producer;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
+import io.ddlcast.common.kafka.KafkaAccess;
+import io.ddlcast.common.kafka.KafkaClientProperties;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
 import io.ddlcast.producer.csvlog.LogSource;
@@ -12,7 +14,7 @@ import java.time.Duration;
 
 /** The producer's validated configuration: every problem is found before any connection or file is opened. */
 public record ProducerConfig(
-    String bootstrapServers,
+    KafkaAccess kafka,
     String topic,
     Path pgdata,
     Path logDir,
@@ -40,7 +42,16 @@ public record ProducerConfig(
       Duration pollInterval,
       Integer metricsPort,
       EventFilter.Options filters,
-      boolean acceptFiniteRetention) {
+      boolean acceptFiniteRetention,
+      KafkaClientProperties.Sources kafkaSources) {
+    /** With no Kafka client properties of the user's (a PLAINTEXT cluster). */
+    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
+        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval, Integer metricsPort,
+        EventFilter.Options filters, boolean acceptFiniteRetention) {
+      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
+          pollInterval, metricsPort, filters, acceptFiniteRetention, KafkaClientProperties.Sources.NONE);
+    }
+
     /** Without a metrics server and filters, refusing a topic whose retention would delete history. */
     public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
         int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval) {
@@ -51,7 +62,8 @@ public record ProducerConfig(
 
   public static ProducerConfig validate(Raw raw) {
     Problems problems = new Problems();
-    String bootstrap = KafkaNames.checkBootstrap(raw.bootstrapServers(), problems);
+    KafkaAccess kafka = KafkaAccess.validate(raw.bootstrapServers(),
+        raw.kafkaSources() == null ? KafkaClientProperties.Sources.NONE : raw.kafkaSources(), problems);
     KafkaNames.checkTopic(raw.topic(), problems);
     if (raw.pgdata() == null && raw.logDir() == null) {
       problems.missing("--pgdata or --log-dir", "the producer needs the primary's data directory or its log directory");
@@ -93,7 +105,7 @@ public record ProducerConfig(
     MetricsPort.check(raw.metricsPort(), problems);
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
-    return new ProducerConfig(bootstrap, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
+    return new ProducerConfig(kafka, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
         raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval(),
         raw.metricsPort(), filter, raw.acceptFiniteRetention());
   }

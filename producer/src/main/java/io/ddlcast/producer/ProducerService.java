@@ -123,22 +123,23 @@ public final class ProducerService implements Runnable, AutoCloseable {
     }
     source = PrimaryStartup.source(config.source(), config.pgdata(), primary);
     LOG.info("producer for source {} following the {} into topic {} at {}",
-        source, config.logSource().describe(), config.topic(), config.bootstrapServers());
+        source, config.logSource().describe(), config.topic(), config.kafka().bootstrapServers());
     if (!config.filter().isEmpty()) {
       LOG.info("publishing only what the filters take: {}", config.filter().describe());
     }
     TopicSetup.Topic topic = new TopicSetup.Topic(config.topic(), config.partitions(), config.replicationFactor(),
         config.acceptFiniteRetention());
-    if (!TopicSetup.await(config.bootstrapServers(), topic, () -> running)) {
+    if (!TopicSetup.await(config.kafka(), topic, () -> running)) {
       return false;
     }
-    loop = new ProducerLoop(stages(), metrics, source, config.bootstrapServers(), config.startFrom(), () -> running);
+    loop = new ProducerLoop(stages(), metrics, source, config.kafka().bootstrapServers(), config.startFrom(),
+        () -> running);
     return loop.restore(true);
   }
 
   private ProducerLoop.Stages stages() {
     LogSource logSource = config.logSource();
-    publisher = new EventPublisher(config.bootstrapServers(), config.topic(), source);
+    publisher = new EventPublisher(config.kafka(), config.topic(), source);
     follower = new LogFollower(logSource, null, ProducerLoop.MAX_BATCH_BYTES);
     watcher = new LogWatcher(logSource);
     if (helpers == null) {

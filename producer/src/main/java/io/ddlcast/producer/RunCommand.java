@@ -5,6 +5,7 @@ import io.ddlcast.common.cli.DurationConverter;
 import io.ddlcast.common.cli.FilterOptions;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.kafka.KafkaClientOptions;
 import io.ddlcast.common.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,9 @@ final class RunCommand implements Callable<Integer> {
   boolean acceptFiniteRetention;
 
   @Mixin
+  KafkaClientOptions kafkaClient;
+
+  @Mixin
   FilterOptions filters;
 
   @Mixin
@@ -84,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ProducerConfig config = ProducerConfig.validate(new ProducerConfig.Raw(bootstrapServers, topic, pgdata, logDir,
         primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort, filters.options(),
-        acceptFiniteRetention));
+        acceptFiniteRetention, kafkaClient.sources()));
     ProducerService service = new ProducerService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-producer-shutdown");

@@ -64,4 +64,21 @@ class ProducerConfigTest {
           + "TCP port between 1 and 65535" + System.lineSeparator());
     }
   }
+
+  @Test
+  void runTakesTheKafkaClientPropertiesOfAllSourcesAndRefusesDdlcastsKeys() throws Exception {
+    Path client = Files.writeString(logDir.resolve("client.properties"),
+        "security.protocol=SASL_SSL\ntransactional.id=mine\n");
+    Path config = Files.writeString(logDir.resolve("producer.properties"), "kafka.acks=1\n");
+    StringWriter err = new StringWriter();
+    int code = Cli.run(new ProducerMain(), new String[] {"run", "--bootstrap-servers", "localhost:1", "--log-dir",
+        logDir.toString(), "--source", "primary1", "--kafka-config", client.toString(), "--config",
+        config.toString()}, Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+    assertThat(code).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString().lines().toList()).containsExactly(
+        "Kafka client property acks (from key kafka.acks of the --config file) is set by ddlcast and cannot be "
+            + "overridden: ddlcast's exactly-once guarantee depends on it (acks=all)",
+        "Kafka client property transactional.id (from --kafka-config " + client + ") is set by ddlcast and cannot "
+            + "be overridden: derived from the topic and the source: a second producer fences the first");
+  }
 }

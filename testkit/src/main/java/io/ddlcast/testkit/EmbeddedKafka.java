@@ -9,10 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -37,28 +42,42 @@ public final class EmbeddedKafka implements KafkaServer {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final String LOG_DIR_NAME = "kafka-logs";
   private static final String CONFIG_FILE_NAME = "server.properties";
+  private static final String TLS_DIR_NAME = "tls";
 
   private final Path dataDir;
   private final boolean ownsDataDir;
   private final int port;
   private final int controllerPort;
+  private final KafkaSecurity security;
   private final Properties config;
   private KafkaRaftServer server;
   private boolean closed;
 
-  private EmbeddedKafka(Path dataDir, boolean ownsDataDir) {
+  private EmbeddedKafka(Path dataDir, boolean ownsDataDir, boolean secure) {
     this.dataDir = dataDir.toAbsolutePath();
     this.ownsDataDir = ownsDataDir;
     this.port = FreePorts.pick();
     this.controllerPort = FreePorts.pick();
+    this.security = secure ? KafkaSecurity.create(this.dataDir.resolve(TLS_DIR_NAME)) : null;
     this.config = brokerConfig();
   }
 
   /** Starts a broker whose data lives in a new temp directory, deleted by {@link #close()}. */
   public static EmbeddedKafka launch() {
+    return launch(tempDir(), true, false);
+  }
+
+  /**
+   * Starts a secured broker (see {@link KafkaSecurity}: SASL_SSL with SCRAM-SHA-512 only, ACLs) whose data and
+   * TLS files live in a new temp directory, deleted by {@link #close()}.
+   */
+  public static EmbeddedKafka launchSecure() {
+    return launch(tempDir(), true, true);
+  }
+
+  private static Path tempDir() {
     try {
-      Path dir = Files.createTempDirectory("ddlcast-kafka-");
-      return launch(dir, true);
+      return Files.createTempDirectory("ddlcast-kafka-");
     } catch (IOException e) {
       throw new TestkitException("could not create a temp directory for the embedded Kafka broker", e);
     }
@@ -69,12 +88,12 @@ public final class EmbeddedKafka implements KafkaServer {
    * {@link #close()} deletes the broker's files in it but not the directory's other content.
    */
   public static EmbeddedKafka launch(Path dataDir) {
-    return launch(dataDir, false);
+    return launch(dataDir, false, false);
   }
 
-  private static EmbeddedKafka launch(Path dataDir, boolean ownsDataDir) {
+  private static EmbeddedKafka launch(Path dataDir, boolean ownsDataDir, boolean secure) {
     KafkaLogging.quiet();
-    EmbeddedKafka kafka = new EmbeddedKafka(dataDir, ownsDataDir);
+    EmbeddedKafka kafka = new EmbeddedKafka(dataDir, ownsDataDir, secure);
     try {
       kafka.format();
       kafka.start();
@@ -88,6 +107,25 @@ public final class EmbeddedKafka implements KafkaServer {
   @Override
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /** Users, passwords, TLS files and client settings of a broker from {@link #launchSecure()}; else empty. */
+  public Optional<KafkaSecurity> security() {
+    return Optional.ofNullable(security);
+  }
+
+  /** An admin client: as the super user {@value KafkaSecurity#ADMIN} on a secured broker. */
+  public Admin admin() {
+    return Admin.create(adminProperties());
+  }
+
+  private Properties adminProperties() {
+    Properties props = new Properties();
+    if (security != null) {
+      props.putAll(security.clientProperties(KafkaSecurity.ADMIN));
+    }
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return props;
   }
 
   /** The directory holding the broker's log segments and metadata log. */
@@ -112,7 +150,7 @@ public final class EmbeddedKafka implements KafkaServer {
     try {
       starting.startup();
       server = starting;
-      KafkaReadiness.await(bootstrapServers(), READY_TIMEOUT);
+      KafkaReadiness.await(adminProperties(), READY_TIMEOUT);
     } catch (RuntimeException | AssertionError e) {
       server = null;
       shutdown(starting);
@@ -147,6 +185,7 @@ public final class EmbeddedKafka implements KafkaServer {
       closed = true;
       Directories.deleteRecursively(dataDir.resolve(LOG_DIR_NAME));
       Directories.deleteRecursively(dataDir.resolve(CONFIG_FILE_NAME));
+      Directories.deleteRecursively(dataDir.resolve(TLS_DIR_NAME));
       if (ownsDataDir) {
         Directories.deleteRecursively(dataDir);
       }
@@ -184,6 +223,9 @@ public final class EmbeddedKafka implements KafkaServer {
     props.put("auto.create.topics.enable", "false");
     props.put("num.network.threads", "2");
     props.put("num.io.threads", "4");
+    if (security != null) {
+      security.configure(props, port, controllerPort);
+    }
     return props;
   }
 
@@ -192,7 +234,12 @@ public final class EmbeddedKafka implements KafkaServer {
     Path configFile = dataDir.resolve(CONFIG_FILE_NAME);
     writeConfig(configFile);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    String[] arguments = {"format", "--ignore-formatted", "-t", clusterId(), "-c", configFile.toString()};
+    List<String> args = new ArrayList<>(List.of("format", "--ignore-formatted", "-t", clusterId(), "-c",
+        configFile.toString()));
+    if (security != null) {
+      args.addAll(security.formatArguments());
+    }
+    String[] arguments = args.toArray(String[]::new);
     int exitCode;
     try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
       exitCode = StorageTool.execute(arguments, out);

@@ -22,6 +22,14 @@ final class KafkaReadiness {
   static void await(String bootstrapServers, Duration timeout) {
     Properties properties = new Properties();
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    await(properties, timeout);
+  }
+
+  /** With the admin client's connection settings (a secured broker's SASL and TLS properties). */
+  static void await(Properties connection, Duration timeout) {
+    String bootstrapServers = connection.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    Properties properties = new Properties();
+    properties.putAll(connection);
     properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "ddlcast-testkit-readiness");

@@ -112,8 +112,10 @@ public final class Cli {
       known.add(ConfigDefaults.propertyName(option.longestName()));
     }
     List<String> unknown = new ArrayList<>();
+    // a command with --kafka-config (key kafka.config) takes Kafka client properties as kafka.* keys
+    boolean kafkaKeys = known.contains("kafka.config");
     for (String key : new TreeSet<>(file.stringPropertyNames())) {
-      if (!known.contains(key)) {
+      if (!known.contains(key) && !(kafkaKeys && key.startsWith("kafka."))) {
         unknown.add(key);
       }
     }

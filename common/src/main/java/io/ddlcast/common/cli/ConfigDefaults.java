@@ -3,6 +3,7 @@ package io.ddlcast.common.cli;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -37,6 +38,21 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     }
     String fromFile = file.getProperty(propertyName(name));
     return fromFile != null ? fromFile.strip() : null;
+  }
+
+  /** The keys of the {@code --config} file that start with {@code prefix}, without it. */
+  public Map<String, String> fileKeys(String prefix) {
+    Map<String, String> out = new TreeMap<>();
+    for (String key : file.stringPropertyNames()) {
+      if (key.startsWith(prefix) && key.length() > prefix.length()) {
+        out.put(key.substring(prefix.length()), file.getProperty(key));
+      }
+    }
+    return out;
+  }
+
+  public Map<String, String> environment() {
+    return env;
   }
 
   public static String envName(String optionName) {

@@ -22,6 +22,11 @@ public final class Problems {
     problems.add(problem);
   }
 
+  /** How many problems were found so far. */
+  public int count() {
+    return problems.size();
+  }
+
   public boolean isEmpty() {
     return problems.isEmpty();
   }

@@ -27,7 +27,7 @@ public final class KafkaCluster {
 
   private KafkaCluster() {}
 
-  /** Client properties every ddlcast client starts from. */
+  /** Client properties every ddlcast client starts from (see {@link KafkaAccess#clientProperties}). */
   public static Properties clientProperties(String bootstrapServers, String clientId) {
     Properties props = new Properties();
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -36,8 +36,9 @@ public final class KafkaCluster {
     return props;
   }
 
-  public static Admin admin(String bootstrapServers, String clientId) {
-    Properties props = clientProperties(bootstrapServers, clientId);
+  /** An admin client with the user's client properties. */
+  public static Admin admin(KafkaAccess kafka, String clientId) {
+    Properties props = kafka.clientProperties(clientId);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
     return Admin.create(props);

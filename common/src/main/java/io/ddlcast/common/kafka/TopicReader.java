@@ -27,8 +27,8 @@ public final class TopicReader {
   private TopicReader() {}
 
   /** Every committed record; empty if the topic does not exist. */
-  public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
-    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-topic-reader");
+  public static List<ConsumerRecord<String, byte[]>> readAll(KafkaAccess kafka, String topic) {
+    Properties props = kafka.clientProperties("ddlcast-topic-reader");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(DdlEvent.MAX_RECORD_BYTES));
@@ -59,10 +59,20 @@ public final class TopicReader {
     return out;
   }
 
-  /** The latest record per key, as compaction would keep it (a null value deletes its key). */
+  /** {@link #readAll(KafkaAccess, String)} on a PLAINTEXT cluster without authentication (tests, benchmarks). */
+  public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
+    return readAll(KafkaAccess.plaintext(bootstrapServers), topic);
+  }
+
+  /** {@link #latestByKey(KafkaAccess, String)} on a PLAINTEXT cluster without authentication. */
   public static Map<String, ConsumerRecord<String, byte[]>> latestByKey(String bootstrapServers, String topic) {
+    return latestByKey(KafkaAccess.plaintext(bootstrapServers), topic);
+  }
+
+  /** The latest record per key, as compaction would keep it (a null value deletes its key). */
+  public static Map<String, ConsumerRecord<String, byte[]>> latestByKey(KafkaAccess kafka, String topic) {
     Map<String, ConsumerRecord<String, byte[]>> out = new LinkedHashMap<>();
-    for (ConsumerRecord<String, byte[]> record : readAll(bootstrapServers, topic)) {
+    for (ConsumerRecord<String, byte[]> record : readAll(kafka, topic)) {
       if (record.key() == null) {
         continue;
       }

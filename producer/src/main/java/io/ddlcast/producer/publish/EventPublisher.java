@@ -3,7 +3,7 @@ package io.ddlcast.producer.publish;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.SessionSetting;
-import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
@@ -40,21 +40,21 @@ public final class EventPublisher implements EventSink {
    */
   public static final int MAX_RECORD_BYTES = DdlEvent.MAX_RECORD_BYTES;
 
-  private final String bootstrapServers;
+  private final KafkaAccess kafka;
   private final String topic;
   private final String checkpointTopic;
   private final String source;
   private final Function<Properties, Producer<String, byte[]>> producers;
   private Producer<String, byte[]> producer;
 
-  public EventPublisher(String bootstrapServers, String topic, String source) {
-    this(bootstrapServers, topic, source, KafkaProducer::new);
+  public EventPublisher(KafkaAccess kafka, String topic, String source) {
+    this(kafka, topic, source, KafkaProducer::new);
   }
 
   /** With the Kafka producer made by {@code producers} from its settings (a {@code MockProducer} in tests). */
-  EventPublisher(String bootstrapServers, String topic, String source,
+  EventPublisher(KafkaAccess kafka, String topic, String source,
       Function<Properties, Producer<String, byte[]>> producers) {
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.topic = topic;
     this.checkpointTopic = Topics.checkpointTopic(topic);
     this.source = source;
@@ -112,7 +112,7 @@ public final class EventPublisher implements EventSink {
 
   /** The Kafka producer's settings: transactional, idempotent, acknowledged by every in-sync replica. */
   Properties settings() {
-    Properties props = KafkaCluster.clientProperties(bootstrapServers, "ddlcast-producer-" + source);
+    Properties props = kafka.clientProperties("ddlcast-producer-" + source);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.producerTransactionalId(topic, source));
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -145,7 +145,7 @@ public final class EventPublisher implements EventSink {
 
   /** The newest committed checkpoint of this source (the topic is compacted by source; a tombstone deletes it). */
   Optional<Checkpoint> readCheckpoint() {
-    ConsumerRecord<String, byte[]> latest = TopicReader.latestByKey(bootstrapServers, checkpointTopic).get(source);
+    ConsumerRecord<String, byte[]> latest = TopicReader.latestByKey(kafka, checkpointTopic).get(source);
     if (latest == null) {
       return Optional.empty();
     }

@@ -6,6 +6,7 @@ import io.ddlcast.common.error.ErrorClassifier;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.error.Retry;
+import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import java.util.ArrayList;
@@ -41,9 +42,9 @@ public final class TopicSetup {
   private TopicSetup() {}
 
   /** Waits for the brokers and creates the topics; false if stopped first. Permanent refusals stop the producer. */
-  public static boolean await(String bootstrapServers, Topic topic, BooleanSupplier running) {
-    try (Admin admin = KafkaCluster.admin(bootstrapServers, "ddlcast-producer-admin")) {
-      if (!KafkaCluster.awaitReachable(admin, bootstrapServers, running)) {
+  public static boolean await(KafkaAccess kafka, Topic topic, BooleanSupplier running) {
+    try (Admin admin = KafkaCluster.admin(kafka, "ddlcast-producer-admin")) {
+      if (!KafkaCluster.awaitReachable(admin, kafka.bootstrapServers(), running)) {
         return false;
       }
       return Retry.until(running, Backoff.startup(), () -> {

@@ -10,6 +10,8 @@ import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.LogPosition;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.event.SessionSetting;
+import io.ddlcast.common.kafka.KafkaAccess;
+import io.ddlcast.common.kafka.KafkaClientProperties;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.producer.csvlog.LogCursor;
 import io.ddlcast.producer.settle.TrackerState;
@@ -30,10 +32,11 @@ class EventPublisherTest {
   private final MockProducer<String, byte[]> kafka =
       new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
   private Properties settings;
-  private final EventPublisher publisher = new EventPublisher("k:9092", "ddlcast.ddl", "primary1", props -> {
-    settings = props;
-    return kafka;
-  });
+  private final EventPublisher publisher = new EventPublisher(KafkaAccess.plaintext("k:9092"), "ddlcast.ddl",
+      "primary1", props -> {
+        settings = props;
+        return kafka;
+      });
 
   private static DdlEvent event(String id, String database, String statement) {
     return new DdlEvent(DdlEvent.SCHEMA_VERSION, id, "primary1", database, database, Scope.DATABASE, "postgres",
@@ -68,6 +71,20 @@ class EventPublisherTest {
     assertThat(settings.getProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).isEqualTo("true");
     assertThat(settings.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))
         .isEqualTo(Integer.toString(EventPublisher.MAX_RECORD_BYTES));
+  }
+
+  @Test
+  void theUsersClientPropertiesPassThroughAndEveryKeyTheProducerSetsIsOneTheUserCannotSet() {
+    Map<String, String> user = Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+        "ssl.truststore.location", "/etc/ddlcast/truststore.p12");
+    Properties[] seen = new Properties[1];
+    new EventPublisher(new KafkaAccess("k:9092", user), "ddlcast.ddl", "primary1", props -> {
+      seen[0] = props;
+      return kafka;
+    }).open();
+    user.forEach((k, v) -> assertThat(seen[0].getProperty(k)).isEqualTo(v));
+    assertThat(seen[0].stringPropertyNames()).filteredOn(k -> !user.containsKey(k))
+        .allSatisfy(k -> assertThat(KafkaClientProperties.OWNED).containsKey(k));
   }
 
   @Test
