@@ -608,5 +608,7 @@ class StatementExecutorTest {
         .getProperty("options"))
         .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on "
             + "-c track_counts=on -c check_function_bodies=off -c lc_messages=C");
+    assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db"))
+        .getProperty("assumeMinServerVersion")).isEqualTo("9.0");
   }
 }

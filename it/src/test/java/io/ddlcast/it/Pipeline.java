@@ -45,6 +45,7 @@ final class Pipeline implements AutoCloseable {
   final PostgresServer primary;
   final Map<String, PostgresServer> standbys = new HashMap<>();
   private final Path logs;
+  private final PostgresOptions standbyOptions;
   private final Resources resources = new Resources();
   private final List<JavaProcess> producers = new ArrayList<>();
   private KafkaClientConfigs kafkaConfigs;
@@ -63,11 +64,16 @@ final class Pipeline implements AutoCloseable {
   }
 
   Pipeline(String testName, PostgresOptions primaryOptions, String... standbyNames) {
-    this(testName, TestServers::kafka, primaryOptions, standbyNames);
+    this(testName, TestServers::kafka, primaryOptions, PostgresOptions.standby(), standbyNames);
   }
 
-  /** On the broker {@code broker} starts (e.g. {@code EmbeddedKafka::launchSecure}). */
-  Pipeline(String testName, Supplier<KafkaServer> broker, PostgresOptions primaryOptions, String... standbyNames) {
+  /**
+   * On the broker {@code broker} starts (e.g. {@code EmbeddedKafka::launchSecure}), with standbys made with
+   * {@code standbyOptions} (e.g. {@link PostgresOptions#withTls()}).
+   */
+  Pipeline(String testName, Supplier<KafkaServer> broker, PostgresOptions primaryOptions,
+      PostgresOptions standbyOptions, String... standbyNames) {
+    this.standbyOptions = standbyOptions;
     this.logs = ROOT.resolve("it/target/it-logs").resolve(testName);
     deleteLogsOfEarlierRuns();
     this.kafka = track(broker.get());
@@ -118,7 +124,7 @@ final class Pipeline implements AutoCloseable {
   }
 
   PostgresServer addStandby(String name) {
-    PostgresServer standby = track(TestServers.postgres(name, PostgresOptions.standby()));
+    PostgresServer standby = track(TestServers.postgres(name, standbyOptions));
     standbys.put(name, standby);
     return standby;
   }

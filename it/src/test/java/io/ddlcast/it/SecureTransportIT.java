@@ -49,6 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * keytool) and allows only what ACLs allow: the producer, each applier and the operator commands run as their own
  * SCRAM users with the least-privilege ACLs of docs/security.md ({@link DdlcastAcls}), each given its client
  * properties with {@code --kafka-config}. The secured broker is always the embedded one (also where Docker runs).
+ * The primary and the standbys take TCP over TLS only, and every ddlcast process connects with
+ * {@code sslmode=verify-full} against the test CA ({@link PostgresOptions#withTls()}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,7 +75,8 @@ class SecureTransportIT {
   @BeforeAll
   void start() throws IOException {
     pipeline = new Pipeline("SecureTransportIT", EmbeddedKafka::launchSecure,
-        PostgresOptions.primary().withSetting("max_prepared_transactions", "10"), "standby1", "standby2");
+        PostgresOptions.primary().withSetting("max_prepared_transactions", "10").withTls(),
+        PostgresOptions.standby().withTls(), "standby1", "standby2");
     EmbeddedKafka kafka = (EmbeddedKafka) pipeline.kafka;
     security = kafka.security().orElseThrow();
     configs = Files.createTempDirectory("ddlcast-secure-it-");
@@ -142,6 +145,14 @@ class SecureTransportIT {
     Pipeline.CommandRun wait = pipeline.applierCommand("wait", "--standbys", "standby1,standby2", "--timeout", "30s");
     assertThat(wait.exitCode()).as(wait.output()).isZero();
     assertThat(wait.output()).contains("caught up: standby1, standby2");
+    assertThat(pipeline.primary.jdbcUrl("postgres")).contains("sslmode=verify-full");
+    for (PostgresServer server : List.of(primary, standby1, standby2)) {
+      List<String> sessions = server.query("postgres", "SELECT coalesce(a.application_name, '') || ' '"
+          + " || a.datname || ' ssl=' || s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
+          + " WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() ORDER BY 1");
+      assertThat(sessions).as("sessions on " + server.name()).allMatch(row -> row.endsWith(" ssl=true"))
+          .anyMatch(row -> row.startsWith("ddlcast-"));
+    }
   }
 
   @Test
