@@ -5,6 +5,8 @@ import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
+import io.ddlcast.common.seal.SecretsKey;
+import io.ddlcast.common.seal.SecretsKeyFile;
 import io.ddlcast.producer.csvlog.LogSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ public record ProducerConfig(
     Duration pollInterval,
     Integer metricsPort,
     EventFilter filter,
-    boolean acceptFiniteRetention) {
+    boolean acceptFiniteRetention,
+    SecretsKey secretsKey) {
 
   /** The settings as given (strings and numbers from picocli), turned into a config or all their problems. */
   public record Raw(
@@ -50,7 +53,13 @@ public record ProducerConfig(
   }
 
   public static ProducerConfig validate(Raw raw) {
+    return validate(raw, null);
+  }
+
+  /** With the key file of {@code --secrets-key} (null: none), read here. */
+  public static ProducerConfig validate(Raw raw, Path secretsKeyFile) {
     Problems problems = new Problems();
+    SecretsKey secretsKey = SecretsKeyFile.read(secretsKeyFile, problems);
     String bootstrap = KafkaNames.checkBootstrap(raw.bootstrapServers(), problems);
     KafkaNames.checkTopic(raw.topic(), problems);
     if (raw.pgdata() == null && raw.logDir() == null) {
@@ -95,7 +104,7 @@ public record ProducerConfig(
     problems.throwIfAny();
     return new ProducerConfig(bootstrap, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
         raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval(),
-        raw.metricsPort(), filter, raw.acceptFiniteRetention());
+        raw.metricsPort(), filter, raw.acceptFiniteRetention(), secretsKey);
   }
 
   LogSource logSource() {
