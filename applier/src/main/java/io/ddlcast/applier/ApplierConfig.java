@@ -5,12 +5,16 @@ import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.jdbc.PgUrl;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
+import io.ddlcast.common.seal.SecretsKey;
+import io.ddlcast.common.seal.SecretsKeyFile;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     String bootstrapServers, String topic, String standbyName, PgUrl standby, int parallelism,
-    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter) {
+    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter,
+    SecretsKey secretsKey) {
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
@@ -28,7 +32,13 @@ public record ApplierConfig(
   }
 
   public static ApplierConfig validate(Raw raw) {
+    return validate(raw, null);
+  }
+
+  /** With the key file of {@code --secrets-key} (null: none), read here. */
+  public static ApplierConfig validate(Raw raw, Path secretsKeyFile) {
     Problems problems = new Problems();
+    SecretsKey secretsKey = SecretsKeyFile.read(secretsKeyFile, problems);
     String bootstrap = KafkaNames.checkBootstrap(raw.bootstrapServers(), problems);
     KafkaNames.checkTopic(raw.topic(), problems);
     if (raw.standbyName() == null || raw.standbyName().isBlank()) {
@@ -69,6 +79,6 @@ public record ApplierConfig(
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
     return new ApplierConfig(bootstrap, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter);
+        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter, secretsKey);
   }
 }
