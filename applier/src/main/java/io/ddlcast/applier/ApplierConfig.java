@@ -7,12 +7,16 @@ import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaClientProperties;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
+import io.ddlcast.common.seal.SecretsKey;
+import io.ddlcast.common.seal.SecretsKeyFile;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     KafkaAccess kafka, String topic, String standbyName, PgUrl standby, int parallelism,
-    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter) {
+    Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter,
+    SecretsKey secretsKey) {
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
@@ -38,7 +42,13 @@ public record ApplierConfig(
   }
 
   public static ApplierConfig validate(Raw raw) {
+    return validate(raw, null);
+  }
+
+  /** With the key file of {@code --secrets-key} (null: none), read here. */
+  public static ApplierConfig validate(Raw raw, Path secretsKeyFile) {
     Problems problems = new Problems();
+    SecretsKey secretsKey = SecretsKeyFile.read(secretsKeyFile, problems);
     KafkaAccess kafka = KafkaAccess.validate(raw.bootstrapServers(),
         raw.kafkaSources() == null ? KafkaClientProperties.Sources.NONE : raw.kafkaSources(), problems);
     KafkaNames.checkTopic(raw.topic(), problems);
@@ -80,6 +90,6 @@ public record ApplierConfig(
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
     return new ApplierConfig(kafka, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter);
+        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter, secretsKey);
   }
 }

@@ -109,7 +109,8 @@ final class EventConsumer implements AutoCloseable {
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics) {
     this(config, running, results, decisions, metrics, () -> kafkaConsumer(config), new StatementExecutor(
-        new StandbyConnections(config.standby(), config.standbyName()), config.tablespaceMap()));
+        new StandbyConnections(config.standby(), config.standbyName()), config.tablespaceMap(),
+        config.secretsKey()));
   }
 
   /** Reads with the consumer {@code consumers} makes when {@link #open} runs; closes the executor when closed. */

@@ -6,6 +6,7 @@ import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaClientOptions;
 import io.ddlcast.common.kafka.Topics;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,6 +57,12 @@ final class RunCommand implements Callable<Integer> {
           + "(default: no metrics server).")
   Integer metricsPort;
 
+  @Option(names = "--secrets-key", paramLabel = "FILE",
+      description = "The producer's --secrets-key file, to open the secret literals it sealed (user mapping and "
+          + "server passwords, role verifiers). Without it, a sealed event stops its database's stream (skip "
+          + "possible).")
+  Path secretsKey;
+
   @Mixin
   KafkaClientOptions kafkaClient;
 
@@ -69,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
-            metricsPort, filters.options(), kafkaClient.sources()));
+            metricsPort, filters.options(), kafkaClient.sources()), secretsKey);
     ApplierService service = new ApplierService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

@@ -4,6 +4,9 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
 import io.ddlcast.common.event.SessionSetting;
+import io.ddlcast.common.seal.SealException;
+import io.ddlcast.common.seal.SealedStatement;
+import io.ddlcast.common.seal.SecretsKey;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.sql.SqlCommand;
 import io.ddlcast.common.sql.SqlLexer;
@@ -12,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +69,8 @@ import java.util.regex.Pattern;
 final class StatementExecutor implements EventExecutor {
   private static final Set<String> DROPPED_ROLES = Set.of("DROP ROLE", "DROP USER", "DROP GROUP");
   private static final Pattern LOCATION = Pattern.compile("(?is)(\\bLOCATION\\s+)'((?:[^']|'')*)'");
+  /** The SQLSTATE of an event whose sealed statement does not open here (permanent: the lane stops). */
+  static final String NOT_OPENED = "28000";
 
   /** What became of an event. */
   record Result(boolean applied, String skipReason) {
@@ -102,9 +108,17 @@ final class StatementExecutor implements EventExecutor {
   private final AppliedMarkers markers = new AppliedMarkers();
   private final RunAs runAs = new RunAs();
 
+  private final SecretsKey secretsKey;
+
   StatementExecutor(StandbyConnections connections, Map<String, String> tablespaceMap) {
+    this(connections, tablespaceMap, null);
+  }
+
+  /** {@code secretsKey}: opens sealed statements (null: none; a sealed event then fails permanently). */
+  StatementExecutor(StandbyConnections connections, Map<String, String> tablespaceMap, SecretsKey secretsKey) {
     this.connections = connections;
     this.tablespaceMap = Map.copyOf(tablespaceMap);
+    this.secretsKey = secretsKey;
   }
 
   /**
@@ -122,9 +136,38 @@ final class StatementExecutor implements EventExecutor {
     }
   }
 
+  /**
+   * Runs the event's statement, opened first if it is sealed ({@link SealedStatement}); an event that does not open
+   * fails permanently, naming why. The standby's error for a sealed statement quotes it in clear: it is masked here,
+   * where the clear text is known, before anything logs or publishes it.
+   */
   private Result executeUsing(Work work) throws SQLException {
     DdlEvent event = work.event();
-    String sql = event.statement();
+    String sql;
+    try {
+      sql = SealedStatement.open(event, secretsKey);
+    } catch (SealException e) {
+      throw new SQLException("event " + event.id() + " is not applied: " + e.getMessage(), NOT_OPENED);
+    }
+    if (event.sealed() == null) {
+      return executeUsing(work, sql);
+    }
+    try {
+      return executeUsing(work, sql);
+    } catch (SQLException e) {
+      String message = errorMessage(e, event.withStatement(sql, event.context()));
+      SQLException masked = e instanceof SQLTransientException ? new SQLTransientException(message, e.getSQLState())
+          : new SQLException(message, e.getSQLState());
+      if (e.getSQLState() == null || e.getSQLState().isEmpty()) {
+        masked.initCause(e); // a driver's I/O error, which quotes no statement: classified by its cause
+      }
+      throw masked;
+    }
+  }
+
+  private Result executeUsing(Work work, String statement) throws SQLException {
+    DdlEvent event = work.event();
+    String sql = statement;
     if ("CREATE TABLESPACE".equals(event.command())) {
       Matcher m = LOCATION.matcher(sql);
       String location = m.find() ? m.group(2).replace("''", "'") : null;

@@ -19,8 +19,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +61,8 @@ final class Pipeline implements AutoCloseable {
 
     Path operator();
   }
+  /** The key the producer seals secret literals with and the appliers open them with (--secrets-key). */
+  final Path secretsKey;
 
   Pipeline(String testName, String... standbyNames) {
     this(testName, PostgresOptions.primary().withSetting("max_prepared_transactions", "10"), standbyNames);
@@ -76,6 +81,7 @@ final class Pipeline implements AutoCloseable {
     this.standbyOptions = standbyOptions;
     this.logs = ROOT.resolve("it/target/it-logs").resolve(testName);
     deleteLogsOfEarlierRuns();
+    this.secretsKey = writeSecretsKey(logs);
     this.kafka = track(broker.get());
     this.primary = track(TestServers.postgres("primary", primaryOptions));
     for (String name : standbyNames) {
@@ -123,6 +129,32 @@ final class Pipeline implements AutoCloseable {
     return all;
   }
 
+  /** A key file as {@code openssl rand -base64 32} writes it, readable by its owner only. */
+  private static Path writeSecretsKey(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      Path file = dir.resolve("secrets.key");
+      Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a secrets key in " + dir, e);
+    }
+  }
+
+  /** The arguments with {@code --secrets-key} of this pipeline added, unless they name one or {@code none}. */
+  private List<String> withSecretsKey(List<String> args) {
+    List<String> all = new ArrayList<>(args);
+    if (!args.contains("--secrets-key")) {
+      all.addAll(List.of("--secrets-key", secretsKey.toString()));
+    } else if (args.get(args.indexOf("--secrets-key") + 1).equals("none")) {
+      all.subList(all.indexOf("--secrets-key"), all.indexOf("--secrets-key") + 2).clear();
+    }
+    return all;
+  }
+
   PostgresServer addStandby(String name) {
     PostgresServer standby = track(TestServers.postgres(name, standbyOptions));
     standbys.put(name, standby);
@@ -147,8 +179,8 @@ final class Pipeline implements AutoCloseable {
     }
     args.addAll(List.of(extraArgs));
     args = withKafkaConfig(args, kafkaConfigs == null ? null : kafkaConfigs.producer());
-    JavaProcess producer = track(JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), args, Map.of(),
-        logs.resolve("producer.log")));
+    JavaProcess producer = track(JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), withSecretsKey(args),
+        Map.of(), logs.resolve("producer.log")));
     producers.add(producer);
     return producer;
   }
@@ -187,7 +219,7 @@ final class Pipeline implements AutoCloseable {
         "--standby-name", standbyName, "--standby-url", standby.jdbcUrl("postgres")));
     args.addAll(List.of(extraArgs));
     args = withKafkaConfig(args, kafkaConfigs == null ? null : kafkaConfigs.applier(standbyName));
-    JavaProcess applier = track(JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"), args,
+    JavaProcess applier = track(JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"), withSecretsKey(args),
         Map.of(), applierLog(standbyName)));
     applier.awaitOutput("applier for standby " + standbyName, Duration.ofSeconds(60));
     return applier;

@@ -54,7 +54,7 @@ final class OutcomeRouter {
 
   private void drop(Outcome.Drop d) {
     dropped++;
-    if (d.kind() == DropKind.UNSAFE || d.kind() == DropKind.REFUSED) {
+    if (d.kind() == DropKind.UNSAFE || d.kind() == DropKind.REFUSED || d.kind() == DropKind.UNSEALED) {
       refused++;
     }
     metrics.dropped(d.kind());

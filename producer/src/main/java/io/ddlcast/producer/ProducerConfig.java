@@ -7,6 +7,8 @@ import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaClientProperties;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.metrics.MetricsPort;
+import io.ddlcast.common.seal.SecretsKey;
+import io.ddlcast.common.seal.SecretsKeyFile;
 import io.ddlcast.producer.csvlog.LogSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,8 @@ public record ProducerConfig(
     Duration pollInterval,
     Integer metricsPort,
     EventFilter filter,
-    boolean acceptFiniteRetention) {
+    boolean acceptFiniteRetention,
+    SecretsKey secretsKey) {
 
   /** The settings as given (strings and numbers from picocli), turned into a config or all their problems. */
   public record Raw(
@@ -61,7 +64,13 @@ public record ProducerConfig(
   }
 
   public static ProducerConfig validate(Raw raw) {
+    return validate(raw, null);
+  }
+
+  /** With the key file of {@code --secrets-key} (null: none), read here. */
+  public static ProducerConfig validate(Raw raw, Path secretsKeyFile) {
     Problems problems = new Problems();
+    SecretsKey secretsKey = SecretsKeyFile.read(secretsKeyFile, problems);
     KafkaAccess kafka = KafkaAccess.validate(raw.bootstrapServers(),
         raw.kafkaSources() == null ? KafkaClientProperties.Sources.NONE : raw.kafkaSources(), problems);
     KafkaNames.checkTopic(raw.topic(), problems);
@@ -107,7 +116,7 @@ public record ProducerConfig(
     problems.throwIfAny();
     return new ProducerConfig(kafka, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
         raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval(),
-        raw.metricsPort(), filter, raw.acceptFiniteRetention());
+        raw.metricsPort(), filter, raw.acceptFiniteRetention(), secretsKey);
   }
 
   LogSource logSource() {

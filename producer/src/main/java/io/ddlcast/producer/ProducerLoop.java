@@ -279,7 +279,12 @@ final class ProducerLoop {
 
   private void resumeAt(Checkpoint checkpoint) throws IOException {
     stages.follower().seek(checkpoint.cursor());
-    stages.tracker().restore(checkpoint.tracker());
+    try {
+      stages.tracker().restore(checkpoint.tracker());
+    } catch (IllegalArgumentException e) { // a sealed statement that does not open under this --secrets-key
+      throw new UnreadableCheckpointException("the checkpoint of source " + source + " is unreadable: "
+          + e.getMessage(), e);
+    }
     published = checkpoint.published();
     committedCursor = checkpoint.cursor();
     lastEventId = checkpoint.lastEventId();

@@ -6,6 +6,7 @@ import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
+import io.ddlcast.producer.capture.SecretLiterals;
 import io.ddlcast.producer.csvlog.LogFollower;
 import io.ddlcast.producer.csvlog.LogSource;
 import io.ddlcast.producer.csvlog.LogWatcher;
@@ -147,12 +148,17 @@ public final class ProducerService implements Runnable, AutoCloseable {
           + "superuser-owned helper: it believes none, and events carry the login role only (not SET ROLE, not "
           + "search_path)");
     }
-    SessionTracker tracker = new SessionTracker(new EventFactory(source), primary != null,
+    SecretLiterals secrets = new SecretLiterals(config.secretsKey());
+    if (!secrets.sealing()) {
+      LOG.warn("without --secrets-key, DDL that holds a secret literal (a user mapping's or server's password "
+          + "option, ...) is not published: it is reported for the operator to apply");
+    }
+    SessionTracker tracker = new SessionTracker(new EventFactory(source, secrets), primary != null,
         helpers == null ? HelperTrust.NONE : helpers);
     PrimaryRounds rounds = primary == null ? null
         : new PrimaryRounds(primary, tracker, config.pollInterval(), this::primaryError);
     router = new OutcomeRouter(config.filter(), metrics, this::installHelper);
-    return new ProducerLoop.Stages(logSource, follower, tracker, rounds, helpers, new EventCompleter(primary),
+    return new ProducerLoop.Stages(logSource, follower, tracker, rounds, helpers, new EventCompleter(primary, secrets),
         publisher, router, this::installHelper);
   }
 

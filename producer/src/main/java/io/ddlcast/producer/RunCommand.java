@@ -75,6 +75,12 @@ final class RunCommand implements Callable<Integer> {
           + "or cleanup.policy compact): a standby rebuilt by replaying it would then miss the deleted DDL.")
   boolean acceptFiniteRetention;
 
+  @Option(names = "--secrets-key", paramLabel = "FILE",
+      description = "Key file (32 random bytes, base64: openssl rand -base64 32 > ddlcast-secrets.key) to seal "
+          + "secret literals with (user mapping and server passwords, role verifiers); the appliers need the same "
+          + "file. Without it, DDL that holds a secret literal is not published (reported).")
+  Path secretsKey;
+
   @Mixin
   KafkaClientOptions kafkaClient;
 
@@ -88,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ProducerConfig config = ProducerConfig.validate(new ProducerConfig.Raw(bootstrapServers, topic, pgdata, logDir,
         primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort, filters.options(),
-        acceptFiniteRetention, kafkaClient.sources()));
+        acceptFiniteRetention, kafkaClient.sources()), secretsKey);
     ProducerService service = new ProducerService(config);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-producer-shutdown");

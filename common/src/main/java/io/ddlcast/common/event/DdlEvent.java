@@ -23,7 +23,8 @@ import java.util.Objects;
  *  "statement":"CREATE FOREIGN TABLE employee (...)",
  *  "logTime":"2026-11-23T18:39:15.123Z",
  *  "position":{"file":"postgresql-2026-11-23_183900.csv","offset":48213,"session":"6742f0a1.2b4c","line":17},
- *  "schemas":["sales"]}                // optional: the schemas the DDL touches (absent: none or unknown)
+ *  "schemas":["sales"],                // optional: the schemas the DDL touches (absent: none or unknown)
+ *  "sealed":"AQ..."}                   // optional: the statement with its secrets, sealed (schema 2)
  * }</pre>
  *
  * <p>{@code key} differs from {@code database} for statements about a database itself: {@code CREATE DATABASE x}
@@ -41,6 +42,11 @@ import java.util.Objects;
  * <p>{@code context.settings} (added within schema version 1 too) holds the {@link SessionSetting}s that were not
  * at their built-in value; absent, the settings are unknown (older events, older helpers), and older readers ignore
  * it. A name outside {@link SessionSetting} makes the event invalid.
+ *
+ * <p>{@code sealed} (schema version 2) is the whole statement, sealed with the appliers' secrets key because it holds
+ * a secret literal (a password option, a role's verifier); {@code statement} is then that statement masked
+ * ({@code Secrets.mask}), for everything that logs, prints, filters or dead-letters it. Only the applier's executor
+ * opens it ({@code io.ddlcast.common.seal.SealedStatement}).
  */
 public record DdlEvent(
     int schema,
@@ -55,10 +61,17 @@ public record DdlEvent(
     String statement,
     Instant logTime,
     LogPosition position,
-    List<String> schemas) {
+    List<String> schemas,
+    String sealed) {
 
-  /** The schema version this build writes and the newest it reads. */
+  /** The schema version this build writes for an event without {@code sealed}. */
   public static final int SCHEMA_VERSION = 1;
+
+  /**
+   * The schema version of an event with {@code sealed}, and the newest this build reads: a reader of version 1
+   * would run the masked statement, so it must refuse the event instead.
+   */
+  public static final int SEALED_SCHEMA_VERSION = 2;
 
   /**
    * The longest statement an event carries, in characters: ddlcast's one size limit (a 10 MB function body or
@@ -83,16 +96,33 @@ public record DdlEvent(
     schemas = schemas == null ? List.of() : List.copyOf(schemas);
   }
 
+  /** An event whose statement holds no sealed secret. */
+  public DdlEvent(int schema, String id, String source, String database, String key, Scope scope, String user,
+      ExecutionContext context, String command, String statement, Instant logTime, LogPosition position,
+      List<String> schemas) {
+    this(schema, id, source, database, key, scope, user, context, command, statement, logTime, position, schemas,
+        null);
+  }
+
   /** An event without schema information. */
   public DdlEvent(int schema, String id, String source, String database, String key, Scope scope, String user,
       ExecutionContext context, String command, String statement, Instant logTime, LogPosition position) {
     this(schema, id, source, database, key, scope, user, context, command, statement, logTime, position, List.of());
   }
 
-  /** The same event with another statement and context (the producer completes what the log could not give). */
+  /**
+   * The same event with another statement and context (the producer completes what the log could not give). A
+   * sealed statement stays as it was: an applier then finds that it no longer masks to the statement, and refuses.
+   */
   public DdlEvent withStatement(String newStatement, ExecutionContext newContext) {
     return new DdlEvent(schema, id, source, database, key, scope, user, newContext, command, newStatement, logTime,
-        position, schemas);
+        position, schemas, sealed);
+  }
+
+  /** The same event shipping {@code masked} as its statement and the full statement sealed (see SealedStatement). */
+  public DdlEvent withSealed(String masked, String newSealed) {
+    return new DdlEvent(Math.max(schema, SEALED_SCHEMA_VERSION), id, source, database, key, scope, user, context,
+        command, masked, logTime, position, schemas, newSealed);
   }
 
   /** The id of the event for the log record at this position (part of nothing larger). */

@@ -63,6 +63,9 @@ public final class EventCodec {
       ArrayNode schemas = node.putArray("schemas");
       event.schemas().forEach(schemas::add);
     }
+    if (event.sealed() != null) {
+      node.put("sealed", event.sealed());
+    }
     return node;
   }
 
@@ -113,9 +116,9 @@ public final class EventCodec {
     if (schema == null || !schema.canConvertToInt()) {
       throw new InvalidEventException("no schema version", false, null);
     }
-    if (schema.intValue() > DdlEvent.SCHEMA_VERSION) {
+    if (schema.intValue() > DdlEvent.SEALED_SCHEMA_VERSION) {
       throw new InvalidEventException(
-          "event schema version " + schema.intValue() + " is newer than the " + DdlEvent.SCHEMA_VERSION
+          "event schema version " + schema.intValue() + " is newer than the " + DdlEvent.SEALED_SCHEMA_VERSION
               + " this build reads: upgrade ddlcast",
           true,
           null);
@@ -134,7 +137,8 @@ public final class EventCodec {
           text(node, "statement", true),
           instant(text(node, "logTime", false)),
           position(required(node, "position")),
-          schemas(node.get("schemas")));
+          schemas(node.get("schemas")),
+          sealed(schema.intValue(), node));
     } catch (RuntimeException e) { // IllegalArgument, DateTimeParse, NullPointer: a field of the wrong shape
       throw new InvalidEventException("invalid event: " + e.getMessage(), false, e);
     }
@@ -234,6 +238,15 @@ public final class EventCodec {
       out.add(s.textValue());
     }
     return out;
+  }
+
+  /** The sealed statement, only in an event of the version that has it. */
+  private static String sealed(int schema, JsonNode node) {
+    String sealed = text(node, "sealed", false);
+    if (sealed != null && schema < DdlEvent.SEALED_SCHEMA_VERSION) {
+      throw new IllegalArgumentException("field 'sealed' in an event of schema version " + schema);
+    }
+    return sealed;
   }
 
   private static Instant instant(String text) {

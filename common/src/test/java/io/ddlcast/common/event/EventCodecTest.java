@@ -163,7 +163,7 @@ class EventCodecTest {
   @Test
   void newerSchemaVersionIsRejectedAsNewerSchema() throws Exception {
     ObjectNode node = json(sample());
-    node.put("schema", DdlEvent.SCHEMA_VERSION + 1);
+    node.put("schema", DdlEvent.SEALED_SCHEMA_VERSION + 1);
     assertThatThrownBy(() -> EventCodec.decode(bytes(node)))
         .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isTrue());
   }
@@ -171,13 +171,13 @@ class EventCodecTest {
   @Test
   void newerSchemaVersionMessageSaysToUpgrade() throws Exception {
     ObjectNode node = json(sample());
-    node.put("schema", DdlEvent.SCHEMA_VERSION + 1);
+    node.put("schema", DdlEvent.SEALED_SCHEMA_VERSION + 1);
     assertThatThrownBy(() -> EventCodec.decode(bytes(node))).hasMessageContaining("upgrade");
   }
 
   @Test
   void newerSchemaVersionIsRejectedEvenWithFieldsThisBuildDoesNotKnow() throws Exception {
-    byte[] future = "{\"schema\":2,\"somethingElse\":true}".getBytes(StandardCharsets.UTF_8);
+    byte[] future = "{\"schema\":3,\"somethingElse\":true}".getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> EventCodec.decode(future))
         .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.newerSchema()).isTrue());
   }

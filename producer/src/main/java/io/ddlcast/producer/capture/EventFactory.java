@@ -23,9 +23,21 @@ public final class EventFactory {
   private static final int EXCERPT = 200;
 
   private final String source;
+  private final SecretLiterals secrets;
 
+  /** Without a secrets key: statements with secret literals are excluded ({@link SecretLiterals}). */
   public EventFactory(String source) {
+    this(source, SecretLiterals.withoutKey());
+  }
+
+  public EventFactory(String source, SecretLiterals secrets) {
     this.source = source;
+    this.secrets = secrets;
+  }
+
+  /** How events with secret literals are kept off the topics in clear. */
+  public SecretLiterals secrets() {
+    return secrets;
   }
 
   /** How a statement too long for an event is held: its start, so that reports can name it, never its whole text. */

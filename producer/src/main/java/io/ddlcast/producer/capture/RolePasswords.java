@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 public final class RolePasswords {
   public static final String PLACEHOLDER = "'ddlcast:stored-verifier'";
   private static final Pattern VERIFIER = Pattern.compile("'(SCRAM-SHA-256\\$[^']+|md5[0-9a-f]{32})'");
+  private static final Pattern MD5 = Pattern.compile("'md5[0-9a-f]{32}'");
 
   private static final Set<String> ROLE_COMMANDS =
       Set.of("CREATE ROLE", "CREATE USER", "CREATE GROUP", "ALTER ROLE", "ALTER USER", "ALTER GROUP");
@@ -101,6 +102,55 @@ public final class RolePasswords {
   /** True when a role's password in the statement is the placeholder (lexes it only if it holds the text). */
   public static boolean hasPlaceholder(String sql) {
     return sql.contains(PLACEHOLDER) && !replacePasswords(sql, true, "").equals(sql);
+  }
+
+  /**
+   * The statement with every role password in it (clear, placeholder or verifier) as {@code NULL}: what else it
+   * holds shows ({@link SecretLiterals}).
+   */
+  public static String withoutPasswordLiterals(String sql) {
+    StringBuilder out = new StringBuilder(sql.length());
+    int copied = 0;
+    for (SqlText statement : SqlLexer.statements(sql)) {
+      if (!ROLE_COMMANDS.contains(SqlCommand.of(statement).tag())) {
+        continue;
+      }
+      Token previous = null;
+      Token token;
+      for (int i = 0; (token = statement.token(i)) != null; i++) {
+        if (token.kind() == Kind.STRING && previous != null && previous.is("PASSWORD")) {
+          out.append(sql, copied, statement.offset() + token.start()).append("NULL");
+          copied = statement.offset() + token.end();
+        }
+        previous = token;
+      }
+    }
+    return out.append(sql, copied, sql.length()).toString();
+  }
+
+  /** True for CREATE/ALTER ROLE, USER, GROUP: the statements whose password this class handles. */
+  public static boolean isRoleCommand(SqlCommand command) {
+    return ROLE_COMMANDS.contains(command.tag());
+  }
+
+  /** The role a statement gives an md5 verifier as its password ({@code PASSWORD 'md5...'}), or null. */
+  public static String roleWithMd5Verifier(String sql) {
+    for (SqlText statement : SqlLexer.statements(sql)) {
+      if (!ROLE_COMMANDS.contains(SqlCommand.of(statement).tag())) {
+        continue;
+      }
+      Token previous = null;
+      Token token;
+      for (int i = 0; (token = statement.token(i)) != null; i++) {
+        if (token.kind() == Kind.STRING && previous != null && previous.is("PASSWORD")
+            && MD5.matcher(token.text()).matches()) {
+          List<Token> name = statement.tokens(3);
+          return name.size() == 3 ? name.get(2).identifier() : "?";
+        }
+        previous = token;
+      }
+    }
+    return null;
   }
 
   /** The role statements' clear passwords (or their placeholders) replaced by {@code value}. */

@@ -7,6 +7,7 @@ import io.ddlcast.common.sql.SqlLexer.Kind;
 import io.ddlcast.common.sql.SqlLexer.Token;
 import io.ddlcast.common.sql.SqlText;
 import io.ddlcast.producer.capture.RolePasswords;
+import io.ddlcast.producer.capture.SecretLiterals;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +46,17 @@ public final class EventCompleter {
       "FALSE");
 
   private final PrimaryCatalog primary;
+  private final SecretLiterals secrets;
 
-  /** {@code primary}: null when no --primary-url is given. */
+  /** {@code primary}: null when no --primary-url is given. Without a secrets key. */
   public EventCompleter(PrimaryCatalog primary) {
+    this(primary, SecretLiterals.withoutKey());
+  }
+
+  /** {@code secrets}: seals a completed event that holds a verifier, when the producer has a key. */
+  public EventCompleter(PrimaryCatalog primary, SecretLiterals secrets) {
     this.primary = primary;
+    this.secrets = secrets;
   }
 
   /**
@@ -60,7 +68,14 @@ public final class EventCompleter {
     for (int i = 0; i < batch.size(); i++) {
       DdlEvent completed = complete(batch.get(i), batch.subList(i + 1, batch.size()));
       if (completed != null) {
-        out.add(completed);
+        String md5 = secrets.md5Role(completed);
+        if (md5 != null) {
+          LOG.warn("{} gives role {} an md5 verifier, with which a client can log in as it (unlike a SCRAM one): "
+              + "{}; set password_encryption = 'scram-sha-256' on the primary and set the password again",
+              completed.id(), md5, secrets.sealing() ? "it travels sealed"
+                  : "it travels in clear without --secrets-key");
+        }
+        out.add(secrets.completed(completed));
       }
     }
     return out;

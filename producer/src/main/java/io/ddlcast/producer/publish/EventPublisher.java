@@ -74,7 +74,8 @@ public final class EventPublisher implements EventSink {
 
   private static long textLength(DdlEvent e) {
     long n = length(e.id()) + length(e.source()) + length(e.database()) + length(e.key()) + length(e.user())
-        + length(e.command()) + length(e.statement()) + length(e.position().file()) + length(e.position().session());
+        + length(e.command()) + length(e.statement()) + length(e.position().file()) + length(e.position().session())
+        + length(e.sealed());
     if (e.context() != null) {
       n += length(e.context().role()) + length(e.context().sessionRole()) + length(e.context().searchPath());
       if (e.context().settings() != null) {

@@ -5,6 +5,7 @@ import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.RecordKind;
 import io.ddlcast.producer.capture.RecordKind.Classified;
+import io.ddlcast.producer.capture.SecretLiterals;
 import io.ddlcast.producer.capture.Xid;
 import io.ddlcast.producer.csvlog.LogRecord;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class SessionTracker {
   private final SessionEvents events;
   private final PrimaryQuestions questions;
   private final HelperTrust trust;
+  private final SecretLiterals secrets;
 
   /**
    * {@code primaryAvailable}: whether the producer can ask the primary (else what only it can tell is dropped);
@@ -49,6 +51,7 @@ public final class SessionTracker {
    */
   public SessionTracker(EventFactory factory, boolean primaryAvailable, HelperTrust trust) {
     this.trust = trust;
+    this.secrets = factory.secrets();
     settler = new Settler(sessions, queue, primaryAvailable);
     matcher = new StatementMatcher(factory, settler, queue, problems::add);
     events = new SessionEvents(matcher, settler, problems::add);
@@ -205,6 +208,9 @@ public final class SessionTracker {
     queue.restore(state.outbox(), state.round());
     state.sessions().forEach(n -> {
       Session session = Session.fromJson(n);
+      if (session.cursor != null) {
+        session.cursor.open(secrets);
+      }
       sessions.put(session.id, session);
     });
   }

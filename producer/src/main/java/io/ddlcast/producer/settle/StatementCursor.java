@@ -10,6 +10,7 @@ import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.sql.SqlLexer;
 import io.ddlcast.producer.capture.EventFactory.Site;
 import io.ddlcast.producer.capture.RolePasswords;
+import io.ddlcast.producer.capture.SecretLiterals;
 import io.ddlcast.producer.capture.StatementParts;
 import io.ddlcast.producer.capture.StatementParts.Kind;
 import io.ddlcast.producer.capture.StatementParts.Part;
@@ -23,11 +24,12 @@ import java.util.List;
  * <pre>{@code
  * {"text":"CREATE TABLE a(); CREATE TABLE b()","baseId":"g.4:1","position":{...},
  *  "logTime":"2026-11-23 18:54:13.190 UTC","vxid":"10/1","next":0,"lastTransactionControl":null,
- *  "reportedPart":0,"reportedContext":{...}}
+ *  "reportedPart":0,"reportedContext":{...},"sealedText":"AQ..."}
  * }</pre>
  */
 final class StatementCursor {
-  final String text;
+  /** The text; as the checkpoint held it (masked) until {@link #open} gives back the sealed one. */
+  String text;
   final String baseId;
   final LogPosition position;
   final String logTime;
@@ -59,6 +61,9 @@ final class StatementCursor {
   /** Whether an unsafe text's transaction control reads alike with the setting off; null until asked (derived). */
   private Boolean controlAlikeWhenOff;
   private List<Part> parts;
+  /** How its text is sealed in the checkpoint; after a restore, the sealed text until {@link #open}. */
+  private SecretLiterals secrets = SecretLiterals.withoutKey();
+  private String sealedText;
 
   private StatementCursor(String text, List<Part> parts, LogPosition position, String logTime, String vxid) {
     this.text = text;
@@ -91,9 +96,24 @@ final class StatementCursor {
     return controlAlikeWhenOff;
   }
 
-  /** The statement string of {@code record}, lexed into its parts. */
-  static StatementCursor of(String text, List<Part> parts, LogRecord record) {
-    return new StatementCursor(text, parts, record.position(), record.logTime(), record.vxid());
+  /** The statement string of {@code record}, lexed into its parts; its secret literals sealed by {@code secrets}. */
+  static StatementCursor of(String text, List<Part> parts, LogRecord record, SecretLiterals secrets) {
+    StatementCursor cursor = new StatementCursor(text, parts, record.position(), record.logTime(), record.vxid());
+    cursor.secrets = secrets;
+    return cursor;
+  }
+
+  /**
+   * After a restore: the text the checkpoint sealed, opened with {@code secrets} (the producer's key); without a key
+   * or a sealed text, the masked text stays, and what it held is never shipped ({@link SecretLiterals#exclusion}).
+   */
+  void open(SecretLiterals with) {
+    secrets = with;
+    if (sealedText != null && with.sealing()) {
+      text = with.openText(sealedText, baseId);
+      parts = null;
+    }
+    sealedText = null;
   }
 
   List<Part> parts() {
@@ -155,13 +175,28 @@ final class StatementCursor {
     if (text.equals(query)) {
       return true;
     }
-    return (text.contains(RolePasswords.PLACEHOLDER) || text.contains(Secrets.MASK))
-        && new StatementCursor(query, StatementParts.of(query), position, logTime, vxid).heldText().equals(text);
+    if (!text.contains(RolePasswords.PLACEHOLDER) && !text.contains(Secrets.MASK)) {
+      return false;
+    }
+    String held = new StatementCursor(query, StatementParts.of(query), position, logTime, vxid).heldText();
+    return held.equals(text) || Secrets.mask(held).equals(text);
   }
 
+  /**
+   * Its checkpoint form. A text with a secret literal besides role passwords is kept masked, and sealed whole with
+   * the producer's key when it has one ({@code "sealedText"}; the statement record's id is the associated data).
+   */
   ObjectNode toJson() {
     ObjectNode c = StateJson.object();
-    c.put("text", heldText());
+    String held = heldText();
+    if (SecretLiterals.holdsClearSecret(held)) {
+      c.put("text", Secrets.mask(held));
+      if (secrets.sealing()) {
+        c.put("sealedText", secrets.sealText(held, baseId));
+      }
+    } else {
+      c.put("text", held);
+    }
     c.put("baseId", baseId);
     c.set("position", EventCodec.toNode(position));
     c.put("logTime", logTime);
@@ -190,6 +225,7 @@ final class StatementCursor {
     cursor.unsafe = c.path("unsafe").asBoolean(false);
     cursor.reportedPart = c.path("reportedPart").asInt(-1);
     cursor.reportedContext = EventCodec.context(c.get("reportedContext"));
+    cursor.sealedText = StateJson.text(c, "sealedText");
     return cursor;
   }
 }

@@ -48,7 +48,7 @@ final class StatementMatcher {
       return; // DDL it may run (DO, functions) is reported by the event trigger
     }
     if (sql.length() > DdlEvent.MAX_STATEMENT_CHARS) {
-      tooLarge(session, StatementCursor.of(sql, parts, record));
+      tooLarge(session, StatementCursor.of(sql, parts, record, events.secrets()));
       return;
     }
     if (ambiguous && parts.size() > 1) {
@@ -57,7 +57,7 @@ final class StatementMatcher {
           + "name hid where the SQL starts; nothing is taken from it");
       return;
     }
-    StatementCursor cursor = StatementCursor.of(sql, parts, record);
+    StatementCursor cursor = StatementCursor.of(sql, parts, record, events.secrets());
     cursor.confirmed = !ambiguous;
     // the session's setting when the text was sent is not in the log (SET is not logged): only the helper's report
     // of a command of this very statement tells it
@@ -75,7 +75,7 @@ final class StatementMatcher {
     }
     if (cursor == null || !cursor.isText(record.query())) {
       // the statement itself was not logged (e.g. log_statement below ddl), or not as it ran
-      cursor = StatementCursor.of(record.query(), StatementParts.of(record.query()), record);
+      cursor = StatementCursor.of(record.query(), StatementParts.of(record.query()), record, events.secrets());
       session.cursor = cursor;
     }
     cursor.confirmed = true; // the helper's record carries the statement's text as the server ran it
@@ -240,6 +240,10 @@ final class StatementMatcher {
     DdlEvent event = events.event(site, session.runner(context), part, shipped, helper, session.dropped);
     ReplicationPolicy.Exclusion exclusion = ReplicationPolicy.exclusion(part, shipped, event.schemas(), helper,
         session.dropped, sqlFunction);
-    return new CapturedDdl(event, helper == null ? null : helper.subxid(), exclusion);
+    if (exclusion == null) {
+      exclusion = events.secrets().exclusion(event, part); // a secret literal ships sealed or not at all
+    }
+    return new CapturedDdl(exclusion == null ? events.secrets().captured(event) : event,
+        helper == null ? null : helper.subxid(), exclusion);
   }
 }
