@@ -41,8 +41,8 @@ public final class KeyFiles {
 
   /** The Ed25519 private key in {@code file} (PKCS#8 PEM), refused if the file is open to others. */
   public static PrivateKey privateKey(Path file) {
-    checkPermissions(file);
     byte[] der = pem(file, PRIVATE);
+    checkPermissions(file);
     try {
       return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (GeneralSecurityException e) {

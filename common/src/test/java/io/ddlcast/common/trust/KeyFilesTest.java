@@ -103,8 +103,8 @@ class KeyFilesTest {
         .isInstanceOf(KeyFileException.class).hasMessageStartingWith("no such file: ");
     assertThatThrownBy(() -> KeyFiles.publicKey(pair[0]))
         .hasMessageContaining("holds a PEM PRIVATE KEY where a PUBLIC KEY is needed: this is a private key");
-    Files.setPosixFilePermissions(pair[1], PosixFilePermissions.fromString("rw-------"));
-    assertThatThrownBy(() -> KeyFiles.privateKey(pair[1]))
+    Files.setPosixFilePermissions(pair[1], PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> KeyFiles.privateKey(pair[1])).as("a public file (0644) named as the private key")
         .hasMessageContaining("holds a PEM PUBLIC KEY where a PRIVATE KEY is needed: this is a public key");
     Path text = Files.writeString(dir.resolve("text.pub"), "ssh-ed25519 AAAA...");
     assertThatThrownBy(() -> KeyFiles.publicKey(text)).hasMessageContaining("is not a PEM file");
