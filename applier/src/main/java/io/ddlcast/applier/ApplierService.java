@@ -44,8 +44,17 @@ public final class ApplierService implements Runnable, AutoCloseable {
   /** How often a running applier says so on the results topic; status calls a standby down after 5 missed. */
   public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
 
+  private final ApplierTrust trust;
+
+  /** An applier that applies unsigned events (it says so loudly at start and in status). */
   public ApplierService(ApplierConfig config) {
+    this(config, ApplierTrust.UNSIGNED);
+  }
+
+  /** An applier that applies only what {@code trust} accepts. */
+  ApplierService(ApplierConfig config, ApplierTrust trust) {
     this.config = config;
+    this.trust = trust;
     this.decisions = new OperatorDecisions(config.onError());
     this.metrics = new ApplierMetrics(registry, config.standbyName());
   }
@@ -86,6 +95,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
     try {
       LOG.info("applier for standby {} ({}) reading topic {} at {}", config.standbyName(), config.standby(),
           config.topic(), config.kafka().bootstrapServers());
+      logTrust();
       if (!config.filter().isEmpty()) {
         LOG.info("standby {} takes only what the filters take: {}", config.standbyName(), config.filter().describe());
       }
@@ -95,14 +105,14 @@ public final class ApplierService implements Runnable, AutoCloseable {
       try (ResultPublisher results = new ResultPublisher(config.kafka(), config.topic(),
               config.standbyName());
           ControlListener control = new ControlListener(config.kafka(), config.topic(),
-              config.standbyName());
+              config.standbyName()).trusting(trust.operators());
           StatusFolder folder = new StatusFolder(config.kafka(), config.topic(), config.standbyName())) {
         folder.start();
         for (var skip : control.history()) {
           decisions.skip(skip.eventId());
         }
         while (running) {
-          EventConsumer c = new EventConsumer(config, () -> running, results, decisions, metrics);
+          EventConsumer c = new EventConsumer(config, () -> running, results, decisions, metrics, trust);
           consumer = c;
           try (c) {
             c.open();
@@ -177,7 +187,28 @@ public final class ApplierService implements Runnable, AutoCloseable {
     long now = System.nanoTime();
     if (now - lastHeartbeat >= HEARTBEAT_INTERVAL.toNanos()) {
       lastHeartbeat = now;
-      results.heartbeat(c.waits());
+      results.heartbeat(c.waits(), trust.signatures());
+    }
+  }
+
+  private void logTrust() {
+    if (trust.events() == null) {
+      LOG.warn("UNSIGNED: standby {} applies events without checking their signature (no --trusted-keys): any "
+          + "client allowed to write topic {} runs statements here; give --trusted-keys (and --signing-key to the "
+          + "producer) or let only the producer write the topic (Kafka ACLs)", config.standbyName(), config.topic());
+    } else {
+      LOG.info("standby {} applies only events signed by key(s) {}", config.standbyName(), trust.events().describe());
+    }
+    if (trust.operators() == null) {
+      LOG.warn("operator commands (retry, skip) for standby {} are obeyed unsigned (no --operator-keys)",
+          config.standbyName());
+    } else {
+      LOG.info("standby {} obeys only operator commands signed by key(s) {}", config.standbyName(),
+          trust.operators().describe());
+    }
+    if (!trust.sources().isEmpty()) {
+      LOG.info("standby {} serves only the events of source(s) {}", config.standbyName(),
+          String.join(", ", trust.sources()));
     }
   }
 

@@ -3,7 +3,8 @@ package io.ddlcast.applier;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ControlCommand;
-import io.ddlcast.common.status.StatusJson;
+import io.ddlcast.common.trust.TrustedKeys;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code SKIP} ever given to this standby still holds (the event may not have been reached yet, or the applier may
  * have been killed before committing past it), while old {@code RETRY}s are moot (starting retries everything).
  * Afterwards it returns new commands as they come. No consumer group: the topic is small and read from the start.
+ * Which commands are obeyed (signed by an operator key, for this standby) is the {@link CommandGate}'s to say.
  */
 final class ControlListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlListener.class);
@@ -32,6 +34,7 @@ final class ControlListener implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final TopicPartition partition;
   private long startEnd = -1;
+  private CommandGate gate;
 
   ControlListener(KafkaAccess kafka, String topic, String standby) {
     this.standby = standby;
@@ -43,6 +46,13 @@ final class ControlListener implements AutoCloseable {
     partition = new TopicPartition(Topics.controlTopic(topic), 0);
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));
+    gate = new CommandGate(standby, null, Clock.systemUTC());
+  }
+
+  /** Obeys only commands signed by one of these keys (null: unsigned commands are obeyed). */
+  ControlListener trusting(TrustedKeys operators) {
+    gate = new CommandGate(standby, operators, Clock.systemUTC());
+    return this;
   }
 
   /** Every SKIP given to this standby so far (blocks until the topic was read to its end as of now). */
@@ -52,7 +62,7 @@ final class ControlListener implements AutoCloseable {
     List<ControlCommand> skips = new ArrayList<>();
     while (consumer.position(partition, Duration.ofSeconds(30)) < startEnd) {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-        ControlCommand command = decode(record);
+        ControlCommand command = gate.atStart(record);
         if (command != null && command.type() == ControlCommand.Type.SKIP) {
           skips.add(command);
         }
@@ -66,7 +76,7 @@ final class ControlListener implements AutoCloseable {
     List<ControlCommand> out = new ArrayList<>();
     try {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ZERO)) {
-        ControlCommand command = decode(record);
+        ControlCommand command = gate.live(record);
         if (command != null) {
           out.add(command);
         }
@@ -75,19 +85,6 @@ final class ControlListener implements AutoCloseable {
       LOG.debug("reading commands: {}", e.toString());
     }
     return out;
-  }
-
-  private ControlCommand decode(ConsumerRecord<String, byte[]> record) {
-    if (!standby.equals(record.key())) {
-      return null;
-    }
-    try {
-      ControlCommand command = StatusJson.decode(record.value(), ControlCommand.class);
-      return command.type() == null ? null : command;
-    } catch (IllegalArgumentException e) {
-      LOG.warn("ignoring an unreadable command at {} offset {}: {}", partition, record.offset(), e.getMessage());
-      return null;
-    }
   }
 
   @Override

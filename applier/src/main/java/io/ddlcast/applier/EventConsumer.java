@@ -70,13 +70,13 @@ final class EventConsumer implements AutoCloseable {
     private Work head;
 
     /** The first record, decoded once (it is looked at every poll while it waits). */
-    Work head() {
+    Work head(RecordGate gate) {
       ConsumerRecord<String, byte[]> first = records.peekFirst();
       if (first == null) {
         return null;
       }
       if (head == null || head.offset() != first.offset()) {
-        head = Work.of(first);
+        head = Work.of(first, gate);
       }
       return head;
     }
@@ -104,18 +104,27 @@ final class EventConsumer implements AutoCloseable {
 
   private final ResultSink results;
   private final OperatorDecisions decisions;
+  private final RecordGate gate;
   private volatile boolean restartRequested;
 
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
-      ApplierMetrics metrics) {
+      ApplierMetrics metrics, ApplierTrust trust) {
     this(config, running, results, decisions, metrics, () -> kafkaConsumer(config), new StatementExecutor(
         new StandbyConnections(config.standby(), config.standbyName()), config.tablespaceMap(),
-        config.secretsKey()));
+        config.secretsKey()), trust);
   }
 
   /** Reads with the consumer {@code consumers} makes when {@link #open} runs; closes the executor when closed. */
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, Supplier<Consumer<String, byte[]>> consumers, EventExecutor executor) {
+    this(config, running, results, decisions, metrics, consumers, executor, ApplierTrust.UNSIGNED);
+  }
+
+  /** As above, letting through only the records {@code trust} accepts ({@link RecordGate}). */
+  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
+      ApplierMetrics metrics, Supplier<Consumer<String, byte[]>> consumers, EventExecutor executor,
+      ApplierTrust trust) {
+    this.gate = new RecordGate(trust);
     this.config = config;
     this.running = () -> running.getAsBoolean() && !restartRequested;
     this.results = results;
@@ -235,7 +244,7 @@ final class EventConsumer implements AutoCloseable {
    * granted in any database and a database exists before it is filled.
    */
   private void route(ConsumerRecord<String, byte[]> record) {
-    Work work = Work.of(record);
+    Work work = Work.of(record, gate);
     if (ledger.alreadyApplied(work)) {
       ledger.passed(work);
       alreadyApplied++;
@@ -274,7 +283,7 @@ final class EventConsumer implements AutoCloseable {
           it.remove();
           break;
         }
-        if (!h.headSubmitted && !submitWhenFree(h, h.head())) {
+        if (!h.headSubmitted && !submitWhenFree(h, h.head(gate))) {
           break;
         }
         if (!ledger.settled(tp, head.offset())) {
@@ -351,12 +360,12 @@ final class EventConsumer implements AutoCloseable {
   Waits waits() {
     List<Waits.Barrier> barriers = new ArrayList<>();
     held.forEach((tp, h) -> {
-      Work barrier = h.head();
+      Work barrier = h.head(gate);
       if (barrier == null) {
         return;
       }
       Set<String> heldLanes = new TreeSet<>();
-      h.records.stream().skip(1).forEach(r -> heldLanes.add(Work.of(r).lane().name()));
+      h.records.stream().skip(1).forEach(r -> heldLanes.add(Work.of(r, gate).lane().name()));
       ApplyLane cluster = lanes.get(Lane.CLUSTER);
       Waits.BarrierState state = !h.headSubmitted ? Waits.BarrierState.WAITING
           : cluster != null && cluster.stoppedAt() != null ? Waits.BarrierState.STOPPED : Waits.BarrierState.RUNNING;
@@ -379,8 +388,8 @@ final class EventConsumer implements AutoCloseable {
     return lanes.stream().map(Lane::name).toList();
   }
 
-  private static boolean isCluster(ConsumerRecord<String, byte[]> record) {
-    return Work.of(record).lane().isCluster();
+  private boolean isCluster(ConsumerRecord<String, byte[]> record) {
+    return Work.of(record, gate).lane().isCluster();
   }
 
   private void commit(boolean force) {

@@ -7,6 +7,7 @@ import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ControlCommand;
 import io.ddlcast.common.status.StatusJson;
+import io.ddlcast.common.trust.SigningKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -24,6 +25,11 @@ final class OperatorCommand {
   private OperatorCommand() {}
 
   static void send(KafkaAccess kafka, String topic, ControlCommand command) {
+    send(kafka, topic, command, null);
+  }
+
+  /** Sends the command, signed with {@code key} (null: unsigned, which appliers given --operator-keys refuse). */
+  static void send(KafkaAccess kafka, String topic, ControlCommand command, SigningKey key) {
     String bootstrap = kafka.bootstrapServers();
     try (Admin admin = KafkaCluster.admin(kafka, "ddlcast-operator")) {
       StatusTopics.ensure(admin, topic);
@@ -38,11 +44,18 @@ final class OperatorCommand {
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-      producer.send(new ProducerRecord<>(Topics.controlTopic(topic), command.standby(), StatusJson.encode(command)))
-          .get(30, TimeUnit.SECONDS);
+      ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.controlTopic(topic), command.standby(),
+          StatusJson.encode(command));
+      producer.send(key == null ? record : key.sign(record)).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new DdlcastException(ExitCode.FAILED, "cannot send the command to Kafka at " + bootstrap + ": " + e, e);
     }
+  }
+
+  /** What the command line prints about the command's signature. */
+  static String signedBy(SigningKey key) {
+    return key == null ? " (UNSIGNED: an applier given --operator-keys refuses it; sign it with --signing-key)"
+        : " (signed with key " + key.id() + ")";
   }
 
   static String operator() {

@@ -5,6 +5,7 @@ import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ApplyResult;
+import io.ddlcast.common.status.Signatures;
 import io.ddlcast.common.status.StatusJson;
 import io.ddlcast.common.status.Waits;
 import java.nio.charset.StandardCharsets;
@@ -57,9 +58,9 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
     send(new ProducerRecord<>(resultsTopic, standby, StatusJson.encode(result)));
   }
 
-  /** The applier is running; with what waits on what on its standby now. */
-  void heartbeat(Waits waits) {
-    publish(ApplyResult.heartbeat(standby, Instant.now(), waits));
+  /** The applier is running; with what waits on what on its standby now, and whether it verifies signatures. */
+  void heartbeat(Waits waits, Signatures signatures) {
+    publish(ApplyResult.heartbeat(standby, Instant.now(), waits, signatures));
   }
 
   /** The skipped event as it was on the topic, with headers saying where it was skipped and why. */

@@ -6,6 +6,9 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.status.ControlCommand;
+import io.ddlcast.common.trust.SigningKey;
+import io.ddlcast.common.trust.SigningKeyOption;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +30,11 @@ final class RetryCommand implements Callable<Integer> {
           + "stopped stream of the standby.")
   String database;
 
+  @Option(names = "--signing-key", paramLabel = "FILE",
+      description = "Sign the command with this operator's Ed25519 private key (PKCS#8 PEM, mode 0600), as appliers "
+          + "given --operator-keys require.")
+  Path signingKey;
+
   @Mixin
   CommonOptions common;
 
@@ -35,11 +43,12 @@ final class RetryCommand implements Callable<Integer> {
     Problems problems = new Problems();
     KafkaAccess access = kafka.validate(problems);
     KafkaNames.checkName("--standby", standby, problems);
+    SigningKey key = SigningKeyOption.load("--signing-key", signingKey, problems);
     problems.throwIfAny();
     OperatorCommand.send(access, kafka.topic,
-        OperatorCommand.command(ControlCommand.Type.RETRY, standby, database, null));
+        OperatorCommand.command(ControlCommand.Type.RETRY, standby, database, null), key);
     System.out.println("asked standby " + standby + " to retry " + (database == null ? "every stopped stream"
-        : "database " + database) + "; see ddlcast status");
+        : "database " + database) + "; see ddlcast status" + OperatorCommand.signedBy(key));
     return ExitCode.OK.code();
   }
 }

@@ -65,6 +65,21 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin
   KafkaClientOptions kafkaClient;
+  @Option(names = "--trusted-keys", paramLabel = "FILE[,FILE...]",
+      description = "Apply only events signed by one of these Ed25519 public keys (PEM: openssl pkey -pubout); an "
+          + "unsigned, altered or foreign-signed event stops its database's stream. Several keys: rotation. Without "
+          + "it events are applied unsigned, with a warning (and status says so).")
+  String trustedKeys;
+
+  @Option(names = "--operator-keys", paramLabel = "FILE[,FILE...]",
+      description = "Obey only operator commands (retry, skip) signed by one of these public keys (their "
+          + "--signing-key); required with --trusted-keys.")
+  String operatorKeys;
+
+  @Option(names = "--sources", paramLabel = "ID[,ID...]",
+      description = "Apply only events of these sources (the producer's --source, or the primary's system "
+          + "identifier); an event of another source stops its database's stream. Default: any.")
+  String sources;
 
   @Mixin
   FilterOptions filters;
@@ -77,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
             metricsPort, filters.options(), kafkaClient.sources()), secretsKey);
-    ApplierService service = new ApplierService(config);
+    ApplierService service = new ApplierService(config, ApplierTrust.validate(trustedKeys, operatorKeys, sources));
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -6,6 +6,9 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaNames;
 import io.ddlcast.common.status.ControlCommand;
+import io.ddlcast.common.trust.SigningKey;
+import io.ddlcast.common.trust.SigningKeyOption;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +30,11 @@ final class SkipCommand implements Callable<Integer> {
           + "record that is not a valid event).")
   String event;
 
+  @Option(names = "--signing-key", paramLabel = "FILE",
+      description = "Sign the command with this operator's Ed25519 private key (PKCS#8 PEM, mode 0600), as appliers "
+          + "given --operator-keys require.")
+  Path signingKey;
+
   @Mixin
   CommonOptions common;
 
@@ -38,10 +46,12 @@ final class SkipCommand implements Callable<Integer> {
     if (event.isBlank()) {
       problems.invalid("--event", event, "name the event to skip");
     }
+    SigningKey key = SigningKeyOption.load("--signing-key", signingKey, problems);
     problems.throwIfAny();
     OperatorCommand.send(access, kafka.topic,
-        OperatorCommand.command(ControlCommand.Type.SKIP, standby, null, event.strip()));
-    System.out.println("asked standby " + standby + " to skip event " + event.strip() + "; see ddlcast status");
+        OperatorCommand.command(ControlCommand.Type.SKIP, standby, null, event.strip()), key);
+    System.out.println("asked standby " + standby + " to skip event " + event.strip() + "; see ddlcast status"
+        + OperatorCommand.signedBy(key));
     return ExitCode.OK.code();
   }
 }

@@ -7,6 +7,7 @@ import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.status.Signatures;
 import io.ddlcast.common.status.StandbyView;
 import io.ddlcast.common.status.StatusJson;
 import io.ddlcast.common.status.Waits;
@@ -131,6 +132,9 @@ final class StatusReport {
         row.put("skipped", v.skipped());
         row.put("filtered", v.filtered());
         row.put("failed", v.failed());
+        if (v.signatures() != null) {
+          row.put("signatures", v.signatures().name());
+        }
       }
       ArrayNode errors = row.putArray("stopped");
       if (v != null) {
@@ -207,6 +211,10 @@ final class StatusReport {
           v == null || v.lastEventId() == null ? "-" : v.lastEventId(),
           v == null || v.lastEventLogTime() == null ? "-" : v.lastEventLogTime().toString(), error));
       if (v != null) {
+        if (v.signatures() == Signatures.UNSIGNED) {
+          out.append("  UNSIGNED: applies events without checking their signature (no --trusted-keys)")
+              .append(System.lineSeparator());
+        }
         waitLines(v.waits()).forEach(line -> out.append("  ").append(line).append(System.lineSeparator()));
       }
     }

@@ -8,14 +8,25 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One record of the topic on its way to a lane: where it is, its lane, and the decoded event, or why it could not be
- * decoded (then the lane stops on it rather than skip it).
+ * decoded or was refused ({@link RecordGate}; then the lane stops on it rather than skip it).
  */
 record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, String invalid) {
-  /** The record, decoded, in the lane {@link Lane#of} gives it. */
-  static Work of(ConsumerRecord<String, byte[]> record) {
+  /**
+   * The record, if the gate lets it through, decoded, in the lane {@link Lane#of} gives it; a refused record is not
+   * decoded and stays in its key's lane.
+   */
+  static Work of(ConsumerRecord<String, byte[]> record, RecordGate gate) {
     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    String refused = gate.signatureRefusal(record);
+    if (refused != null) {
+      return new Work(tp, record.offset(), Lane.of(null, record.key()), null, refused);
+    }
     try {
       DdlEvent event = EventCodec.decode(record.value());
+      String foreign = gate.sourceRefusal(event);
+      if (foreign != null) {
+        return new Work(tp, record.offset(), Lane.of(null, record.key()), null, foreign);
+      }
       return new Work(tp, record.offset(), Lane.of(event, record.key()), event, null);
     } catch (InvalidEventException e) {
       return new Work(tp, record.offset(), Lane.of(null, record.key()), null, e.getMessage());

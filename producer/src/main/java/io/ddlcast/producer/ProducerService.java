@@ -4,6 +4,7 @@ import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
+import io.ddlcast.common.trust.SigningKey;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
 import io.ddlcast.producer.capture.SecretLiterals;
@@ -56,8 +57,17 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private LogWatcher watcher;
   private ProducerLoop loop;
 
+  private final SigningKey signingKey;
+
+  /** A producer that publishes unsigned events (it says so loudly at start). */
   public ProducerService(ProducerConfig config) {
+    this(config, null);
+  }
+
+  /** A producer that signs every event with {@code signingKey} (null: unsigned). */
+  public ProducerService(ProducerConfig config, SigningKey signingKey) {
     this.config = config;
+    this.signingKey = signingKey;
     this.metrics = new ProducerMetrics(registry, config.logSource());
   }
 
@@ -80,7 +90,8 @@ public final class ProducerService implements Runnable, AutoCloseable {
   /** Ready: following the log; down before that, and once the loop ended. */
   Health health() {
     return Health.of(ready && running && finished.getCount() > 0,
-        Map.of("service", "producer", "source", source == null ? "" : source));
+        Map.of("service", "producer", "source", source == null ? "" : source, "events",
+            signingKey == null ? "unsigned" : "signed by key " + signingKey.id()));
   }
 
   /** Events that took effect on the primary but were not published because the filters exclude them (in all). */
@@ -125,6 +136,13 @@ public final class ProducerService implements Runnable, AutoCloseable {
     source = PrimaryStartup.source(config.source(), config.pgdata(), primary);
     LOG.info("producer for source {} following the {} into topic {} at {}",
         source, config.logSource().describe(), config.topic(), config.kafka().bootstrapServers());
+    if (signingKey == null) {
+      LOG.warn("UNSIGNED: events are published without a signature (no --signing-key): any client allowed to write "
+          + "topic {} can make every standby run any statement; sign them (--signing-key here, --trusted-keys on the "
+          + "appliers) or let only this producer write the topic (Kafka ACLs)", config.topic());
+    } else {
+      LOG.info("signing events with Ed25519 key {}", signingKey.id());
+    }
     if (!config.filter().isEmpty()) {
       LOG.info("publishing only what the filters take: {}", config.filter().describe());
     }
@@ -140,7 +158,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
 
   private ProducerLoop.Stages stages() {
     LogSource logSource = config.logSource();
-    publisher = new EventPublisher(config.kafka(), config.topic(), source);
+    publisher = new EventPublisher(config.kafka(), config.topic(), source).signingWith(signingKey);
     follower = new LogFollower(logSource, null, ProducerLoop.MAX_BATCH_BYTES);
     watcher = new LogWatcher(logSource);
     if (helpers == null) {

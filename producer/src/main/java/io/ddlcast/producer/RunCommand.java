@@ -7,6 +7,7 @@ import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaClientOptions;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.trust.SigningKeyOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -83,6 +84,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin
   KafkaClientOptions kafkaClient;
+  @Option(names = "--signing-key", paramLabel = "FILE",
+      description = "Sign every event with this Ed25519 private key (PKCS#8 PEM: openssl genpkey -algorithm ed25519; "
+          + "mode 0600). Without it events are unsigned, with a warning.")
+  Path signingKey;
 
   @Mixin
   FilterOptions filters;
@@ -95,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
     ProducerConfig config = ProducerConfig.validate(new ProducerConfig.Raw(bootstrapServers, topic, pgdata, logDir,
         primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort, filters.options(),
         acceptFiniteRetention, kafkaClient.sources()), secretsKey);
-    ProducerService service = new ProducerService(config);
+    ProducerService service = new ProducerService(config, SigningKeyOption.load("--signing-key", signingKey));
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-producer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -14,7 +14,8 @@ import java.time.Instant;
  * }</pre>
  *
  * <p>{@code message} is masked ({@code Secrets.mask}) before it is built. A heartbeat carries only standby, outcome,
- * time and what waits on what ({@link Waits}; absent when nothing waits, and from appliers before it).
+ * time, what waits on what ({@link Waits}; absent when nothing waits, and from appliers before it) and whether the
+ * applier verifies event signatures ({@link Signatures}; absent from appliers before it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApplyResult(
@@ -30,7 +31,8 @@ public record ApplyResult(
     Long millis,
     String sqlState,
     String message,
-    Waits waits) {
+    Waits waits,
+    Signatures signatures) {
 
   /** What happened to the event. */
   public enum Outcome {
@@ -48,6 +50,14 @@ public record ApplyResult(
     HEARTBEAT
   }
 
+  /** A result or heartbeat that does not say whether signatures are verified. */
+  public ApplyResult(String standby, Outcome outcome, String eventId, String database, String command,
+      Integer partition, Long offset, Instant logTime, Instant at, Long millis, String sqlState, String message,
+      Waits waits) {
+    this(standby, outcome, eventId, database, command, partition, offset, logTime, at, millis, sqlState, message,
+        waits, null);
+  }
+
   /** The result of an event (no {@link Waits}: heartbeats carry them). */
   public ApplyResult(String standby, Outcome outcome, String eventId, String database, String command,
       Integer partition, Long offset, Instant logTime, Instant at, Long millis, String sqlState, String message) {
@@ -61,7 +71,12 @@ public record ApplyResult(
 
   /** A heartbeat with what waits on what on the standby now. */
   public static ApplyResult heartbeat(String standby, Instant at, Waits waits) {
+    return heartbeat(standby, at, waits, null);
+  }
+
+  /** A heartbeat with what waits on what, and whether this applier verifies event signatures. */
+  public static ApplyResult heartbeat(String standby, Instant at, Waits waits, Signatures signatures) {
     return new ApplyResult(standby, Outcome.HEARTBEAT, null, null, null, null, null, null, at, null, null, null,
-        waits == null || waits.isEmpty() ? null : waits);
+        waits == null || waits.isEmpty() ? null : waits, signatures);
   }
 }

@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * One standby as its applier's results tell it, folded by Kafka Streams into {@code <topic>.standbys}: when the
  * applier was last heard of, the last event it finished (applied, found applied, skipped or filtered) with its
  * primary log time, counts, each database whose stream is stopped on an error, and what waits on what (as of its
- * last heartbeat). Lag is not in here: it depends on
- * what the producer published since, and {@code ddlcast status} measures it against the topic.
+ * last heartbeat), and whether it verifies event signatures (as its last heartbeat said). Lag is not in here: it
+ * depends on what the producer published since, and {@code ddlcast status} measures it against the topic.
  *
  * <p>Counts are of results received; an applier killed between publishing a result and committing its offset
  * reports that event again (as already applied), so they are "at least" figures.
@@ -30,7 +30,8 @@ public record StandbyView(
     long filtered,
     long failed,
     Map<String, StoppedStream> stopped,
-    Waits waits) {
+    Waits waits,
+    Signatures signatures) {
 
   /** A database whose stream stopped at an event that failed there. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -42,6 +43,14 @@ public record StandbyView(
     waits = waits == null ? Waits.NONE : waits;
   }
 
+  /** A view that does not say whether signatures are verified. */
+  public StandbyView(String standby, Instant lastSeen, String lastEventId, String lastDatabase,
+      Instant lastEventLogTime, Instant lastDoneAt, long applied, long alreadyApplied, long skipped, long filtered,
+      long failed, Map<String, StoppedStream> stopped, Waits waits) {
+    this(standby, lastSeen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied, alreadyApplied, skipped,
+        filtered, failed, stopped, waits, null);
+  }
+
   public static StandbyView empty(String standby) {
     return new StandbyView(standby, null, null, null, null, null, 0, 0, 0, 0, 0, Map.of(), Waits.NONE);
   }
@@ -51,22 +60,23 @@ public record StandbyView(
     Instant seen = lastSeen == null || (r.at() != null && r.at().isAfter(lastSeen)) ? r.at() : lastSeen;
     if (r.outcome() == ApplyResult.Outcome.HEARTBEAT) {
       // the newest heartbeat tells what waits now (a late one, from before, does not)
-      Waits now = Objects.equals(seen, r.at()) ? r.waits() : waits;
+      boolean newest = Objects.equals(seen, r.at());
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
-          alreadyApplied, skipped, filtered, failed, stopped, now);
+          alreadyApplied, skipped, filtered, failed, stopped, newest ? r.waits() : waits,
+          newest && r.signatures() != null ? r.signatures() : signatures);
     }
     Map<String, StoppedStream> stops = new TreeMap<>(stopped);
     if (r.outcome() == ApplyResult.Outcome.FAILED) {
       stops.put(r.database(), new StoppedStream(r.eventId(), r.database(), r.command(), r.partition(), r.offset(),
           r.sqlState(), r.message(), r.at()));
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
-          alreadyApplied, skipped, filtered, failed + 1, stops, waits);
+          alreadyApplied, skipped, filtered, failed + 1, stops, waits, signatures);
     }
     stops.remove(r.database()); // the stream moved on: retried successfully, or skipped
     return new StandbyView(standby, seen, r.eventId(), r.database(), r.logTime(), r.at(),
         applied + (r.outcome() == ApplyResult.Outcome.APPLIED ? 1 : 0),
         alreadyApplied + (r.outcome() == ApplyResult.Outcome.ALREADY_APPLIED ? 1 : 0),
         skipped + (r.outcome() == ApplyResult.Outcome.SKIPPED ? 1 : 0),
-        filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops, waits);
+        filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops, waits, signatures);
   }
 }

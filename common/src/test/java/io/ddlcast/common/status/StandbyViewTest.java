@@ -78,4 +78,17 @@ class StandbyViewTest {
         .isEqualTo(Waits.NONE);
     assertThat(new String(StatusJson.encode(ApplyResult.heartbeat("s1", T0)))).doesNotContain("waits");
   }
+
+  @Test
+  void theNewestHeartbeatSaysWhetherSignaturesAreVerified() {
+    StandbyView view = StandbyView.empty("s1")
+        .fold(ApplyResult.heartbeat("s1", T0.plusSeconds(2), Waits.NONE, Signatures.UNSIGNED));
+    assertThat(view.signatures()).isEqualTo(Signatures.UNSIGNED);
+    view = view.fold(ApplyResult.heartbeat("s1", T0.plusSeconds(1), Waits.NONE, Signatures.VERIFIED))
+        .fold(result(ApplyResult.Outcome.APPLIED, "a:1", "app", 1));
+    assertThat(view.signatures()).as("a late heartbeat and a result leave it").isEqualTo(Signatures.UNSIGNED);
+    view = view.fold(ApplyResult.heartbeat("s1", T0.plusSeconds(4), Waits.NONE, Signatures.VERIFIED));
+    assertThat(view.signatures()).isEqualTo(Signatures.VERIFIED);
+    assertThat(StatusJson.decode(StatusJson.encode(view), StandbyView.class)).isEqualTo(view);
+  }
 }

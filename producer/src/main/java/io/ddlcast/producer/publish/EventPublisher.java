@@ -6,6 +6,7 @@ import io.ddlcast.common.event.SessionSetting;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.trust.SigningKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * topics it creates ({@link TopicSetup}) take. Events are held to it long before (a statement is never longer than
  * {@code DdlEvent.MAX_STATEMENT_CHARS}); a checkpoint can outgrow it while much DDL waits for its transactions' ends,
  * and then it is not written ({@link CheckpointTooLargeException}) and the events wait with it.
+ *
+ * <p>With a signing key ({@link #signingWith}) each event record carries an Ed25519 signature over its topic, key and
+ * value in its headers ({@code SigningKey}), which appliers given {@code --trusted-keys} verify. Checkpoints are not
+ * signed: only this producer reads them, and it could not tell an old checkpoint of its own from a forged one by a
+ * signature alone (see README, Signed events).
  */
 public final class EventPublisher implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
@@ -46,6 +52,7 @@ public final class EventPublisher implements EventSink {
   private final String source;
   private final Function<Properties, Producer<String, byte[]>> producers;
   private Producer<String, byte[]> producer;
+  private SigningKey signingKey;
 
   public EventPublisher(KafkaAccess kafka, String topic, String source) {
     this(kafka, topic, source, KafkaProducer::new);
@@ -59,6 +66,12 @@ public final class EventPublisher implements EventSink {
     this.checkpointTopic = Topics.checkpointTopic(topic);
     this.source = source;
     this.producers = producers;
+  }
+
+  /** Signs every event it publishes with {@code key} (null: unsigned). */
+  public EventPublisher signingWith(SigningKey key) {
+    this.signingKey = key;
+    return this;
   }
 
   /**
@@ -138,7 +151,8 @@ public final class EventPublisher implements EventSink {
     }
     producer.beginTransaction();
     for (DdlEvent event : events) {
-      producer.send(new ProducerRecord<>(topic, event.key(), EventCodec.encode(event)));
+      ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), EventCodec.encode(event));
+      producer.send(signingKey == null ? record : signingKey.sign(record));
     }
     producer.send(new ProducerRecord<>(checkpointTopic, source, state));
     producer.commitTransaction();

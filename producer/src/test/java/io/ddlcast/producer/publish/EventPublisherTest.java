@@ -13,8 +13,11 @@ import io.ddlcast.common.event.SessionSetting;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaClientProperties;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.trust.SigningKey;
+import io.ddlcast.common.trust.TrustedKeys;
 import io.ddlcast.producer.csvlog.LogCursor;
 import io.ddlcast.producer.settle.TrackerState;
+import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -131,5 +134,29 @@ class EventPublisherTest {
         .isInstanceOf(CheckpointTooLargeException.class);
     assertThat(kafka.history()).isEmpty();
     assertThat(kafka.transactionInFlight()).isFalse();
+  }
+
+  @Test
+  void withASigningKeyEveryEventCarriesASignatureOverItsTopicKeyAndValue() {
+    KeyPair pair = SigningKey.generate();
+    TrustedKeys trusted = TrustedKeys.of(List.of(pair.getPublic()));
+    publisher.signingWith(SigningKey.of(pair)).open();
+    publisher.publish(List.of(event("s:1", "shop", "CREATE TABLE a()"), event("s:2", "hr", "CREATE TABLE b()")),
+        checkpoint(2));
+
+    List<ProducerRecord<String, byte[]>> sent = kafka.history();
+    for (ProducerRecord<String, byte[]> r : sent.subList(0, 2)) {
+      assertThat(trusted.verify(r.topic(), r.key(), r.value(), r.headers()).accepted()).isTrue();
+      assertThat(trusted.verify(r.topic(), "other", r.value(), r.headers()).accepted()).isFalse();
+    }
+    assertThat(sent.get(2).headers().toArray()).isEmpty(); // the checkpoint: read back by this producer only
+  }
+
+  @Test
+  void withoutASigningKeyEventsHaveNoHeaders() {
+    publisher.open();
+    publisher.publish(List.of(event("s:1", "shop", "CREATE TABLE a()")), checkpoint(1));
+
+    assertThat(kafka.history().get(0).headers().toArray()).isEmpty();
   }
 }
