@@ -21,8 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
@@ -49,6 +54,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * keytool) and allows only what ACLs allow: the producer, each applier and the operator commands run as their own
  * SCRAM users with the least-privilege ACLs of docs/security.md ({@link DdlcastAcls}), each given its client
  * properties with {@code --kafka-config}. The secured broker is always the embedded one (also where Docker runs).
+ * Events and the operator's skip are signed (Ed25519), and secret literals sealed, as in production.
  * The primary and the standbys take TCP over TLS only, and every ddlcast process connects with
  * {@code sslmode=verify-full} against the test CA ({@link PostgresOptions#withTls()}).
  */
@@ -67,6 +73,25 @@ class SecureTransportIT {
   private PostgresServer standby1;
   private PostgresServer standby2;
   private JavaProcess applier1;
+  private Path operatorKey;
+
+  /** An Ed25519 key pair as openssl writes it: NAME.key (PKCS#8 PEM, mode 0600) and NAME.pub (SPKI PEM). */
+  private Path writeKeyPair(String name) throws IOException {
+    KeyPair pair;
+    try {
+      pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Base64.Encoder pem = Base64.getMimeEncoder(64, new byte[] {'\n'});
+    Path key = configs.resolve(name + ".key");
+    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + pem.encodeToString(pair.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(configs.resolve(name + ".pub"), "-----BEGIN PUBLIC KEY-----\n"
+        + pem.encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    return key;
+  }
 
   private static String applierUser(String standby) {
     return "ddlcast-applier-" + standby;
@@ -113,9 +138,15 @@ class SecureTransportIT {
     standby2 = pipeline.standby("standby2");
     pipeline.installHelper();
     // the appliers wait with growing pauses for a topic that does not exist yet: start them once it does
-    pipeline.startProducer().awaitOutput("created topic " + Topics.checkpointTopic(TOPIC), CONVERGE);
-    applier1 = pipeline.startApplier("standby1");
-    pipeline.startApplier("standby2");
+    Path producerKey = writeKeyPair("producer");
+    Path operatorKey = writeKeyPair("operator");
+    pipeline.startProducer("--signing-key", producerKey.toString())
+        .awaitOutput("created topic " + Topics.checkpointTopic(TOPIC), CONVERGE);
+    String[] verifying = {"--trusted-keys", configs.resolve("producer.pub").toString(),
+        "--operator-keys", configs.resolve("operator.pub").toString()};
+    applier1 = pipeline.startApplier("standby1", verifying);
+    pipeline.startApplier("standby2", verifying);
+    this.operatorKey = operatorKey;
   }
 
   @AfterAll
@@ -172,7 +203,9 @@ class SecureTransportIT {
         .containsExactlyInAnyOrder("standby1", "standby2");
     assertThat(status.path("producers").get(0).path("published").asLong()).isPositive();
     String event = standby1Row(status).path("stopped").get(0).path("eventId").asText();
-    Pipeline.CommandRun skip = pipeline.applierCommand("skip", "--standby", "standby1", "--event", event);
+    assertThat(standby1Row(status).path("signatures").asText()).isEqualTo("VERIFIED");
+    Pipeline.CommandRun skip = pipeline.applierCommand("skip", "--standby", "standby1", "--event", event,
+        "--signing-key", operatorKey.toString());
     assertThat(skip.exitCode()).as(skip.output()).isZero();
     SchemaSnapshot.awaitConverged(CONVERGE, primary, standby1, standby2);
     assertThat(applier1.output()).contains("skipped " + event + " (CREATE TABLE) on standby standby1");
