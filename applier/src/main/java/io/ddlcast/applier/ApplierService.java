@@ -210,6 +210,8 @@ public final class ApplierService implements Runnable, AutoCloseable {
       LOG.info("standby {} serves only the events of source(s) {}", config.standbyName(),
           String.join(", ", trust.sources()));
     }
+    config.standby().unverifiedServer().ifPresent(why ->
+        LOG.warn("--standby-url of standby {}: {}", config.standbyName(), why));
   }
 
   private boolean awaitTopic() {

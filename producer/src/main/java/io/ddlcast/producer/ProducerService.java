@@ -143,6 +143,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
     } else {
       LOG.info("signing events with Ed25519 key {}", signingKey.id());
     }
+    if (config.primary() != null) {
+      config.primary().unverifiedServer().ifPresent(why -> LOG.warn("--primary-url: {}", why));
+    }
     if (!config.filter().isEmpty()) {
       LOG.info("publishing only what the filters take: {}", config.filter().describe());
     }
