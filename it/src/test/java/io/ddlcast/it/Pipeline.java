@@ -52,6 +52,7 @@ final class Pipeline implements AutoCloseable {
   private final Resources resources = new Resources();
   private final List<JavaProcess> producers = new ArrayList<>();
   private KafkaClientConfigs kafkaConfigs;
+  private String producerRole;
 
   /** The Kafka client properties file (--kafka-config) each process gets, for a secured broker. */
   interface KafkaClientConfigs {
@@ -99,6 +100,11 @@ final class Pipeline implements AutoCloseable {
         throw new UncheckedIOException("cannot clear " + logs, e);
       }
     }
+  }
+
+  /** From now on, producers connect to the primary as {@code role} instead of its superuser. */
+  void producerRole(String role) {
+    this.producerRole = role;
   }
 
   /** From now on, every producer, applier and operator command this pipeline starts gets --kafka-config. */
@@ -170,8 +176,12 @@ final class Pipeline implements AutoCloseable {
    * reads the log from its beginning, so DDL run before it is ready is not lost.
    */
   JavaProcess startProducer(String... extraArgs) {
+    String primaryUrl = primary.jdbcUrl("postgres");
+    if (producerRole != null) {
+      primaryUrl = primaryUrl.replace("?user=" + primary.superuser(), "?user=" + producerRole);
+    }
     List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(),
-        "--primary-url", primary.jdbcUrl("postgres"), "--poll-interval", "50ms"));
+        "--primary-url", primaryUrl, "--poll-interval", "50ms"));
     if (primary.pgdata() != null) {
       args.addAll(List.of("--pgdata", primary.pgdata().toString()));
     } else {

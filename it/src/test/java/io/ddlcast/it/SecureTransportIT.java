@@ -54,6 +54,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * keytool) and allows only what ACLs allow: the producer, each applier and the operator commands run as their own
  * SCRAM users with the least-privilege ACLs of docs/security.md ({@link DdlcastAcls}), each given its client
  * properties with {@code --kafka-config}. The secured broker is always the embedded one (also where Docker runs).
+ * The producer connects to the primary as a role with the least rights of the guide (not a superuser).
  * Events and the operator's skip are signed (Ed25519), and secret literals sealed, as in production.
  * The primary and the standbys take TCP over TLS only, and every ddlcast process connects with
  * {@code sslmode=verify-full} against the test CA ({@link PostgresOptions#withTls()}).
@@ -138,6 +139,9 @@ class SecureTransportIT {
     standby2 = pipeline.standby("standby2");
     pipeline.installHelper();
     // the appliers wait with growing pauses for a topic that does not exist yet: start them once it does
+    // the least rights of docs/security.md: no superuser, only pg_read_all_settings
+    primary.execute("postgres", "CREATE ROLE ddlcast_producer LOGIN", "GRANT pg_read_all_settings TO ddlcast_producer");
+    pipeline.producerRole("ddlcast_producer");
     Path producerKey = writeKeyPair("producer");
     Path operatorKey = writeKeyPair("operator");
     pipeline.startProducer("--signing-key", producerKey.toString())
@@ -177,6 +181,9 @@ class SecureTransportIT {
     assertThat(wait.exitCode()).as(wait.output()).isZero();
     assertThat(wait.output()).contains("caught up: standby1, standby2");
     assertThat(pipeline.primary.jdbcUrl("postgres")).contains("sslmode=verify-full");
+    assertThat(primary.query("postgres", "SELECT DISTINCT usename || ' super=' || rolsuper FROM pg_stat_activity"
+        + " JOIN pg_roles ON rolname = usename WHERE application_name = 'ddlcast-producer'"))
+        .containsExactly("ddlcast_producer super=false");
     for (PostgresServer server : List.of(primary, standby1, standby2)) {
       List<String> sessions = server.query("postgres", "SELECT coalesce(a.application_name, '') || ' '"
           + " || a.datname || ' ssl=' || s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
