@@ -47,7 +47,14 @@ public record ApplierConfig(
 
   /** With the key file of {@code --secrets-key} (null: none), read here. */
   public static ApplierConfig validate(Raw raw, Path secretsKeyFile) {
-    Problems problems = new Problems();
+    return validate(raw, secretsKeyFile, new Problems());
+  }
+
+  /**
+   * Adds this config's problems to those the command found in its other options ({@code problems}), and throws
+   * with all of them, so that every problem is named at once.
+   */
+  public static ApplierConfig validate(Raw raw, Path secretsKeyFile, Problems problems) {
     SecretsKey secretsKey = SecretsKeyFile.read(secretsKeyFile, problems);
     KafkaAccess kafka = KafkaAccess.validate(raw.bootstrapServers(),
         raw.kafkaSources() == null ? KafkaClientProperties.Sources.NONE : raw.kafkaSources(), problems);

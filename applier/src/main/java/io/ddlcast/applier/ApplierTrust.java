@@ -28,6 +28,13 @@ record ApplierTrust(TrustedKeys events, TrustedKeys operators, Set<String> sourc
 
   static ApplierTrust validate(String trustedKeys, String operatorKeys, String sources) {
     Problems problems = new Problems();
+    ApplierTrust trust = validate(trustedKeys, operatorKeys, sources, problems);
+    problems.throwIfAny();
+    return trust;
+  }
+
+  /** The trust these options give; their problems go to {@code problems} (then the result is not to be used). */
+  static ApplierTrust validate(String trustedKeys, String operatorKeys, String sources, Problems problems) {
     TrustedKeys events = SigningKeyOption.trusted("--trusted-keys", trustedKeys, problems);
     TrustedKeys operators = SigningKeyOption.trusted("--operator-keys", operatorKeys, problems);
     boolean eventsGiven = trustedKeys != null && !trustedKeys.isBlank();
@@ -40,7 +47,6 @@ record ApplierTrust(TrustedKeys events, TrustedKeys operators, Set<String> sourc
     if (sources != null) {
       Arrays.stream(sources.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(served::add);
     }
-    problems.throwIfAny();
     return new ApplierTrust(events, operators, served);
   }
 

@@ -2,6 +2,7 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.cli.FilterOptions;
+import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaClientOptions;
@@ -89,10 +90,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Problems problems = new Problems();
+    ApplierTrust trust = ApplierTrust.validate(trustedKeys, operatorKeys, sources, problems);
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
-            metricsPort, filters.options(), kafkaClient.sources()), secretsKey);
-    ApplierService service = new ApplierService(config, ApplierTrust.validate(trustedKeys, operatorKeys, sources));
+            metricsPort, filters.options(), kafkaClient.sources()), secretsKey, problems);
+    ApplierService service = new ApplierService(config, trust);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -67,6 +67,17 @@ class ApplierConfigTest {
   }
 
   @Test
+  void runNamesTheProblemsOfItsKeysWithThoseOfItsOtherOptionsAtOnce() {
+    StringWriter err = new StringWriter();
+    int code = Cli.run(new ApplierMain(), new String[] {"run", "--bootstrap-servers", "localhost:1", "--standby-name",
+        "s1", "--standby-url", "postgres://nope", "--trusted-keys", "/nonexistent/producer.pub",
+        "--secrets-key", "/nonexistent/secrets.key"}, Map.of(), new PrintWriter(new StringWriter()),
+        new PrintWriter(err, true));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--trusted-keys", "--operator-keys", "--secrets-key", "--standby-url");
+  }
+
+  @Test
   void aMissingKafkaConfigFileIsNamed() {
     StringWriter err = new StringWriter();
     int code = Cli.run(new ApplierMain(), new String[] {"status", "--bootstrap-servers", "localhost:1",

@@ -3,10 +3,12 @@ package io.ddlcast.producer;
 import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.cli.DurationConverter;
 import io.ddlcast.common.cli.FilterOptions;
+import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaClientOptions;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.trust.SigningKey;
 import io.ddlcast.common.trust.SigningKeyOption;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,10 +99,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Problems problems = new Problems();
+    SigningKey key = SigningKeyOption.load("--signing-key", signingKey, problems);
     ProducerConfig config = ProducerConfig.validate(new ProducerConfig.Raw(bootstrapServers, topic, pgdata, logDir,
         primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort, filters.options(),
-        acceptFiniteRetention, kafkaClient.sources()), secretsKey);
-    ProducerService service = new ProducerService(config, SigningKeyOption.load("--signing-key", signingKey));
+        acceptFiniteRetention, kafkaClient.sources()), secretsKey, problems);
+    ProducerService service = new ProducerService(config, key);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-producer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

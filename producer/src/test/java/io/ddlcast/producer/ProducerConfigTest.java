@@ -81,4 +81,14 @@ class ProducerConfigTest {
         "Kafka client property transactional.id (from --kafka-config " + client + ") is set by ddlcast and cannot "
             + "be overridden: derived from the topic and the source: a second producer fences the first");
   }
+
+  @Test
+  void runNamesTheProblemOfItsSigningKeyWithThoseOfItsOtherOptionsAtOnce() {
+    StringWriter err = new StringWriter();
+    int code = Cli.run(new ProducerMain(), new String[] {"run", "--bootstrap-servers", "localhost:1", "--log-dir",
+        "/nonexistent/log", "--source", "primary1", "--signing-key", "/nonexistent/producer.key", "--secrets-key",
+        "/nonexistent/secrets.key"}, Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--signing-key", "--secrets-key", "--log-dir");
+  }
 }
