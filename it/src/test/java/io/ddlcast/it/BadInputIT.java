@@ -89,7 +89,8 @@ class BadInputIT {
 
     DdlEvent template = pipeline.topicEvents().get(0);
     send(Topics.DEFAULT_TOPIC, "poisoned", "not json {".getBytes(StandardCharsets.UTF_8));
-    String newer = EventCodec.toJson(template).replace("\"schema\":1", "\"schema\":2")
+    String newer = EventCodec.toJson(template)
+        .replace("\"schema\":" + template.schema(), "\"schema\":" + (DdlEvent.SCHEMA_VERSION + 1))
         .replace(template.key(), "future");
     send(Topics.DEFAULT_TOPIC, "future", newer.getBytes(StandardCharsets.UTF_8));
     primary.execute("poisoned", "CREATE TABLE waits (a int)");
