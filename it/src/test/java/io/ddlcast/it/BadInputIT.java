@@ -90,7 +90,7 @@ class BadInputIT {
     DdlEvent template = pipeline.topicEvents().get(0);
     send(Topics.DEFAULT_TOPIC, "poisoned", "not json {".getBytes(StandardCharsets.UTF_8));
     String newer = EventCodec.toJson(template)
-        .replace("\"schema\":" + template.schema(), "\"schema\":" + (DdlEvent.SCHEMA_VERSION + 1))
+        .replace("\"schema\":" + template.schema(), "\"schema\":" + (DdlEvent.SEALED_SCHEMA_VERSION + 1))
         .replace(template.key(), "future");
     send(Topics.DEFAULT_TOPIC, "future", newer.getBytes(StandardCharsets.UTF_8));
     primary.execute("poisoned", "CREATE TABLE waits (a int)");
@@ -103,7 +103,7 @@ class BadInputIT {
     assertThat(applier.output())
         .containsPattern("STOPPED database poisoned on standby standby1 at event \\? \\(topic ddlcast\\.ddl"
             + " partition 0 offset \\d+\\): it is not an event this applier can apply: not JSON")
-        .contains("is newer than the 1 this build reads: upgrade ddlcast");
+        .contains("is newer than the " + DdlEvent.SEALED_SCHEMA_VERSION + " this build reads: upgrade ddlcast");
     assertThat(pipeline.standby("standby1").query("poisoned",
         "SELECT count(*) FROM pg_class WHERE relname = 'waits'")).containsExactly("0");
     assertThat(applier.isAlive()).isTrue();

@@ -32,7 +32,7 @@ import java.util.Objects;
  * it is ordered with x's own DDL. Scope CLUSTER marks statements on cluster-wide objects (roles, role membership,
  * databases, tablespaces): appliers run them from the maintenance database, after every earlier event of the
  * partition and before every later one. {@code context} is null when unknown (then the applier's own role and
- * search_path apply). Readers reject events whose schema version is newer than {@link #SCHEMA_VERSION}.
+ * search_path apply). Readers reject events whose schema version is newer than {@link #SEALED_SCHEMA_VERSION}.
  *
  * <p>{@code schemas} (added within schema version 1: older events lack it, older readers ignore it) names the
  * schemas whose objects the statement creates, changes or drops, as the catalog stores them; empty for statements
