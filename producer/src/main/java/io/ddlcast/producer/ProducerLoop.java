@@ -8,7 +8,6 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.error.Retry;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.sql.Secrets;
-import io.ddlcast.producer.capture.DropKind;
 import io.ddlcast.producer.capture.RecordKind;
 import io.ddlcast.producer.csvlog.LogCursor;
 import io.ddlcast.producer.csvlog.LogFollower;
@@ -208,9 +207,6 @@ final class ProducerLoop {
     }
     unpublished = null;
     deferred = List.of();
-    for (int refused = batch.events().size() - events.size(); refused > 0; refused--) {
-      metrics.dropped(DropKind.PASSWORD_UNKNOWN); // logged by the completer
-    }
     published += events.size();
     metrics.published(events.size());
     committedCursor = batch.cursor();

@@ -41,11 +41,6 @@ public enum DropKind {
    */
   ROLE_UNKNOWN("undecided", true),
   /**
-   * A role's password whose verifier as of the statement cannot be read any more (the role was renamed or dropped
-   * by a statement published later): refused, the operator must apply it.
-   */
-  PASSWORD_UNKNOWN("undecided", true),
-  /**
    * It holds a secret literal (a password option of a user mapping or server, a connection string's password) and
    * the producer has no {@code --secrets-key} to seal it with: never published in clear, the operator must apply it.
    */

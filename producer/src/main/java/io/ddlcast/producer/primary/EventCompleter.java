@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  *       the same batch (its transaction, and what committed with it), and a role the batch drops needs no password
  *       (the clause goes).
  *       Where the primary has no role of that name any more and the batch does not say why (a later rename or drop
- *       not read yet), the verifier as of the statement cannot be known: the event is not published, and that is
- *       logged as an error ({@code PASSWORD_UNKNOWN}), never shipped as {@code PASSWORD NULL};
+ *       not read yet: the producer lags, e.g. catching up after a restart), the verifier as of the statement cannot
+ *       be known: the event is published with {@code PASSWORD NULL} and a warning naming the role. When the later
+ *       statement is a drop (a temporary role), the standby ends exactly as the primary; when it is a rename, the
+ *       standby's role lacks its password, which the warning says to set by hand. Not publishing the role at all
+ *       (as before) made every later statement naming it fail, and so stopped every standby's cluster-wide
+ *       statements (measured: the regression suite's {@code create_role} whenever the producer lagged);
  *   <li>the role a cluster-wide statement made the owner or grantor by running as it, which the log does not show
  *       (an unlogged SET ROLE): the owner of a database or tablespace created without an {@code OWNER} clause, and
  *       the grantor of a role granted without {@code GRANTED BY} when the event does not know its role. The
@@ -60,36 +64,30 @@ public final class EventCompleter {
   }
 
   /**
-   * The batch as it is published, in order; an event whose password cannot be known as of its statement is left
-   * out (logged). A failure to read the primary is thrown (the batch is tried again).
+   * The batch as it is published, in order, every event completed. A failure to read the primary is thrown (the
+   * batch is tried again).
    */
   public List<DdlEvent> complete(List<DdlEvent> batch) throws SQLException {
     List<DdlEvent> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       DdlEvent completed = complete(batch.get(i), batch.subList(i + 1, batch.size()));
-      if (completed != null) {
-        String md5 = secrets.md5Role(completed);
-        if (md5 != null) {
-          LOG.warn("{} gives role {} an md5 verifier, with which a client can log in as it (unlike a SCRAM one): "
-              + "{}; set password_encryption = 'scram-sha-256' on the primary and set the password again",
-              completed.id(), md5, secrets.sealing() ? "it travels sealed"
-                  : "it travels in clear without --secrets-key");
-        }
-        out.add(secrets.completed(completed));
+      String md5 = secrets.md5Role(completed);
+      if (md5 != null) {
+        LOG.warn("{} gives role {} an md5 verifier, with which a client can log in as it (unlike a SCRAM one): "
+            + "{}; set password_encryption = 'scram-sha-256' on the primary and set the password again",
+            completed.id(), md5, secrets.sealing() ? "it travels sealed" : "it travels in clear without --secrets-key");
       }
+      out.add(secrets.completed(completed));
     }
     return out;
   }
 
-  /** One event as it is published, {@code later} the events published after it with it; null: not published. */
+  /** One event as it is published, {@code later} the events published after it with it. */
   DdlEvent complete(DdlEvent event, List<DdlEvent> later) throws SQLException {
     String statement = event.statement();
     ExecutionContext context = event.context();
     if (RolePasswords.hasPlaceholder(statement)) {
       Password password = password(event, later);
-      if (password == null) {
-        return null;
-      }
       statement = password.needed() ? RolePasswords.withVerifier(statement, password.verifier())
           : RolePasswords.withoutPassword(statement);
     }
@@ -103,7 +101,7 @@ public final class EventCompleter {
     return event.withStatement(statement, context);
   }
 
-  /** The verifier to ship ({@code null}: the role has none), or none needed at all; null: it cannot be known. */
+  /** The verifier to ship ({@code null}: the role has none, or it cannot be known), or none needed at all. */
   private record Password(String verifier, boolean needed) {
     Password(String verifier) {
       this(verifier, true);
@@ -127,10 +125,10 @@ public final class EventCompleter {
     try {
       String verifier = primary.roleVerifier(role);
       if (verifier == null && !primary.roleExists(role)) {
-        LOG.error("not published: {} ({}): the primary has no role {} any more (renamed or dropped by a statement "
-            + "published after it), so the password it set cannot be read as of this statement; apply it to the "
-            + "standbys by hand, with the password", event.id(), event.command(), role);
-        return null;
+        LOG.warn("{} ({}) published with PASSWORD NULL: the primary has no role {} any more (dropped or renamed by a "
+            + "statement after it that is not published yet), so the password it set cannot be read; if the role was "
+            + "renamed rather than dropped, set its password on the standbys by hand", event.id(), event.command(),
+            role);
       }
       return new Password(verifier);
     } catch (SQLException e) {
