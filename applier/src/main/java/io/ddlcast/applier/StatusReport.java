@@ -110,6 +110,7 @@ final class StatusReport {
       copy(p.checkpoint(), row, "behindBytes");
       copy(p.checkpoint(), row, "filtered");
       row.put("refused", p.checkpoint().path("refused").asLong(0));
+      row.put("unsigned", p.checkpoint().path("unsigned").asBoolean(false));
     }
     ArrayNode standbyRows = root.putArray("standbys");
     for (Standby s : standbys) {
@@ -228,6 +229,10 @@ final class StatusReport {
               + (c.has("behindBytes") ? " (" + c.get("behindBytes").asLong() + " bytes behind)" : ""),
           c.path("lastEventId").asText("-")
               + (c.has("lastEventLogTime") ? " (" + c.get("lastEventLogTime").asText() + ")" : "")));
+      if (c.path("unsigned").asBoolean(false)) {
+        out.append("  UNSIGNED: publishes events without a signature (no --signing-key)")
+            .append(System.lineSeparator());
+      }
     }
     return out.toString();
   }

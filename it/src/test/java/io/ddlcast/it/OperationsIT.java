@@ -74,9 +74,11 @@ class OperationsIT {
     assertThat(producer.path("published").asLong()).isEqualTo(published.size());
     assertThat(published).extracting(DdlEvent::id).contains(producer.path("lastEventId").asText());
     assertThat(producer.path("behindBytes").asLong()).isNotNegative();
+    assertThat(producer.path("unsigned").asBoolean()).as("no --signing-key").isTrue();
     Pipeline.CommandRun table = pipeline.applierCommand("status");
     assertThat(table.exitCode()).isZero();
     assertThat(table.output()).containsPattern("standby1\\s+stopped\\s+2 ").contains("app at " + failedEvent);
+    assertThat(table.output()).contains("  UNSIGNED: publishes events without a signature (no --signing-key)");
 
     Pipeline.CommandRun waitFails = pipeline.applierCommand("wait", "--standbys", "standby1,standby2",
         "--timeout", "2s");

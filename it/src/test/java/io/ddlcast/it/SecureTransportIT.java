@@ -209,6 +209,7 @@ class SecureTransportIT {
     assertThat(status.path("standbys")).extracting(row -> row.path("standby").asText())
         .containsExactlyInAnyOrder("standby1", "standby2");
     assertThat(status.path("producers").get(0).path("published").asLong()).isPositive();
+    assertThat(status.path("producers").get(0).path("unsigned").asBoolean()).as("the producer signs").isFalse();
     String event = standby1Row(status).path("stopped").get(0).path("eventId").asText();
     assertThat(standby1Row(status).path("signatures").asText()).isEqualTo("VERIFIED");
     Pipeline.CommandRun skip = pipeline.applierCommand("skip", "--standby", "standby1", "--event", event,

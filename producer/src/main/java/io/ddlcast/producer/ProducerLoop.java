@@ -192,7 +192,8 @@ final class ProducerLoop {
       lastEventLogTime = last.logTime() == null ? null : last.logTime().toString();
     }
     Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size(), lastEventId,
-        lastEventLogTime, stages.source().behind(batch.cursor()), batch.filteredInAll(), batch.refusedInAll());
+        lastEventLogTime, stages.source().behind(batch.cursor()), batch.filteredInAll(), batch.refusedInAll(),
+        !stages.sink().signs());
     try {
       stages.sink().publish(events, checkpoint);
     } catch (CheckpointTooLargeException e) {

@@ -19,17 +19,24 @@ import java.nio.charset.StandardCharsets;
  * {"v":2,"file":"postgresql-2026-11-23_183900.csv","offset":48213,"published":42,
  *  "tracker":{"sessions":[...],"prepared":[...],"outbox":[...],"round":7,"sequence":42},
  *  "lastEventId":"6742f0a1.2b4c:17","lastEventLogTime":"2026-11-23T18:39:15.123Z","behindBytes":0,"filtered":3,
- *  "refused":1}
+ *  "refused":1,"unsigned":true}
  * }</pre>
  *
- * <p>The last five are for {@code ddlcast status} (the producer's row): the last event published, how many bytes
- * of csvlog were written after the cursor when the checkpoint was taken, how many events the filters left out, and
- * how many statements were refused as unsafe to replay (written only when there were any). The producer writes a
+ * <p>The last six are for {@code ddlcast status} (the producer's row): the last event published, how many bytes
+ * of csvlog were written after the cursor when the checkpoint was taken, how many events the filters left out, how
+ * many statements were refused as unsafe to replay (written only when there were any), and whether the producer
+ * publishes its events unsigned (no {@code --signing-key}; written only then). The producer writes a
  * checkpoint at least every {@code ProducerLoop.HEARTBEAT} even when idle, so that its time says whether it runs.
  */
 public record Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
-    String lastEventLogTime, long behindBytes, long filtered, long refused) {
+    String lastEventLogTime, long behindBytes, long filtered, long refused, boolean unsigned) {
   private static final int VERSION = 2;
+
+  /** A checkpoint of a producer that signs its events. */
+  public Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
+      String lastEventLogTime, long behindBytes, long filtered, long refused) {
+    this(cursor, tracker, published, lastEventId, lastEventLogTime, behindBytes, filtered, refused, false);
+  }
 
   public byte[] encode() {
     ObjectMapper mapper = EventCodec.mapper();
@@ -51,6 +58,9 @@ public record Checkpoint(LogCursor cursor, TrackerState tracker, long published,
     root.put("filtered", filtered);
     if (refused > 0) {
       root.put("refused", refused);
+    }
+    if (unsigned) {
+      root.put("unsigned", true);
     }
     return root.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -82,7 +92,8 @@ public record Checkpoint(LogCursor cursor, TrackerState tracker, long published,
           root.path("lastEventLogTime").asText(null),
           root.path("behindBytes").asLong(-1),
           root.path("filtered").asLong(0),
-          root.path("refused").asLong(0));
+          root.path("refused").asLong(0),
+          root.path("unsigned").asBoolean(false));
     } catch (RuntimeException e) { // a tracker state of the wrong shape
       throw new UnreadableCheckpointException(e.getMessage(), e);
     }

@@ -74,6 +74,11 @@ public final class EventPublisher implements EventSink {
     return this;
   }
 
+  @Override
+  public boolean signs() {
+    return signingKey != null;
+  }
+
   /**
    * True if the event can be published: it fits in a record, as JSON. Encoded only when the bound of 6 bytes per
    * character of its texts ({@code \u0001}) says it might not: never at the statement limit alone.

@@ -18,6 +18,11 @@ public interface EventSink extends AutoCloseable {
    */
   void publish(List<DdlEvent> events, Checkpoint checkpoint);
 
+  /** Whether the events it publishes are signed (the checkpoint says so, for {@code status}). */
+  default boolean signs() {
+    return false;
+  }
+
   @Override
   void close();
 }

@@ -18,6 +18,16 @@ class CheckpointTest {
     assertThat(read.cursor()).isEqualTo(written.cursor());
     assertThat(read.published()).isEqualTo(3);
     assertThat(read.refused()).isEqualTo(2);
+    assertThat(read.unsigned()).isFalse();
+  }
+
+  @Test
+  void anUnsignedProducerSaysSoForStatusAndASigningOneWritesNothing() {
+    Checkpoint unsigned = new Checkpoint(new LogCursor("postgresql-1.csv", 1), null, 1, null, null, 0, 0, 0, true);
+    assertThat(new String(unsigned.encode(), StandardCharsets.UTF_8)).contains("\"unsigned\":true");
+    assertThat(Checkpoint.decode(unsigned.encode()).unsigned()).isTrue();
+    Checkpoint signed = new Checkpoint(new LogCursor("postgresql-1.csv", 1), null, 1, null, null, 0, 0, 0, false);
+    assertThat(new String(signed.encode(), StandardCharsets.UTF_8)).doesNotContain("unsigned");
   }
 
   @ParameterizedTest
