@@ -9,7 +9,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -22,7 +21,9 @@ import org.apache.commons.csv.CSVRecord;
  * function bodies), so lines are not records. The record boundaries are found first, on bytes: a newline outside
  * double quotes ends a record ({@code "} and {@code \n} never occur inside a multi-byte UTF-8 sequence, and
  * {@code ""} inside a quoted field toggles twice). Bytes after the last boundary are an incomplete record still
- * being written and are left for the next read. The complete records are then parsed by commons-csv.
+ * being written and are left for the next read. Each complete record in the exact shape PostgreSQL writes is then
+ * split on its bytes ({@link RecordFields}); any other is parsed by commons-csv, which reads it or names what is
+ * wrong with it.
  *
  * <p>Layouts: 23 columns (PostgreSQL 9.0-12), 24 (13: backend_type), 26 (14-17: leader_pid, query_id). A record
  * with any other number of fields, or with bytes that are not UTF-8, is reported as a problem naming the file and
@@ -50,46 +51,31 @@ public final class CsvlogParser {
     int consumed = ends.get(ends.size() - 1);
     List<LogRecord> records = new ArrayList<>(ends.size());
     List<String> problems = new ArrayList<>();
-    String text = decode(buf, 0, consumed);
-    if (text != null && parseBlock(file, baseOffset, text, ends, records, problems)) {
-      return new Chunk(records, consumed, problems);
-    }
-    records.clear();
-    problems.clear();
+    RecordFields fast = new RecordFields();
     int start = 0;
     for (int end : ends) {
-      parseOne(file, baseOffset, buf, start, end, records, problems);
+      LogRecord record = fast.read(file, baseOffset + start, buf, start, end);
+      if (record != null) {
+        records.add(record);
+      } else {
+        parseOne(file, baseOffset, buf, start, end, records, problems);
+      }
       start = end;
     }
     return new Chunk(records, consumed, problems);
   }
 
+  /** The record in {@code buf[start..end)} as commons-csv reads it, or the problem it names (the slow path). */
+  static Chunk parseWithCommonsCsv(String file, long baseOffset, byte[] buf, int start, int end) {
+    List<LogRecord> records = new ArrayList<>(1);
+    List<String> problems = new ArrayList<>();
+    parseOne(file, baseOffset, buf, start, end, records, problems);
+    return new Chunk(records, end - start, problems);
+  }
+
   /** Offsets just past each record terminator found in {@code buf[0..len)}. */
   static List<Integer> boundaries(byte[] buf, int len) {
     return new RecordScanner().scan(buf, len);
-  }
-
-  /** Fast path: one parser over the whole block. False if it does not line up with the boundaries. */
-  private static boolean parseBlock(
-      String file, long baseOffset, String text, List<Integer> ends, List<LogRecord> out, List<String> problems) {
-    try (CSVParser parser = CSVParser.builder().setFormat(FORMAT).setReader(new StringReader(text)).get()) {
-      Iterator<CSVRecord> it = parser.iterator();
-      int start = 0;
-      for (int end : ends) {
-        if (!it.hasNext()) {
-          return false;
-        }
-        CSVRecord csv = it.next();
-        LogRecord record = toRecord(file, baseOffset + start, end - start, csv, problems, false);
-        if (record != null) {
-          out.add(record);
-        }
-        start = end;
-      }
-      return !it.hasNext();
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
   }
 
   /** Slow path, one record at a time, so that one bad record costs only itself. */
