@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
@@ -35,7 +36,7 @@ public final class ProcessLogsOnFailure implements BeforeTestExecutionCallback, 
     FileTime started = context.getStore(NS).get("started", FileTime.class);
     String tails;
     try {
-      tails = tails(started);
+      tails = tails(started, context.getRequiredTestClass().getSimpleName());
     } catch (IOException | UncheckedIOException e) {
       failure.addSuppressed(e);
       throw failure;
@@ -48,14 +49,22 @@ public final class ProcessLogsOnFailure implements BeforeTestExecutionCallback, 
     throw withLogs;
   }
 
-  /** The last lines of each process log written since {@code since}, each under its path; empty if none. */
-  static String tails(FileTime since) throws IOException {
+  /**
+   * The last lines of each log of test class {@code owner} ({@code it-logs/<owner>*}) written since {@code since},
+   * each under its path, the producer's first; empty if none. Two IT classes run at a time: the other one's logs
+   * would only push these out of a CI summary.
+   */
+  static String tails(FileTime since, String owner) throws IOException {
     if (!Files.isDirectory(LOGS)) {
       return "";
     }
     List<Path> files;
     try (Stream<Path> walk = Files.walk(LOGS)) {
-      files = walk.filter(Files::isRegularFile).filter(p -> modifiedSince(p, since)).sorted().toList();
+      files = walk.filter(Files::isRegularFile).filter(p -> modifiedSince(p, since))
+          .filter(p -> LOGS.relativize(p).getName(0).toString().startsWith(owner))
+          .sorted(Comparator.comparing((Path p) -> !p.getFileName().toString().startsWith("producer"))
+              .thenComparing(Comparator.naturalOrder()))
+          .toList();
     }
     StringBuilder out = new StringBuilder();
     for (Path file : files) {

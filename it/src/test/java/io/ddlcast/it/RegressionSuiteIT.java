@@ -130,8 +130,12 @@ class RegressionSuiteIT {
     }
     // the end of the run, as the producer sees it: its event on the topic means everything before it was published
     primary.execute("postgres", "CREATE TABLE regress_end_of_run ()");
-    Await.until("the end of the run on the topic", Duration.ofMinutes(10), () -> pipeline.topicEvents().stream()
-        .anyMatch(e -> e.statement().contains("regress_end_of_run")));
+    Await.until("the end of the run on the topic", Duration.ofMinutes(10), () -> {
+      if (!pipeline.producerAlive()) { // say so now, not after ten minutes
+        throw new AssertionError("the producer exited before it published the end of the run");
+      }
+      return pipeline.topicEvents().stream().anyMatch(e -> e.statement().contains("regress_end_of_run"));
+    });
     long ranMillis = (System.nanoTime() - started) / 1_000_000;
     Pipeline.CommandRun waited = pipeline.applierCommand("wait", "--standbys", "standby1,standby2", "--now",
         "--timeout", "100s");
