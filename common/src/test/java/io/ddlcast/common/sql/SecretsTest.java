@@ -268,22 +268,23 @@ class SecretsTest {
   }
 
   /**
-   * Masks the text in under 50 ms, measured with System.nanoTime after a warm-up call: the best of up to twenty
+   * Masks the text in under 400 ms, measured with System.nanoTime after a warm-up call: the best of up to twenty
    * runs, so that a busy machine or a method still being compiled does not count; then compares when expected is
-   * given. A text that takes more than a few seconds times out.
+   * given. A text that takes more than a few seconds times out. Linear masking takes 1-10 ms here and quadratic
+   * masking of these texts seconds to minutes: the bound is far from both (50 ms failed once at load 20).
    */
   private static void assertFast(Supplier<String> text, String expected) {
     String sql = text.get();
     assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
       String masked = Secrets.mask(sql); // warm-up
       List<Double> runs = new ArrayList<>();
-      while (runs.size() < 20 && (runs.isEmpty() || Collections.min(runs) >= 50.0)) {
+      while (runs.size() < 20 && (runs.isEmpty() || Collections.min(runs) >= 400.0)) {
         long start = System.nanoTime();
         masked = Secrets.mask(sql);
         runs.add((System.nanoTime() - start) / 1_000_000.0);
       }
       assertThat(Collections.min(runs)).as("ms to mask %d characters (runs: %s)", sql.length(), runs)
-          .isLessThan(50.0);
+          .isLessThan(400.0);
       if (expected != null) {
         assertThat(masked).isEqualTo(expected);
       }

@@ -44,12 +44,12 @@ public final class CsvlogParser {
   }
 
   /** Parses the records of {@code buf} that end at {@code ends} (as {@link RecordScanner} found them). */
-  static Chunk parse(String file, long baseOffset, byte[] buf, List<Integer> ends) {
-    if (ends.isEmpty()) {
+  static Chunk parse(String file, long baseOffset, byte[] buf, int[] ends) {
+    if (ends.length == 0) {
       return new Chunk(List.of(), 0, List.of());
     }
-    int consumed = ends.get(ends.size() - 1);
-    List<LogRecord> records = new ArrayList<>(ends.size());
+    int consumed = ends[ends.length - 1];
+    List<LogRecord> records = new ArrayList<>(ends.length);
     List<String> problems = new ArrayList<>();
     RecordFields fast = new RecordFields();
     int start = 0;
@@ -74,7 +74,7 @@ public final class CsvlogParser {
   }
 
   /** Offsets just past each record terminator found in {@code buf[0..len)}. */
-  static List<Integer> boundaries(byte[] buf, int len) {
+  static int[] boundaries(byte[] buf, int len) {
     return new RecordScanner().scan(buf, len);
   }
 

@@ -208,8 +208,8 @@ public final class LogFollower implements Closeable {
       throw new IOException("cannot read csvlog file " + source.resolve(file) + " at offset " + at + ": " + e, e);
     }
     carryLength = target.position();
-    List<Integer> ends = scanner.scan(carry, carryLength);
-    if (ends.isEmpty()) {
+    int[] ends = scanner.scan(carry, carryLength);
+    if (ends.length == 0) {
       if (skipped + carryLength > MAX_RECORD_BYTES) { // not held: passed over as it is read
         skipped += carryLength;
         scanner.shift(carryLength);
@@ -217,7 +217,7 @@ public final class LogFollower implements Closeable {
       }
       return new Batch(List.of(), problems, at < size);
     }
-    if (skipped > 0 || ends.get(0) > MAX_RECORD_BYTES) {
+    if (skipped > 0 || ends[0] > MAX_RECORD_BYTES) {
       ends = skipOversized(ends, problems);
     }
     CsvlogParser.Chunk chunk = CsvlogParser.parse(file, offset, carry, ends);
@@ -228,17 +228,17 @@ public final class LogFollower implements Closeable {
   }
 
   /** The first end closes a record too large to hold: report it, pass over it, and keep the ends after it. */
-  private List<Integer> skipOversized(List<Integer> ends, List<String> problems) {
-    int first = ends.get(0);
+  private int[] skipOversized(int[] ends, List<String> problems) {
+    int first = ends[0];
     problems.add("record at " + file + " offset " + offset + " has " + (skipped + first) + " bytes, more than "
         + "ddlcast reads (" + (MAX_RECORD_BYTES >> 20) + " MB): skipped; a statement in it is not replicated "
         + "(apply it to the standbys by hand if it was DDL that committed)");
     offset += skipped;
     skipped = 0;
     consume(first);
-    List<Integer> rest = new ArrayList<>(ends.size() - 1);
-    for (int end : ends.subList(1, ends.size())) {
-      rest.add(end - first);
+    int[] rest = new int[ends.length - 1];
+    for (int i = 1; i < ends.length; i++) {
+      rest[i - 1] = ends[i] - first;
     }
     return rest;
   }

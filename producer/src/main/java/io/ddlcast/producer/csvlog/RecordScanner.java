@@ -1,7 +1,6 @@
 package io.ddlcast.producer.csvlog;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * Finds where csvlog records end in a buffer that grows as the file is read, looking at each byte once: a newline
@@ -11,22 +10,29 @@ import java.util.List;
 final class RecordScanner {
   private int scanned;
   private boolean quoted;
+  private int[] found = new int[1024];
 
-  /** Offsets just past each record end in {@code buf[scanned..len)}, continuing where the last call stopped. */
-  List<Integer> scan(byte[] buf, int len) {
-    List<Integer> ends = new ArrayList<>();
+  /**
+   * Offsets just past each record end in {@code buf[scanned..len)}, continuing where the last call stopped, in
+   * ascending order (a plain array: half a million records a second boxed as {@code Integer} showed in the profile).
+   */
+  int[] scan(byte[] buf, int len) {
+    int n = 0;
     boolean q = quoted;
     for (int i = scanned; i < len; i++) {
       byte b = buf[i];
       if (b == '"') {
         q = !q;
       } else if (b == '\n' && !q) {
-        ends.add(i + 1);
+        if (n == found.length) {
+          found = Arrays.copyOf(found, n * 2);
+        }
+        found[n++] = i + 1;
       }
     }
     quoted = q;
     scanned = len;
-    return ends;
+    return Arrays.copyOf(found, n);
   }
 
   /** The buffer's first {@code n} bytes were dropped: what was scanned moves with them. */
