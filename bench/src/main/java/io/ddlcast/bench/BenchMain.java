@@ -70,7 +70,7 @@ public final class BenchMain implements Callable<Integer> {
   Path output;
 
   @Option(names = "--quick",
-      description = "Tiny sizes (3 s pgbench runs, 5 s of latency, 400 statements, 3 standbys, a backlog of 300, "
+      description = "Tiny sizes (2 s pgbench runs, 5 s of latency, 200 statements, 3 standbys, a backlog of 150, "
           + "a 5 MB log, short JMH): a smoke test of the harness, not a measurement.")
   boolean quick;
 
@@ -190,7 +190,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private void primaryCost(Broker kafka) {
-      PrimaryCostScenario.Sizes sizes = quick ? new PrimaryCostScenario.Sizes(runsOr(5), 4, 3, 1, 1, 100)
+      PrimaryCostScenario.Sizes sizes = quick ? new PrimaryCostScenario.Sizes(runsOr(5), 4, 2, 1, 1, 50)
           : new PrimaryCostScenario.Sizes(runsOr(5), 4, 20, 5, 10, 1_000);
       out.printf("[pgbench] %d alternated rounds of plain / settings + helper / + producer: pgbench -c %d -T %d "
           + "(TPC-B-like, select-only), psql -f of %,d DDL%n", sizes.rounds(), sizes.clients(), sizes.seconds(),
@@ -234,16 +234,18 @@ public final class BenchMain implements Callable<Integer> {
 
     private void standbys(Broker kafka) throws Exception {
       int count = quick ? 3 : 10;
-      int statements = quick ? 100 : 2_000;
-      ScriptGenerator.Script script = ScriptGenerator.generate(Workloads.SEED, statements, 4);
+      int statements = quick ? 60 : 2_000;
+      int databases = quick ? 2 : 4;
+      ScriptGenerator.Script script = ScriptGenerator.generate(Workloads.SEED, statements, databases);
       Path file = logs.resolve("standbys.sql");
       Files.writeString(file, script.psqlText(), StandardCharsets.UTF_8);
-      out.printf("[standbys] %d appliers on %d standbys of one topic, %,d DDL across 4 databases%n", count, count,
-          statements);
+      out.printf("[standbys] %d appliers on %d standbys of one topic, %,d DDL across %d databases%n", count, count,
+          statements, databases);
       try {
         StandbysScenario.Result r = new StandbysScenario(kafka, logs, out).run("scale", count, script, file,
             Duration.ofMinutes(quick ? 5 : 20));
-        String note = String.format(Locale.ROOT, "%d standbys, %,d DDL", count, statements);
+        String note = String.format(Locale.ROOT, "%d standbys, %,d DDL, %d databases", count, statements,
+            databases);
         report.add("standbys", "psql -f on the primary", "s", Stats.spread(List.of(r.psqlSeconds())), note);
         report.add("standbys", "all standbys converged (pg_dump compared)", "s",
             Stats.spread(List.of(r.convergedSeconds())), note);
@@ -268,15 +270,16 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private void backlog(Broker kafka) throws Exception {
-      int statements = quick ? 300 : 50_000;
-      ScriptGenerator.Script script = ScriptGenerator.generate(Workloads.SEED, statements, 4);
+      int statements = quick ? 150 : 50_000;
+      int databases = quick ? 2 : 4;
+      ScriptGenerator.Script script = ScriptGenerator.generate(Workloads.SEED, statements, databases);
       Path file = logs.resolve("backlog.sql");
       Files.writeString(file, script.psqlText(), StandardCharsets.UTF_8);
       out.printf("[backlog] a standby down while %,d events accumulate, then catching up%n", statements);
       try {
         BacklogScenario.Result r = new BacklogScenario(kafka, logs, out).run("backlog", script, file,
             Duration.ofMinutes(quick ? 5 : 30));
-        String note = String.format(Locale.ROOT, "%,d events, 4 databases", statements);
+        String note = String.format(Locale.ROOT, "%,d events, %d databases", statements, databases);
         report.add("backlog", "standby restarted → converged", "s", Stats.spread(List.of(r.catchUpSeconds())),
             note);
         report.add("backlog", "catch-up", "events/s", Stats.spread(List.of(r.eventsPerSecond())), note);
@@ -325,7 +328,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private void bulk(Broker kafka, List<ComponentCost> costs) throws Exception {
-      int count = quick ? 400 : 10_000;
+      int count = quick ? 200 : 10_000;
       int n = runsOr(1); // one bulk run (with its rebuild) is most of the 15-minute budget on 2 cores
       boolean rebuild = selected.contains(Scenario.REBUILD);
       ScriptGenerator.Script script = ScriptGenerator.generate(Workloads.SEED, count, 4);

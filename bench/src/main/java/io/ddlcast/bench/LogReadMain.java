@@ -16,13 +16,15 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * The log-reading measurement, in its own JVM so that it can be pinned to one core ({@code taskset -c 0}): reads a
- * csvlog directory {@code passes} times, single-threaded, and prints one line per pass:
- * {@code pass N RECORDS BYTES NANOS THREAD_CPU_NANOS PUBLISHED PROBLEMS}. The reader is either the producer's
- * reading stack ({@link OfflineReader}: follower, parser, tracker) or, with the argument {@code commons-csv},
- * commons-csv alone parsing the same files (the library the producer's parser is built on, the floor of what a
- * reader of this format on the JVM costs): every file, oldest first, through a buffered UTF-8 reader.
+ * csvlog directory {@code passes} times, single-threaded, each pass twice, alternated: with the producer's reading
+ * stack ({@link OfflineReader}: follower, parser, tracker), then with commons-csv alone parsing the same files (the
+ * library the producer's parser is built on, what a reader of this format on the JVM costs at least): every file,
+ * oldest first, through a buffered UTF-8 reader. One line per pass and reader:
+ * {@code pass N READER RECORDS BYTES NANOS THREAD_CPU_NANOS PUBLISHED PROBLEMS}, READER {@value #PRODUCER} or
+ * {@value #COMMONS_CSV}.
  */
 public final class LogReadMain {
+  static final String PRODUCER = "producer";
   static final String COMMONS_CSV = "commons-csv";
 
   private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get();
@@ -32,16 +34,17 @@ public final class LogReadMain {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int passes = Integer.parseInt(args[1]);
-    boolean commonsCsv = args.length > 2 && args[2].equals(COMMONS_CSV);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int pass = 0; pass < passes; pass++) {
-      long cpu0 = threads.getCurrentThreadCpuTime();
-      long t0 = System.nanoTime();
-      OfflineReader.Totals totals = commonsCsv ? commonsCsv(dir) : OfflineReader.readDirectory(dir);
-      long nanos = System.nanoTime() - t0;
-      long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-      System.out.printf("pass %d %d %d %d %d %d %d%n", pass, totals.records(), totals.bytes(), nanos, cpu,
-          totals.published(), totals.problems());
+      for (String reader : List.of(PRODUCER, COMMONS_CSV)) {
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        OfflineReader.Totals totals = reader.equals(COMMONS_CSV) ? commonsCsv(dir) : OfflineReader.readDirectory(dir);
+        long nanos = System.nanoTime() - t0;
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        System.out.printf("pass %d %s %d %d %d %d %d %d%n", pass, reader, totals.records(), totals.bytes(), nanos,
+            cpu, totals.published(), totals.problems());
+      }
     }
   }
 

@@ -30,9 +30,10 @@ import java.util.stream.Stream;
  *
  * <p>Reading: {@link LogReadMain} in its own JVM, pinned to one core with {@code taskset -c 0} when taskset exists,
  * reads the directory with the producer's {@code LogFollower}, {@code CsvlogParser} and {@code SessionTracker} on one
- * thread; the first pass warms the JIT and the page cache and is not counted. Then, the same way, commons-csv
- * alone parses the same files: what the producer's reader is judged against (it must read at 0.8 of that or
- * more). {@code wc -l} runs on the same files, pinned likewise, after a warm-up run.
+ * thread, each pass followed by commons-csv alone parsing the same files (alternated in one JVM, so both see the
+ * same machine): what the producer's reader is judged against, pass by pass (it must read at 0.8 of that or
+ * more); the first pass of each warms the JIT and the page cache and is not counted. {@code wc -l} runs on the
+ * same files, pinned likewise, after a warm-up run.
  */
 final class LogReadingScenario {
   static final long DDL_EVERY_MILLIS = 100;
@@ -43,7 +44,7 @@ final class LogReadingScenario {
       long bytes, long files, long ddlPublished) {}
 
   /** The timed passes of one {@link LogReadMain} run. */
-  private record Passes(List<Double> recordsPerSecond, List<Double> mbPerSecond, long records, long bytes,
+  record Passes(List<Double> recordsPerSecond, List<Double> mbPerSecond, long records, long bytes,
       long published) {}
 
   private final Path logs;
@@ -160,8 +161,9 @@ final class LogReadingScenario {
    */
   Result measure(Path dir, int passes) throws IOException {
     List<String> pin = Placement.pinned(Placement.PRIMARY_HOST, List.of());
-    Passes reader = read(dir, passes, pin, List.of());
-    Passes csv = read(dir, passes, pin, List.of(LogReadMain.COMMONS_CSV));
+    String output = readerOutput(dir, passes, pin);
+    Passes reader = passes(output, LogReadMain.PRODUCER, passes);
+    Passes csv = passes(output, LogReadMain.COMMONS_CSV, passes);
     if (csv.records() != reader.records()) {
       out.printf("    note: commons-csv alone read %,d records, the producer's reader %,d%n", csv.records(),
           reader.records());
@@ -193,32 +195,38 @@ final class LogReadingScenario {
         wcLines, wcMb, records, bytes, files.size(), published);
   }
 
-  private static Passes read(Path dir, int passes, List<String> pin, List<String> mode) {
+  private static String readerOutput(Path dir, int passes, List<String> pin) {
     List<String> command = new ArrayList<>(pin);
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-cp", Jars.self().toString(), LogReadMain.class.getName(), dir.toString(), Integer.toString(passes + 1)));
-    command.addAll(mode);
-    PgTools.Run run = PgTools.checked(PgTools.run(command, Map.of(), 3600), "the log reader " + mode);
+    return PgTools.checked(PgTools.run(command, Map.of(), 3600), "the log reader").output();
+  }
+
+  /** The timed passes (all but the first) of one reader in {@link LogReadMain}'s output. */
+  static Passes passes(String output, String reader, int passes) {
     List<Double> recordsPerSecond = new ArrayList<>();
     List<Double> mbPerSecond = new ArrayList<>();
     long records = 0;
     long bytes = 0;
     long published = 0;
-    for (String line : run.output().lines().filter(l -> l.startsWith("pass ")).toList()) {
+    for (String line : output.lines().filter(l -> l.startsWith("pass ")).toList()) {
       String[] f = line.split(" ");
+      if (!f[2].equals(reader)) {
+        continue;
+      }
       int pass = Integer.parseInt(f[1]);
-      records = Long.parseLong(f[2]);
-      bytes = Long.parseLong(f[3]);
-      double seconds = Long.parseLong(f[4]) / 1e9;
-      published = Long.parseLong(f[6]);
+      records = Long.parseLong(f[3]);
+      bytes = Long.parseLong(f[4]);
+      double seconds = Long.parseLong(f[5]) / 1e9;
+      published = Long.parseLong(f[7]);
       if (pass > 0) {
         recordsPerSecond.add(records / seconds);
         mbPerSecond.add(bytes / 1048576.0 / seconds);
       }
     }
     if (recordsPerSecond.size() != passes) {
-      throw new BenchException("the log reader " + mode + " printed " + recordsPerSecond.size() + " passes of "
-          + passes + ":\n" + PgTools.tail(run.output()));
+      throw new BenchException("the log reader printed " + recordsPerSecond.size() + " timed passes of " + reader
+          + ", expected " + passes + ":\n" + PgTools.tail(output));
     }
     return new Passes(recordsPerSecond, mbPerSecond, records, bytes, published);
   }

@@ -58,4 +58,22 @@ class BenchFiguresTest {
     assertThat(report.markdown()).endsWith("|\n\n- standbys: applier s1: CPU 1.0%\n");
     assertThat(report.text()).endsWith("  standbys: applier s1: CPU 1.0%\n");
   }
+
+  @Test
+  void logReadingPassesAreSplitByReaderAndTheWarmUpIsNotCounted() {
+    String output = """
+        pass 0 producer 1000 2097152 2000000000 1 7 0
+        pass 0 commons-csv 1000 2097152 1000000000 1 0 0
+        pass 1 producer 1000 2097152 500000000 1 7 0
+        pass 1 commons-csv 1000 2097152 400000000 1 0 0
+        """;
+    LogReadingScenario.Passes producer = LogReadingScenario.passes(output, LogReadMain.PRODUCER, 1);
+    LogReadingScenario.Passes csv = LogReadingScenario.passes(output, LogReadMain.COMMONS_CSV, 1);
+    assertThat(producer.recordsPerSecond()).containsExactly(2000.0);
+    assertThat(producer.mbPerSecond()).containsExactly(4.0);
+    assertThat(producer.published()).isEqualTo(7);
+    assertThat(csv.mbPerSecond()).containsExactly(5.0);
+    assertThatThrownBy(() -> LogReadingScenario.passes(output, LogReadMain.PRODUCER, 2))
+        .isInstanceOf(BenchException.class).hasMessageContaining("1 timed passes of producer, expected 2");
+  }
 }
