@@ -65,6 +65,10 @@ public final class BenchMain implements Callable<Integer> {
           + "1 for bulk and rebuild, standbys and backlog, 5 timed passes for log-reading; --quick: 1, 1, 1, 2).")
   Integer runs;
 
+  @Option(names = "--standbys", paramLabel = "N",
+      description = "Standbys (each with its applier) of the standbys scenario (default: 10; --quick: 3).")
+  Integer standbyCount;
+
   @Option(names = "--output", paramLabel = "FILE",
       description = "Where to write the Markdown report (default: docs/benchmarks.md of the source tree).")
   Path output;
@@ -91,8 +95,12 @@ public final class BenchMain implements Callable<Integer> {
     if (runs != null && runs < 1) {
       throw new DdlcastException(ExitCode.USAGE, "--runs must be at least 1");
     }
+    if (standbyCount != null && standbyCount < 1) {
+      throw new DdlcastException(ExitCode.USAGE, "--standbys must be at least 1");
+    }
     Path target = output != null ? output : Jars.root().resolve("docs/benchmarks.md");
     Bench bench = new Bench(System.out, selected, quick, runs);
+    bench.standbyCount = standbyCount;
     boolean complete = bench.run();
     Files.createDirectories(target.toAbsolutePath().getParent());
     Files.writeString(target, bench.markdown(commandLine()), StandardCharsets.UTF_8);
@@ -106,6 +114,9 @@ public final class BenchMain implements Callable<Integer> {
     if (runs != null) {
       parts.add("--runs " + runs);
     }
+    if (standbyCount != null) {
+      parts.add("--standbys " + standbyCount);
+    }
     if (quick) {
       parts.add("--quick");
     }
@@ -118,6 +129,7 @@ public final class BenchMain implements Callable<Integer> {
     private final Set<Scenario> selected;
     private final boolean quick;
     private final Integer runs;
+    private Integer standbyCount;
     private final Report report = new Report();
     private final List<String> failures = new ArrayList<>();
     private final Path logs;
@@ -233,7 +245,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private void standbys(Broker kafka) throws Exception {
-      int count = quick ? 3 : 10;
+      int count = standbyCount != null ? standbyCount : quick ? 3 : 10;
       int statements = quick ? 60 : 2_000;
       int databases = quick ? 2 : 4;
       ScriptGenerator.Script script = ScriptGenerator.generate(Workloads.SEED, statements, databases);

@@ -60,10 +60,12 @@ final class StandbysScenario {
       long convergedAt = Signature.awaitMatch(expected, rig.standbys, timeout, BulkScenario.POLL_MILLIS,
           rig::checkAlive);
       double wallMs = (convergedAt - start) / 1e6;
-      Cost broker = cost("broker", kafka.pid(), kafka.gcLog(), cpu0, wallMs);
+      Map<Long, Double> cpu = new LinkedHashMap<>();
+      cpu0.keySet().forEach(pid -> cpu.put(pid, Footprint.cpuMillis(pid) - cpu0.get(pid)));
+      Cost broker = cost("broker", kafka.pid(), kafka.gcLog(), cpu.get(kafka.pid()) * 100 / wallMs);
       List<Cost> appliers = new ArrayList<>();
       for (Rig.Component a : rig.appliers()) {
-        appliers.add(cost(a.name(), a.pid(), a.gcLog(), cpu0, wallMs));
+        appliers.add(cost(a.name(), a.pid(), a.gcLog(), cpu.get(a.pid()) * 100 / wallMs));
       }
       try {
         SchemaSnapshot.assertConverged(rig.primary, rig.standbys.toArray(PostgresServer[]::new));
@@ -77,15 +79,14 @@ final class StandbysScenario {
     }
   }
 
-  /** CPU since the window opened, then a forced collection for the live heap. */
-  private static Cost cost(String name, long pid, Path gcLog, Map<Long, Double> cpu0, double wallMs) {
-    double cpu = Footprint.cpuMillis(pid) - cpu0.get(pid);
+  /** A process's cost: its CPU (read for all processes at once when the run ended), then a forced collection. */
+  private static Cost cost(String name, long pid, Path gcLog, double cpuPercent) {
     Footprint.forceGc(pid);
     try {
       Thread.sleep(300);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return new Cost(name, Footprint.peakRssMb(pid), Footprint.heap(gcLog).liveMb(), cpu * 100 / wallMs);
+    return new Cost(name, Footprint.peakRssMb(pid), Footprint.heap(gcLog).liveMb(), cpuPercent);
   }
 }
