@@ -1,7 +1,5 @@
 package io.ddlcast.bench;
 
-import io.ddlcast.testkit.KafkaServer;
-import io.ddlcast.testkit.PostgresOptions;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.SchemaSnapshot;
 import io.ddlcast.testkit.TestServers;
@@ -38,12 +36,12 @@ final class BulkScenario {
   record Result(double psqlBaseline, double psqlWithPipeline, double converged, double rebuild, double serialReplay,
       double dumpRestore, ComponentCost cost) {}
 
-  private final KafkaServer kafka;
+  private final Broker kafka;
   private final Path logs;
   private final PrintStream out;
   private final Duration timeout;
 
-  BulkScenario(KafkaServer kafka, Path logs, PrintStream out, Duration timeout) {
+  BulkScenario(Broker kafka, Path logs, PrintStream out, Duration timeout) {
     this.kafka = kafka;
     this.logs = logs;
     this.out = out;
@@ -52,7 +50,8 @@ final class BulkScenario {
 
   Result run(String runName, ScriptGenerator.Script script, Path scriptFile, boolean rebuild) {
     double baseline;
-    try (PostgresServer alone = TestServers.postgres(runName + "-baseline", PostgresOptions.primary())) {
+    try (PostgresServer alone = TestServers.postgres(runName + "-baseline", ServerSetup.primary())) {
+      Placement.pin(alone, Placement.PRIMARY_HOST);
       Rig.installHelper(alone, logs.resolve(runName + "-baseline-install.log"));
       baseline = PgTools.checked(PgTools.psqlFile(alone, "postgres", scriptFile), "psql -f (baseline)").seconds();
     }
@@ -97,11 +96,13 @@ final class BulkScenario {
         rig.stopComponents();
         out.printf("    rebuild: a fresh standby replayed the topic in %.2f s%n", rebuildSeconds);
 
-        try (PostgresServer target = TestServers.postgres(runName + "-serial", PostgresOptions.standby())) {
+        try (PostgresServer target = TestServers.postgres(runName + "-serial", ServerSetup.plain())) {
+          Placement.pin(target, Placement.OTHER_HOSTS);
           serial = PgTools.checked(PgTools.psqlFile(target, "postgres", scriptFile), "psql -f (serial replay)")
               .seconds();
         }
-        try (PostgresServer target = TestServers.postgres(runName + "-dump", PostgresOptions.standby())) {
+        try (PostgresServer target = TestServers.postgres(runName + "-dump", ServerSetup.plain())) {
+          Placement.pin(target, Placement.OTHER_HOSTS);
           long d0 = System.nanoTime();
           for (String db : script.databases()) {
             PgTools.checked(PgTools.psqlCommand(target, "postgres", "CREATE DATABASE " + db), "CREATE DATABASE");

@@ -8,22 +8,24 @@ import java.util.List;
 /**
  * Memory and CPU of the producer and the appliers over one measured window (see {@link Footprint}): the producer's
  * peak RSS and heap, the largest of the appliers', and the producer's CPU per 1,000 csvlog records written by the
- * primary during the window.
+ * primary during the window, and its CPU in percent of one core over the window's wall time.
  */
 record ComponentCost(double producerRssMb, double producerLiveHeapMb, double producerPeakHeapMb,
     double applierRssMb, double applierLiveHeapMb, double applierPeakHeapMb, double producerCpuMsPer1000Records,
-    long records) {
+    long records, double producerCpuPercent) {
 
-  /** Where a window starts: the producer's CPU time and the number of records in the primary's csvlog. */
-  record Start(double producerCpuMs, long records) {}
+  /** Where a window starts: the producer's CPU time, the number of records in the primary's csvlog, the clock. */
+  record Start(double producerCpuMs, long records, long nanos) {}
 
   static Start start(Rig rig) {
-    return new Start(Footprint.cpuMillis(rig.producer().pid()), csvRecords(rig.primary.logDirectory()));
+    return new Start(Footprint.cpuMillis(rig.producer().pid()), csvRecords(rig.primary.logDirectory()),
+        System.nanoTime());
   }
 
   /** Ends the window: CPU and records first, then a forced collection in each component for its live heap. */
   static ComponentCost end(Rig rig, Start start) {
     double cpu = Footprint.cpuMillis(rig.producer().pid()) - start.producerCpuMs();
+    double wallMs = (System.nanoTime() - start.nanos()) / 1e6;
     long records = csvRecords(rig.primary.logDirectory()) - start.records();
     Rig.Component producer = rig.producer();
     List<Rig.Component> appliers = rig.appliers();
@@ -41,7 +43,8 @@ record ComponentCost(double producerRssMb, double producerLiveHeapMb, double pro
       applierPeak = max(applierPeak, heap.peakUsedMb());
     }
     return new ComponentCost(Footprint.peakRssMb(producer.pid()), producerHeap.liveMb(), producerHeap.peakUsedMb(),
-        applierRss, applierLive, applierPeak, records == 0 ? Double.NaN : cpu * 1000.0 / records, records);
+        applierRss, applierLive, applierPeak, records == 0 ? Double.NaN : cpu * 1000.0 / records, records,
+        cpu * 100.0 / wallMs);
   }
 
   private static double max(double a, double b) {

@@ -5,7 +5,6 @@ import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.testkit.Await;
-import io.ddlcast.testkit.KafkaServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -42,11 +41,11 @@ final class LatencyScenario {
   /** One run: every latency in ms (both standbys pooled) and what the components cost meanwhile. */
   record Result(double[] latenciesMs, ComponentCost cost) {}
 
-  private final KafkaServer kafka;
+  private final Broker kafka;
   private final Path logs;
   private final PrintStream out;
 
-  LatencyScenario(KafkaServer kafka, Path logs, PrintStream out) {
+  LatencyScenario(Broker kafka, Path logs, PrintStream out) {
     this.kafka = kafka;
     this.logs = logs;
     this.out = out;

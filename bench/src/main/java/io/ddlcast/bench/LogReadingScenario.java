@@ -30,15 +30,22 @@ import java.util.stream.Stream;
  *
  * <p>Reading: {@link LogReadMain} in its own JVM, pinned to one core with {@code taskset -c 0} when taskset exists,
  * reads the directory with the producer's {@code LogFollower}, {@code CsvlogParser} and {@code SessionTracker} on one
- * thread; the first pass warms the JIT and the page cache and is not counted. {@code wc -l} runs on the same files,
- * pinned likewise, after a warm-up run.
+ * thread, each pass followed by commons-csv alone parsing the same files (alternated in one JVM, so both see the
+ * same machine): what the producer's reader is judged against, pass by pass (it must read at 0.8 of that or
+ * more); the first pass of each warms the JIT and the page cache and is not counted. {@code wc -l} runs on the
+ * same files, pinned likewise, after a warm-up run.
  */
 final class LogReadingScenario {
   static final long DDL_EVERY_MILLIS = 100;
 
-  /** Per timed pass: records/s and MB/s of the reader, lines/s and MB/s of wc -l. */
-  record Result(List<Double> recordsPerSecond, List<Double> readerMbPerSecond, List<Double> wcLinesPerSecond,
-      List<Double> wcMbPerSecond, long records, long bytes, long files, long ddlPublished) {}
+  /** Per timed pass: records/s and MB/s of the reader and of commons-csv alone, lines/s and MB/s of wc -l. */
+  record Result(List<Double> recordsPerSecond, List<Double> readerMbPerSecond, List<Double> csvRecordsPerSecond,
+      List<Double> csvMbPerSecond, List<Double> wcLinesPerSecond, List<Double> wcMbPerSecond, long records,
+      long bytes, long files, long ddlPublished) {}
+
+  /** The timed passes of one {@link LogReadMain} run. */
+  record Passes(List<Double> recordsPerSecond, List<Double> mbPerSecond, long records, long bytes,
+      long published) {}
 
   private final Path logs;
   private final PrintStream out;
@@ -50,10 +57,11 @@ final class LogReadingScenario {
 
   /** Captures a log of at least {@code megabytes} into {@code target} (created). */
   void capture(Path target, int megabytes) throws Exception {
-    PostgresOptions options = PostgresOptions.primary().withSetting("log_connections", "on")
+    PostgresOptions options = ServerSetup.primary().withSetting("log_connections", "on")
         .withSetting("log_checkpoints", "on").withSetting("checkpoint_timeout", "30s")
         .withSetting("log_autovacuum_min_duration", "0");
     try (PostgresServer primary = TestServers.postgres("logcapture", options)) {
+      Placement.pin(primary, Placement.PRIMARY_HOST);
       Rig.installHelper(primary, logs.resolve("logcapture-install.log"));
       primary.execute("postgres", "CREATE DATABASE shop");
       List<String> conn = List.of("-h", primary.host(), "-p", Integer.toString(primary.port()), "-U",
@@ -147,34 +155,22 @@ final class LogReadingScenario {
     }
   }
 
-  /** Reads the captured directory {@code passes} + 1 times (the first is a warm-up) and runs wc -l as often. */
+  /**
+   * Reads the captured directory {@code passes} + 1 times (the first is a warm-up) with the producer's reader, as
+   * often with commons-csv alone, and runs wc -l as often.
+   */
   Result measure(Path dir, int passes) throws IOException {
-    List<String> pin = Files.isExecutable(Path.of("/usr/bin/taskset")) ? List.of("taskset", "-c", "0") : List.of();
-    List<String> command = new ArrayList<>(pin);
-    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", Jars.self().toString(), LogReadMain.class.getName(), dir.toString(), Integer.toString(passes + 1)));
-    PgTools.Run run = PgTools.checked(PgTools.run(command, Map.of(), 3600), "the log reader");
-    List<Double> recordsPerSecond = new ArrayList<>();
-    List<Double> mbPerSecond = new ArrayList<>();
-    long records = 0;
-    long bytes = 0;
-    long published = 0;
-    for (String line : run.output().lines().filter(l -> l.startsWith("pass ")).toList()) {
-      String[] f = line.split(" ");
-      int pass = Integer.parseInt(f[1]);
-      records = Long.parseLong(f[2]);
-      bytes = Long.parseLong(f[3]);
-      double seconds = Long.parseLong(f[4]) / 1e9;
-      published = Long.parseLong(f[6]);
-      if (pass > 0) {
-        recordsPerSecond.add(records / seconds);
-        mbPerSecond.add(bytes / 1048576.0 / seconds);
-      }
+    List<String> pin = Placement.pinned(Placement.PRIMARY_HOST, List.of());
+    String output = readerOutput(dir, passes, pin);
+    Passes reader = passes(output, LogReadMain.PRODUCER, passes);
+    Passes csv = passes(output, LogReadMain.COMMONS_CSV, passes);
+    if (csv.records() != reader.records()) {
+      out.printf("    note: commons-csv alone read %,d records, the producer's reader %,d%n", csv.records(),
+          reader.records());
     }
-    if (recordsPerSecond.size() != passes) {
-      throw new BenchException("the log reader printed " + recordsPerSecond.size() + " passes of " + passes + ":\n"
-          + PgTools.tail(run.output()));
-    }
+    long records = reader.records();
+    long bytes = reader.bytes();
+    long published = reader.published();
     List<String> files;
     try (Stream<Path> list = Files.list(dir)) {
       files = list.filter(p -> p.toString().endsWith(".csv")).map(Path::toString).sorted().toList();
@@ -195,6 +191,43 @@ final class LogReadingScenario {
     }
     out.printf("    %d records, %.1f MB in %d files (%d DDL events the producer would publish)%n", records,
         bytes / 1048576.0, files.size(), published);
-    return new Result(recordsPerSecond, mbPerSecond, wcLines, wcMb, records, bytes, files.size(), published);
+    return new Result(reader.recordsPerSecond(), reader.mbPerSecond(), csv.recordsPerSecond(), csv.mbPerSecond(),
+        wcLines, wcMb, records, bytes, files.size(), published);
+  }
+
+  private static String readerOutput(Path dir, int passes, List<String> pin) {
+    List<String> command = new ArrayList<>(pin);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-cp", Jars.self().toString(), LogReadMain.class.getName(), dir.toString(), Integer.toString(passes + 1)));
+    return PgTools.checked(PgTools.run(command, Map.of(), 3600), "the log reader").output();
+  }
+
+  /** The timed passes (all but the first) of one reader in {@link LogReadMain}'s output. */
+  static Passes passes(String output, String reader, int passes) {
+    List<Double> recordsPerSecond = new ArrayList<>();
+    List<Double> mbPerSecond = new ArrayList<>();
+    long records = 0;
+    long bytes = 0;
+    long published = 0;
+    for (String line : output.lines().filter(l -> l.startsWith("pass ")).toList()) {
+      String[] f = line.split(" ");
+      if (!f[2].equals(reader)) {
+        continue;
+      }
+      int pass = Integer.parseInt(f[1]);
+      records = Long.parseLong(f[3]);
+      bytes = Long.parseLong(f[4]);
+      double seconds = Long.parseLong(f[5]) / 1e9;
+      published = Long.parseLong(f[7]);
+      if (pass > 0) {
+        recordsPerSecond.add(records / seconds);
+        mbPerSecond.add(bytes / 1048576.0 / seconds);
+      }
+    }
+    if (recordsPerSecond.size() != passes) {
+      throw new BenchException("the log reader printed " + recordsPerSecond.size() + " timed passes of " + reader
+          + ", expected " + passes + ":\n" + PgTools.tail(output));
+    }
+    return new Passes(recordsPerSecond, mbPerSecond, records, bytes, published);
   }
 }

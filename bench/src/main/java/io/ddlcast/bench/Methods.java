@@ -7,12 +7,27 @@ final class Methods {
   static final String TEXT = """
       ## How the figures are measured
 
-      Everything runs on this one machine: an embedded Kafka broker (KRaft, in the bench's JVM), local PostgreSQL
-      clusters from the testkit (fsync off, as in the tests), and the producer and appliers as their own JVM
-      processes started from their runnable jars with `-Xmx256m` and a GC log, as an operator starts them. The
-      producer runs with its default `--poll-interval` (200 ms): it sleeps that long whenever the log has nothing
-      new, which bounds the latency from below. Each run gets fresh clusters and its own topic.
+      Everything runs on this one machine: an embedded Kafka broker (KRaft, in its own JVM), local PostgreSQL
+      clusters from the testkit, durable as in production (`fsync`, `synchronous_commit` and `full_page_writes`
+      on, overriding the testkit's speed settings), and the producer and appliers as their own JVM processes
+      started from their runnable jars with `-Xmx256m` and a GC log, as an operator starts them. The primary is
+      configured with exactly the settings the producer requires (read from its `PrimarySettings`, what
+      `producer check` judges), shown under Machine. On two or more CPUs the deployment's shape is pinned with
+      `taskset` (all threads, and every process a server forks): the primary and the producer on CPU 0 (the
+      primary host), the broker, the appliers, the standbys, the client programs (`pgbench`, `psql`, `pg_dump`) and
+      the bench's own JVM on CPU 1. The producer runs with its default `--poll-interval` (200 ms). Each run gets
+      fresh clusters and its own topic. Other processes of the machine are not pinned away: on a shared machine
+      the load at start (under Machine) says how much else ran.
 
+      - **Primary cost (`pgbench`).** One cluster, three setups switched with `ALTER SYSTEM` and a restart:
+        *plain* (no ddlcast settings; the helper stays installed but `session_replication_role = replica` keeps its
+        event triggers from firing), *settings + helper* (the producer's required settings, the helper firing),
+        *+ producer* (the same with the producer running, on a new topic with `--from latest` each round). Rounds
+        alternate the setups in rotated order (ABC, BCA, CAB, ...), at least 5 rounds; in each: a few seconds of
+        TPC-B-like warm-up (not counted), `CHECKPOINT`, `pgbench -n -c 4 -j 2 -T 20` TPC-B-like, then select-only
+        (`-S`), then (databases dropped, `CHECKPOINT`) `psql -f` of a 1,000-statement DDL script of the bulk
+        workload over 2 databases. Losses and slowdowns are computed per round against the same round's baseline;
+        the table gives their median and spread. TPS is pgbench's figure without connection time.
       - **Latency.** One JDBC connection to the primary sends 20 DDL statements a second on a fixed schedule (a
         rotation of `CREATE TABLE`, `CREATE INDEX`, `ALTER TABLE ADD COLUMN`, `COMMENT`, `CREATE VIEW`), each in
         auto-commit with the simple query protocol, as `psql -c` sends it. Commit time: the client's clock just
@@ -22,7 +37,8 @@ final class Methods {
         statements through the topic. Percentiles are nearest-rank over both standbys' latencies of a run; the
         table gives the median run and the spread of runs. (JDBC clients on the extended protocol in auto-commit
         leave no completion record; their DDL is settled by asking the primary once per poll interval, which is not
-        measured here.)
+        measured here.) Producer CPU: `utime + stime` of the producer over the run (from the first statement
+        until both standbys applied the last), in percent of one core of the run's wall time.
       - **Bulk.** A deterministic script (seed fixed) of DDL across 4 databases: schemas, tables with identity keys,
         defaults, foreign keys and checks, indexes (multi-column, partial, unique, `INCLUDE`), added columns, check
         and unique constraints, views, PL/pgSQL functions, sequences, enum types, comments, dropped views; created
@@ -43,7 +59,23 @@ final class Methods {
         fails: DDL is sparse. The producer's reading stack (`LogFollower` → `CsvlogParser` → `SessionTracker`,
         through `io.ddlcast.producer.OfflineReader`, single-threaded, no Kafka) reads the whole directory in its own
         JVM pinned to one core (`taskset -c 0`); the first pass warms the JIT and the page cache and is not counted.
-        `wc -l` reads the same files, pinned likewise, after a warm-up run.
+        Each pass is followed, in the same JVM, by commons-csv alone (the library the producer's parser is built
+        on, `CSVFormat.DEFAULT`, one buffered UTF-8 reader per file, no tracking) parsing the same files: the
+        producer's reader is judged against it (MB/s over MB/s, pass by pass, target at least 0.8). `wc -l` reads
+        the same files, pinned likewise, after a warm-up run.
+      - **Standbys (scale).** A primary, N standbys (10; `--quick`: 3) and one applier per standby on one topic, started
+        at once; after a warm-up DDL has reached every standby, `psql -f` of a 2,000-statement script of the bulk
+        workload over 4 databases (`--quick`: 60 over 2). Figure: from the script's start until the last standby
+        converged (fingerprint polling, then the full `pg_dump --schema-only` / `pg_dumpall --globals-only` comparison
+        of every standby, which must pass). The broker's and each applier's peak RSS, live heap (after a forced
+        collection) and CPU in percent of one core over that time; the table gives the appliers' median and spread, the
+        list under it each applier.
+      - **Backlog.** A primary, one standby and its applier; after a warm-up the standby is stopped (its applier keeps
+        running and retries), the bulk workload's script of 50,000 statements over 4 databases (`--quick`: 150 over 2)
+        runs on the primary, and once the producer has published all of them the standby is started again. Figure: from
+        the standby's start until it converged (same polling and full comparison), as events per second; it includes the
+        applier's retry backoff (at most 30 s) before its first attempt succeeds. Beside it, `psql -f` of the same
+        script on a fresh cluster, serially.
       - **Footprint.** Of the producer and the appliers during each latency and bulk run. Peak RSS: `VmHWM` of
         `/proc/PID/status` (the kernel's high-water mark since the process started). Heap: from the process's own
         GC log (`-Xlog:gc`, 1 MB resolution): *live heap* is the most left after any collection, including one

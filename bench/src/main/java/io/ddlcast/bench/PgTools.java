@@ -45,14 +45,14 @@ final class PgTools {
 
   /** {@code psql -X -q -v ON_ERROR_STOP=1 -f script} on {@code database}; its wall time is the measurement. */
   static Run psqlFile(PostgresServer server, String database, Path script) {
-    return run(List.of(program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--dbname=" + conninfo(server, database),
-        "-f", script.toString()), Map.of(), 3600);
+    return run(client(List.of(program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+        "--dbname=" + conninfo(server, database), "-f", script.toString())), Map.of(), 3600);
   }
 
   /** {@code psql -c sql}, stopping at the first error. */
   static Run psqlCommand(PostgresServer server, String database, String sql) {
-    return run(List.of(program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--dbname=" + conninfo(server, database),
-        "-c", sql), Map.of(), 600);
+    return run(client(List.of(program("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+        "--dbname=" + conninfo(server, database), "-c", sql)), Map.of(), 600);
   }
 
   /**
@@ -64,7 +64,12 @@ final class PgTools {
     String pipe = "set -o pipefail; " + quote(program("pg_dump")) + " --schema-only --exclude-schema=ddlcast "
         + quote("--dbname=" + conninfo(source, database)) + " | " + quote(program("psql")) + " -X -q "
         + quote("--dbname=" + conninfo(target, database)) + " >/dev/null";
-    return run(List.of("bash", "-c", pipe), Map.of(), 3600);
+    return run(client(List.of("bash", "-c", pipe)), Map.of(), 3600);
+  }
+
+  /** A client program's command line, pinned where the applications run ({@link Placement#OTHER_HOSTS}). */
+  static List<String> client(List<String> command) {
+    return Placement.pinned(Placement.OTHER_HOSTS, command);
   }
 
   static String conninfo(PostgresServer server, String database) {

@@ -94,6 +94,7 @@ final class Report {
       }
       out.append(l.toString().stripTrailing()).append('\n');
     }
+    notes.forEach(n -> out.append("  ").append(n).append('\n'));
     return out.toString();
   }
 
@@ -108,6 +109,10 @@ final class Report {
           .append(" | ").append(r.medianText()).append(" | ").append(r.spreadText()).append(" | ")
           .append(r.spread().runs()).append(" | ").append(r.targetText()).append(" | ")
           .append(r.verdict().isEmpty() ? "" : "**" + r.verdict() + "**").append(" |\n");
+    }
+    if (!notes.isEmpty()) {
+      md.append('\n');
+      notes.forEach(n -> md.append("- ").append(n).append('\n'));
     }
     return md.toString();
   }

@@ -2,8 +2,6 @@ package io.ddlcast.bench;
 
 import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.JavaProcess;
-import io.ddlcast.testkit.KafkaServer;
-import io.ddlcast.testkit.PostgresOptions;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.Resources;
 import io.ddlcast.testkit.TestServers;
@@ -20,6 +18,8 @@ import java.util.function.Predicate;
  * installed) and standbys from the testkit, on the run's own topic of the shared broker, with the producer and the
  * appliers as separate processes started from their runnable jars exactly as an operator starts them (so that their
  * memory and CPU are theirs, see {@link Footprint}). The producer runs with its default {@code --poll-interval}.
+ * Every server is durable ({@link ServerSetup}); each process is pinned where the deployment puts it
+ * ({@link Placement}): the primary and the producer on the primary host's CPU, the rest on the other.
  */
 final class Rig implements AutoCloseable {
   /** JVM options of the producer and applier processes: a heap ceiling above both targets, and a GC log. */
@@ -32,7 +32,7 @@ final class Rig implements AutoCloseable {
     }
   }
 
-  final KafkaServer kafka;
+  final Broker kafka;
   final String topic;
   final PostgresServer primary;
   final List<PostgresServer> standbys = new ArrayList<>();
@@ -41,7 +41,7 @@ final class Rig implements AutoCloseable {
   private Component producer;
   private final List<Component> appliers = new ArrayList<>();
 
-  private Rig(KafkaServer kafka, String topic, PostgresServer primary, Path logs) {
+  private Rig(Broker kafka, String topic, PostgresServer primary, Path logs) {
     this.kafka = kafka;
     this.topic = topic;
     this.primary = primary;
@@ -50,18 +50,20 @@ final class Rig implements AutoCloseable {
   }
 
   /** Creates a primary and {@code standbyCount} standbys in parallel and installs the helper on the primary. */
-  static Rig start(KafkaServer kafka, String run, int standbyCount, Path logs) {
+  static Rig start(Broker kafka, String run, int standbyCount, Path logs) {
     CompletableFuture<PostgresServer> primary =
-        CompletableFuture.supplyAsync(() -> TestServers.postgres(run + "-primary", PostgresOptions.primary()));
+        CompletableFuture.supplyAsync(() -> TestServers.postgres(run + "-primary", ServerSetup.primary()));
     List<CompletableFuture<PostgresServer>> standbys = new ArrayList<>();
     for (int i = 1; i <= standbyCount; i++) {
       String name = run + "-standby" + i;
-      standbys.add(CompletableFuture.supplyAsync(() -> TestServers.postgres(name, PostgresOptions.standby())));
+      standbys.add(CompletableFuture.supplyAsync(() -> TestServers.postgres(name, ServerSetup.plain())));
     }
     Rig rig = new Rig(kafka, "ddlcast.bench." + run, primary.join(), logs);
     for (CompletableFuture<PostgresServer> s : standbys) {
       rig.standbys.add(rig.track(s.join()));
     }
+    Placement.pin(rig.primary, Placement.PRIMARY_HOST);
+    rig.standbys.forEach(s -> Placement.pin(s, Placement.OTHER_HOSTS));
     installHelper(rig.primary, logs.resolve(run + "-install.log"));
     return rig;
   }
@@ -79,33 +81,64 @@ final class Rig implements AutoCloseable {
 
   /** A fresh standby cluster tracked by this rig (for a rebuild). */
   PostgresServer addStandby(String name) {
-    PostgresServer standby = track(TestServers.postgres(name, PostgresOptions.standby()));
+    PostgresServer standby = track(TestServers.postgres(name, ServerSetup.plain()));
+    Placement.pin(standby, Placement.OTHER_HOSTS);
     standbys.add(standby);
     return standby;
   }
 
   Component startProducer() {
+    producer = producerProcess(kafka, topic, primary, logs, List.of());
+    track(producer.process());
+    return producer;
+  }
+
+  /**
+   * The producer of {@code primary} on {@code topic} as a process, pinned to the primary host's CPU; returns once it
+   * reads the log. The caller stops it.
+   */
+  static Component producerProcess(Broker kafka, String topic, PostgresServer primary, Path logs,
+      List<String> extraArgs) {
     List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--topic",
         topic, "--primary-url", primary.jdbcUrl("postgres"), "--pgdata", primary.pgdata().toString()));
+    args.addAll(extraArgs);
     Path gcLog = logs.resolve(topic + "-producer.gc.log");
-    JavaProcess process = track(JavaProcess.startJar(Jars.producer(), List.of(HEAP_CEILING,
-        Footprint.gcLogOption(gcLog)), args, Map.of(), logs.resolve(topic + "-producer.log")));
-    process.awaitOutput("producer for source", Duration.ofSeconds(120));
-    producer = new Component("producer", process, gcLog);
-    return producer;
+    JavaProcess process = JavaProcess.startJar(Jars.producer(), List.of(HEAP_CEILING, Footprint.gcLogOption(gcLog)),
+        args, Map.of(), logs.resolve(topic + "-producer.log"));
+    try {
+      Placement.pin(process.pid(), Placement.PRIMARY_HOST);
+      process.awaitOutput("producer for source", Duration.ofSeconds(120));
+    } catch (RuntimeException | AssertionError e) {
+      process.sigkill();
+      throw e;
+    }
+    return new Component("producer", process, gcLog);
   }
 
   /** Starts an applier for {@code standby} under {@code name}; returns once it reads the topic. */
   Component startApplier(PostgresServer standby, String name) {
-    Path gcLog = logs.resolve(topic + "-applier-" + name + ".gc.log");
-    List<String> args = List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-        "--standby-name", name, "--standby-url", standby.jdbcUrl("postgres"));
-    JavaProcess process = track(JavaProcess.startJar(Jars.applier(), List.of(HEAP_CEILING,
-        Footprint.gcLogOption(gcLog)), args, Map.of(), applierLog(name)));
-    Component applier = new Component("applier " + name, process, gcLog);
-    appliers.add(applier);
-    process.awaitOutput("applier for standby " + name, Duration.ofSeconds(120));
-    return applier;
+    return startAppliers(List.of(standby), List.of(name)).get(0);
+  }
+
+  /** Starts one applier per standby, all at once, each under its name; returns once every one reads the topic. */
+  List<Component> startAppliers(List<PostgresServer> targets, List<String> names) {
+    List<Component> started = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      String name = names.get(i);
+      Path gcLog = logs.resolve(topic + "-applier-" + name + ".gc.log");
+      List<String> args = List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+          "--standby-name", name, "--standby-url", targets.get(i).jdbcUrl("postgres"));
+      JavaProcess process = track(JavaProcess.startJar(Jars.applier(), List.of(HEAP_CEILING,
+          Footprint.gcLogOption(gcLog)), args, Map.of(), applierLog(name)));
+      Placement.pin(process.pid(), Placement.OTHER_HOSTS);
+      Component applier = new Component("applier " + name, process, gcLog);
+      appliers.add(applier);
+      started.add(applier);
+    }
+    for (int i = 0; i < started.size(); i++) {
+      started.get(i).process().awaitOutput("applier for standby " + names.get(i), Duration.ofSeconds(180));
+    }
+    return started;
   }
 
   Path applierLog(String name) {
