@@ -29,7 +29,10 @@ public record ProducerConfig(
     Integer metricsPort,
     EventFilter filter,
     boolean acceptFiniteRetention,
-    SecretsKey secretsKey) {
+    SecretsKey secretsKey,
+    Duration publishWindow) {
+  /** How long decided events wait for more to share their Kafka transaction, by default. */
+  public static final Duration DEFAULT_PUBLISH_WINDOW = Duration.ofMillis(20);
 
   /** The settings as given (strings and numbers from picocli), turned into a config or all their problems. */
   public record Raw(
@@ -46,7 +49,16 @@ public record ProducerConfig(
       Integer metricsPort,
       EventFilter.Options filters,
       boolean acceptFiniteRetention,
-      KafkaClientProperties.Sources kafkaSources) {
+      KafkaClientProperties.Sources kafkaSources,
+      Duration publishWindow) {
+    /** With the default publish window. */
+    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
+        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval, Integer metricsPort,
+        EventFilter.Options filters, boolean acceptFiniteRetention, KafkaClientProperties.Sources kafkaSources) {
+      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
+          pollInterval, metricsPort, filters, acceptFiniteRetention, kafkaSources, DEFAULT_PUBLISH_WINDOW);
+    }
+
     /** With no Kafka client properties of the user's (a PLAINTEXT cluster). */
     public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
         int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval, Integer metricsPort,
@@ -118,12 +130,15 @@ public record ProducerConfig(
     if (raw.pollInterval() == null || raw.pollInterval().toMillis() < 10) {
       problems.invalid("--poll-interval", raw.pollInterval(), "must be at least 10ms");
     }
+    if (raw.publishWindow() == null || raw.publishWindow().isNegative() || raw.publishWindow().toMillis() > 1000) {
+      problems.invalid("--publish-window", raw.publishWindow(), "must be between 0ms and 1s");
+    }
     MetricsPort.check(raw.metricsPort(), problems);
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
     return new ProducerConfig(kafka, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
         raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval(),
-        raw.metricsPort(), filter, raw.acceptFiniteRetention(), secretsKey);
+        raw.metricsPort(), filter, raw.acceptFiniteRetention(), secretsKey, raw.publishWindow());
   }
 
   LogSource logSource() {

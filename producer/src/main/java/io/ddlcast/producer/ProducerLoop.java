@@ -60,8 +60,15 @@ final class ProducerLoop {
   record Batch(List<DdlEvent> events, LogCursor cursor, TrackerState tracker, long filteredInAll,
       long refusedInAll) {}
 
-  /** What one round did: the events it published (none if it could not), and whether more log waits. */
-  record Round(List<DdlEvent> published, boolean more, boolean stuck) {}
+  /**
+   * What one round did: the events it published (none if it could not), whether more log waits, and how long
+   * decided events may still wait for company (zero: none wait).
+   */
+  record Round(List<DdlEvent> published, boolean more, boolean stuck, Duration holding) {
+    Round(List<DdlEvent> published, boolean more, boolean stuck) {
+      this(published, more, stuck, Duration.ZERO);
+    }
+  }
 
   /** The stages the loop drives; {@code rounds} and {@code helpers} are null without a primary connection. */
   record Stages(LogSource source, LogFollower follower, SessionTracker tracker, PrimaryRounds rounds,
@@ -75,8 +82,14 @@ final class ProducerLoop {
   private final StartFrom startFrom;
   private final BooleanSupplier running;
   private Batch unpublished;
-  /** Events decided while the checkpoint that must go with them was too large to write: they go with the next. */
+  /**
+   * Events decided but not published yet: while the checkpoint that must go with them was too large to write, or
+   * while they wait (the publish window) for others to share their Kafka transaction. They go with the next.
+   */
   private List<DdlEvent> deferred = List.of();
+  /** Since when the oldest deferred event waits in the publish window (0: none waits). */
+  private long holdingSince;
+  private long publishWindowNanos;
   private long lastDeferralWarning;
   private LogCursor committedCursor;
   private long published;
@@ -85,6 +98,12 @@ final class ProducerLoop {
   private long recordsRead;
   private long lastCheckpointNanos;
   private long lastProgressNanos = System.nanoTime();
+
+  /** Decided events wait up to {@code window} for more to share their Kafka transaction (zero: none wait). */
+  ProducerLoop publishWindow(Duration window) {
+    publishWindowNanos = window.toNanos();
+    return this;
+  }
 
   /** {@code kafka}: the bootstrap servers, for messages. */
   ProducerLoop(Stages stages, ProducerMetrics metrics, String source, String kafka, StartFrom startFrom,
@@ -121,8 +140,20 @@ final class ProducerLoop {
     boolean due = sinceCheckpoint >= CHECKPOINT_INTERVAL.toNanos();
     boolean heartbeat = cursor != null && sinceCheckpoint >= HEARTBEAT.toNanos();
     List<DdlEvent> out = List.of();
-    if (!events.isEmpty() || (moved && (due || !batch.more())) || heartbeat) {
-      List<DdlEvent> all = deferred.isEmpty() ? events : Stream.concat(deferred.stream(), events.stream()).toList();
+    List<DdlEvent> all = deferred.isEmpty() ? events : Stream.concat(deferred.stream(), events.stream()).toList();
+    long now = System.nanoTime();
+    if (!events.isEmpty() && holdingSince == 0 && publishWindowNanos > 0) {
+      holdingSince = now;
+    }
+    long held = holdingSince == 0 ? Long.MAX_VALUE : now - holdingSince;
+    if (held < publishWindowNanos) { // one Kafka transaction for what the window gathers
+      deferred = all;
+      logProgress();
+      return new Round(List.of(), batch.more(), false, Duration.ofNanos(publishWindowNanos - held));
+    }
+    boolean windowClosed = holdingSince != 0;
+    holdingSince = 0;
+    if (!events.isEmpty() || windowClosed || (moved && (due || !batch.more())) || heartbeat) {
       unpublished = new Batch(all, cursor, stages.tracker().snapshot(), stages.router().filtered(),
           stages.router().refused());
       if (publish(unpublished)) {

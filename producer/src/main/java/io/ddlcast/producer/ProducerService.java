@@ -23,6 +23,7 @@ import io.ddlcast.producer.settle.SessionTracker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -155,7 +156,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
       return false;
     }
     loop = new ProducerLoop(stages(), metrics, source, config.kafka().bootstrapServers(), config.startFrom(),
-        () -> running);
+        () -> running).publishWindow(config.publishWindow());
     return loop.restore(true);
   }
 
@@ -190,15 +191,16 @@ public final class ProducerService implements Runnable, AutoCloseable {
         if (round.stuck()) {
           running &= Backoff.sleep(config.pollInterval()); // Kafka or the primary is away: retry at the interval
         } else {
-          awaitLog();
+          awaitLog(round.holding().isZero() || round.holding().compareTo(config.pollInterval()) > 0
+              ? config.pollInterval() : round.holding());
         }
       }
     }
   }
 
-  private void awaitLog() {
+  private void awaitLog(Duration atMost) {
     try {
-      watcher.await(config.pollInterval());
+      watcher.await(atMost);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;

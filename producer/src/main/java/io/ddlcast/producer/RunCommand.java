@@ -68,6 +68,11 @@ final class RunCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Duration pollInterval;
 
+  @Option(names = "--publish-window", paramLabel = "DURATION", defaultValue = "20ms",
+      converter = DurationConverter.class, description = "How long decided events wait for more to go out in the "
+          + "same Kafka transaction (0ms: each batch read goes out at once; default: ${DEFAULT-VALUE}, at most 1s).")
+  Duration publishWindow;
+
   @Option(names = "--metrics-port", paramLabel = "PORT",
       description = "Serve Prometheus metrics at http://0.0.0.0:PORT/metrics and readiness at /health "
           + "(default: no metrics server).")
@@ -103,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
     SigningKey key = SigningKeyOption.load("--signing-key", signingKey, problems);
     ProducerConfig config = ProducerConfig.validate(new ProducerConfig.Raw(bootstrapServers, topic, pgdata, logDir,
         primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort, filters.options(),
-        acceptFiniteRetention, kafkaClient.sources()), secretsKey, problems);
+        acceptFiniteRetention, kafkaClient.sources(), publishWindow), secretsKey, problems);
     ProducerService service = new ProducerService(config, key);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-producer-shutdown");

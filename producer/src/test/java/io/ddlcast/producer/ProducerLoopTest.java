@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -128,6 +129,24 @@ class ProducerLoopTest {
     assertThat(sink.lastCheckpoint.cursor().offset()).isEqualTo(Files.size(dir.resolve(FILE)));
     assertThat(registry.scrape()).contains("ddlcast_producer_records_dropped_total{reason=\"failed\"} 1.0")
         .contains("ddlcast_producer_events_published_total 2.0");
+  }
+
+  @Test
+  void eventsDecidedWithinThePublishWindowShareOneKafkaTransaction() throws Exception {
+    ProducerLoop loop = loop(EventFilter.Options.NONE).publishWindow(Duration.ofMillis(300));
+    statement("app", "CREATE TABLE w1()", false);
+    ProducerLoop.Round first = loop.round();
+    assertThat(first.published()).isEmpty();
+    assertThat(first.holding()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(300));
+    statement("app", "CREATE TABLE w2()", false);
+    assertThat(loop.round().published()).isEmpty();
+    Thread.sleep(first.holding().toMillis() + 10);
+    ProducerLoop.Round closed = loop.round();
+    assertThat(closed.published()).extracting(DdlEvent::statement).containsExactly("CREATE TABLE w1()",
+        "CREATE TABLE w2()");
+    assertThat(closed.holding()).isZero();
+    assertThat(sink.committed).hasSize(1);
+    assertThat(sink.lastCheckpoint.published()).isEqualTo(2);
   }
 
   @Test
