@@ -221,11 +221,10 @@ final class StatementExecutor implements EventExecutor {
         requireOneStatement(event, event.statement());
         RunsAs as = RunsAs.of(event);
         if (taken.size() > 1) { // what the previous statement, or its code, set for the session or transaction
-          try (Statement reset = connection.createStatement()) {
-            reset.execute("RESET ALL");
-          }
+          StatementSettings.applyAfter(connection, "RESET ALL", as.settings());
+        } else {
+          StatementSettings.apply(connection, as.settings(), true);
         }
-        StatementSettings.apply(connection, as.settings(), true);
         runAs.run(connection, as.role(), SelectInto.asCreateTableAs(event.statement()), as.searchPath());
         forgetRoles |= "DROP OWNED".equals(event.command()) || "REASSIGN OWNED".equals(event.command());
       }

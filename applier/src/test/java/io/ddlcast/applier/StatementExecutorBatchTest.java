@@ -81,6 +81,8 @@ class StatementExecutorBatchTest {
     // what a statement or its settings set is reset before the next; the settings are the event's only
     assertThat(inTransaction).containsExactly("CREATE TABLE a ()", "RESET ALL", StatementSettings.SQL,
         "CREATE TABLE b ()", "RESET ALL", "CREATE TABLE c ()", "RESET ALL", "INSERT", "COMMIT");
+    Sql settings = log.stream().filter(s -> s.sql().equals(StatementSettings.SQL)).findFirst().orElseThrow();
+    assertThat(settings.params()).startsWith(true).contains("Asia/Tokyo");
     assertThat(standby.markerWrites().subList(writesBefore, standby.markerWrites().size()))
         .containsExactly(new FakeStandby.Marker(3, -1));
     assertThat(standby.marker("app", "app")).isEqualTo(new FakeStandby.Marker(3, -1));
