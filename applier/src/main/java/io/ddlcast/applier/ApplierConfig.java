@@ -10,18 +10,34 @@ import io.ddlcast.common.metrics.MetricsPort;
 import io.ddlcast.common.seal.SecretsKey;
 import io.ddlcast.common.seal.SecretsKeyFile;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     KafkaAccess kafka, String topic, String standbyName, PgUrl standby, int parallelism,
     Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter,
-    SecretsKey secretsKey) {
+    SecretsKey secretsKey, BatchRule.Bounds batch) {
+
+  /**
+   * {@code --batch-max-events}, {@code --batch-max-bytes}, {@code --batch-max-time} as given (null: the default).
+   */
+  public record BatchOptions(Integer maxEvents, Long maxBytes, Duration maxTime) {
+    public static final BatchOptions DEFAULTS = new BatchOptions(null, null, null);
+  }
 
   /** The settings as given, before validation. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
       Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters,
-      KafkaClientProperties.Sources kafkaSources) {
+      KafkaClientProperties.Sources kafkaSources, BatchOptions batch) {
+    /** With the default batch bounds. */
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters,
+        KafkaClientProperties.Sources kafkaSources) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError, metricsPort, filters,
+          kafkaSources, BatchOptions.DEFAULTS);
+    }
+
     /** With no Kafka client properties of the user's (a PLAINTEXT cluster). */
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
         Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters) {
@@ -95,8 +111,26 @@ public record ApplierConfig(
     }
     MetricsPort.check(raw.metricsPort(), problems);
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
+    BatchRule.Bounds batch = batchBounds(raw.batch() == null ? BatchOptions.DEFAULTS : raw.batch(), problems);
     problems.throwIfAny();
     return new ApplierConfig(kafka, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter, secretsKey);
+        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter, secretsKey, batch);
+  }
+
+  private static BatchRule.Bounds batchBounds(BatchOptions given, Problems problems) {
+    BatchRule.Bounds defaults = BatchRule.Bounds.DEFAULT;
+    int events = given.maxEvents() == null ? defaults.maxEvents() : given.maxEvents();
+    long bytes = given.maxBytes() == null ? defaults.maxBytes() : given.maxBytes();
+    Duration time = given.maxTime() == null ? defaults.maxTime() : given.maxTime();
+    if (events < 1 || events > 10_000) {
+      problems.invalid("--batch-max-events", events, "must be between 1 (no batches) and 10000");
+    }
+    if (bytes < 1) {
+      problems.invalid("--batch-max-bytes", bytes, "must be at least 1");
+    }
+    if (time.isNegative() || time.isZero()) {
+      problems.invalid("--batch-max-time", time, "must be longer than 0");
+    }
+    return new BatchRule.Bounds(events, bytes, time);
   }
 }

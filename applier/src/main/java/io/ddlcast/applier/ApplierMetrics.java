@@ -2,6 +2,7 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.error.ErrorKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -48,6 +49,8 @@ final class ApplierMetrics {
   private final Counter failed;
   private final Counter filtered;
   private final Timer latency;
+  private final DistributionSummary batchEvents;
+  private final Counter batchRollbacks;
   private final Map<ErrorKind, Map<String, Counter>> errors = new EnumMap<>(ErrorKind.class);
   /** Events handed to a lane and not applied yet, with their primary log time (epoch ms; MAX_VALUE: unknown). */
   private final ConcurrentHashMap<Key, Long> pending = new ConcurrentHashMap<>();
@@ -72,6 +75,11 @@ final class ApplierMetrics {
     latency = Timer.builder("ddlcast_applier_apply_latency").tag("standby", standby)
         .description("time of the successful attempt of a statement on the standby")
         .publishPercentileHistogram().register(registry);
+    batchEvents = DistributionSummary.builder("ddlcast_applier_batch_events").tag("standby", standby)
+        .description("events per standby transaction of a batch that committed (lone events are not counted)")
+        .register(registry);
+    batchRollbacks = counter(registry, "ddlcast_applier_batch_rollbacks", standby,
+        "batches that did not commit, whose events then ran one by one");
     for (ErrorKind kind : ErrorKind.values()) {
       Map<String, Counter> byTarget = new HashMap<>();
       for (String target : List.of("standby", "kafka", "event")) {
@@ -111,6 +119,16 @@ final class ApplierMetrics {
     } else {
       skipped.increment();
     }
+  }
+
+  /** A batch of this many events committed (its events are also {@link #settled}). */
+  void batchCommitted(int events) {
+    batchEvents.record(events);
+  }
+
+  /** A batch rolled back: its events run again one by one. */
+  void batchRolledBack() {
+    batchRollbacks.increment();
   }
 
   /** An event this standby's filters left out: done without running. */

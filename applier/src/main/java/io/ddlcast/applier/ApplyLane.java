@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * permanent error stops the lane: the event id, where it sits in the topic, the SQLSTATE and the statement (secrets
  * masked) are logged, nothing after it in this database is applied, and the failed event holds back the committed
  * offset so that a restarted applier tries it again.
+ *
+ * <p>Events already queued run in batches ({@link BatchRule}): consecutive events of the lane in one standby
+ * transaction with one marker update, and one result for the batch. A batch is never waited for: it takes what is
+ * queued when its previous statement ends. When a batch does not commit, nothing of it is applied (or the marker
+ * says what was, when the commit's outcome is unknown), and its events run again one by one, each in its own
+ * transaction, as without batches: the event that fails is the one the error, the stop, {@code retry}, {@code skip},
+ * the dead letter and {@code status} name, and the events before it are applied once.
  */
 final class ApplyLane {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyLane.class);
@@ -55,10 +63,19 @@ final class ApplyLane {
   private final EventFilter filter;
   private volatile long filtered;
   private volatile String stoppedAt;
+  private final BatchRule.Bounds batchBounds;
 
   ApplyLane(Lane lane, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, EventFilter filter) {
+    this(lane, standbyName, executor, ledger, pool, running, queuedTotal, results, decisions, metrics, filter,
+        BatchRule.Bounds.NONE);
+  }
+
+  ApplyLane(Lane lane, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
+      BooleanSupplier running, AtomicInteger queuedTotal, ResultSink results, OperatorDecisions decisions,
+      ApplierMetrics metrics, EventFilter filter, BatchRule.Bounds batchBounds) {
+    this.batchBounds = batchBounds;
     this.results = results;
     this.decisions = decisions;
     this.filter = filter;
@@ -90,17 +107,79 @@ final class ApplyLane {
   private void drain() {
     for (int done = 0; done < FAIRNESS_BATCH; done++) {
       Work work;
+      BatchRule.Batch batch;
       synchronized (this) {
         work = running.getAsBoolean() ? queue.poll() : null;
         if (work == null) {
           scheduled = false;
           return;
         }
+        batch = batchFrom(work);
       }
       queuedTotal.decrementAndGet();
-      process(work);
+      if (batch != null) {
+        done += runBatch(batch, work) - 1;
+      } else {
+        process(work);
+      }
     }
     reschedule();
+  }
+
+  /**
+   * The batch the work starts, or null: batches are on, the work may be followed in one, and the event queued
+   * behind it may join it (a lone event runs as before).
+   */
+  private BatchRule.Batch batchFrom(Work work) {
+    if (!batchBounds.enabled() || state == State.STOPPED || BatchRule.fit(work) != BatchRule.Fit.JOINS
+        || !mayJoin(work)) {
+      return null;
+    }
+    long now = System.nanoTime();
+    BatchRule.Batch batch = new BatchRule.Batch(batchBounds, work, now);
+    Work next = queue.peek();
+    return next != null && batch.admits(next, now) && mayJoin(next) ? batch : null;
+  }
+
+  /** A plain event to run: not the operator's to skip or hold, not filtered, and the standby shows it not applied. */
+  private boolean mayJoin(Work work) {
+    return work.invalid() == null && work.event() != null && !decisions.isSkipped(work)
+        && !decisions.isKeptStopped(work) && filter.rejection(work.event()) == null && executor.batchable(work);
+  }
+
+  /** The next queued work if it may join the batch now, taken off the queue; else null (the batch commits). */
+  private synchronized Work nextFor(BatchRule.Batch batch) {
+    Work next = running.getAsBoolean() ? queue.peek() : null;
+    if (next == null || !batch.admits(next, System.nanoTime()) || !mayJoin(next)) {
+      return null;
+    }
+    queue.poll();
+    queuedTotal.decrementAndGet();
+    batch.add(next);
+    return next;
+  }
+
+  /**
+   * Runs a batch from {@code first}: commits it and reports each event applied, or, when it rolled back, runs what it
+   * had taken one by one. Returns how many events it took.
+   */
+  private int runBatch(BatchRule.Batch batch, Work first) {
+    long started = System.nanoTime();
+    List<Work> applied;
+    try {
+      applied = executor.executeBatch(first, () -> nextFor(batch));
+    } catch (EventExecutor.RolledBack e) {
+      List<Work> taken = e.taken();
+      Work failed = taken.get(taken.size() - 1);
+      metrics.batchRolledBack();
+      LOG.info("a batch of {} events in {} rolled back at event {} ({}, SQLSTATE {}); re-running its {} events one "
+          + "by one", taken.size(), lane.describe(), failed.event().id(), failed.where(), e.sqlState(), taken.size());
+      oneByOne(taken);
+      return taken.size();
+    }
+    long nanos = System.nanoTime() - started;
+    batchApplied(applied, nanos);
+    return applied.size();
   }
 
   /** Lets other lanes have the thread; the lane stays scheduled unless the pool is shutting down. */
@@ -176,6 +255,43 @@ final class ApplyLane {
         return;
       }
     }
+  }
+
+  /** The works of a batch that rolled back, each in its own transaction; once the lane stopped, the rest wait. */
+  private void oneByOne(List<Work> works) {
+    for (int k = 0; k < works.size(); k++) {
+      if (state == State.STOPPED) {
+        for (Work rest : works.subList(k, works.size())) { // as the queue behind a stop: read again after it
+          ledger.abandoned(rest);
+          metrics.abandoned(rest);
+        }
+        return;
+      }
+      if (!running.getAsBoolean()) {
+        return; // shutting down: unapplied and uncommitted, as queued events are
+      }
+      process(works.get(k));
+    }
+  }
+
+  /** Reports a committed batch: each event applied (log, metrics, ledger), one result for the batch. */
+  private void batchApplied(List<Work> works, long nanos) {
+    long millis = nanos / 1_000_000;
+    for (Work work : works) {
+      ledger.applied(work);
+      metrics.settled(work, StatementExecutor.Result.APPLIED, nanos / works.size());
+      applied++;
+      LOG.info("applied {} in {} ({}) in {} ms, in a batch of {}", work.event().id(), lane.database(),
+          work.event().command(), millis, works.size());
+    }
+    metrics.batchCommitted(works.size());
+    Work first = works.get(0);
+    Work last = works.get(works.size() - 1);
+    LOG.info("committed a batch of {} events in database {} (partition {} offsets {}..{}) in {} ms", works.size(),
+        lane.database(), last.partition().partition(), first.offset(), last.offset(), millis);
+    results.publish(new ApplyResult(standbyName, ApplyResult.Outcome.APPLIED, last.event().id(), lane.name(),
+        last.event().command(), last.partition().partition(), last.offset(), last.event().logTime(), Instant.now(),
+        millis, null, null, null, null, works.size()));
   }
 
   /** Logs and publishes what became of an event the executor finished. */

@@ -263,7 +263,7 @@ final class EventConsumer implements AutoCloseable {
 
   private ApplyLane lane(Lane lane) {
     return lanes.computeIfAbsent(lane, l -> new ApplyLane(l, config.standbyName(), executor, ledger, pool, running,
-        queued, results, decisions, metrics, config.filter()));
+        queued, results, decisions, metrics, config.filter(), config.batch()));
   }
 
   /**

@@ -75,10 +75,12 @@ final class RunAs {
   static final String CONFIG = "{\"search_path=pg_catalog, pg_temp\",standard_conforming_strings=on}";
 
   /**
-   * The function's body ({@code pg_proc.prosrc}). The call is the first statement of its transaction (the role's
-   * function is made, if at all, before it, and writes no table with triggers), so the transaction's row counts of a
-   * table before the statement are 0: a table with a deferrable trigger that has any after it was written by the
-   * statement.
+   * The function's body ({@code pg_proc.prosrc}). Before the call, the transaction wrote no table with a
+   * deferrable trigger (the role's function is made, if at all, before it, and writes no table with triggers; in a
+   * batch, an earlier statement that wrote one failed this same check), so a table with a deferrable trigger that
+   * has row counts after the call was written by the statement, or, in a batch, by an earlier statement before a
+   * later one gave it the trigger: then the batch rolls back and its events run one by one ({@link ApplyLane}), each
+   * the first statement of its transaction.
    */
   static final String BODY = """
 

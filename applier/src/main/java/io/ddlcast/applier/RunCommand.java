@@ -1,6 +1,7 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.cli.CommonOptions;
+import io.ddlcast.common.cli.DurationConverter;
 import io.ddlcast.common.cli.FilterOptions;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
@@ -8,6 +9,7 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaClientOptions;
 import io.ddlcast.common.kafka.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,6 +66,21 @@ final class RunCommand implements Callable<Integer> {
           + "possible).")
   Path secretsKey;
 
+  @Option(names = "--batch-max-events", paramLabel = "N",
+      description = "Most events of one database a batch runs in one standby transaction, with one marker update "
+          + "(default: 200; 1: no batches). A batch takes only events already queued: a caught-up database applies "
+          + "each event at once.")
+  Integer batchMaxEvents;
+
+  @Option(names = "--batch-max-bytes", paramLabel = "BYTES",
+      description = "Most bytes of statement text in one batch (default: 1048576).")
+  Long batchMaxBytes;
+
+  @Option(names = "--batch-max-time", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long a batch's transaction keeps taking queued events before it commits (default: 1s); "
+          + "a batch never waits for events.")
+  Duration batchMaxTime;
+
   @Mixin
   KafkaClientOptions kafkaClient;
   @Option(names = "--trusted-keys", paramLabel = "FILE[,FILE...]",
@@ -94,7 +111,8 @@ final class RunCommand implements Callable<Integer> {
     ApplierTrust trust = ApplierTrust.validate(trustedKeys, operatorKeys, sources, problems);
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
-            metricsPort, filters.options(), kafkaClient.sources()), secretsKey, problems);
+            metricsPort, filters.options(), kafkaClient.sources(),
+            new ApplierConfig.BatchOptions(batchMaxEvents, batchMaxBytes, batchMaxTime)), secretsKey, problems);
     ApplierService service = new ApplierService(config, trust);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +62,11 @@ import java.util.regex.Pattern;
  * path and qualified names (see {@link StandbyConnections}); after each statement {@code RESET ALL} puts back
  * any setting the statement's code changed for the session, and {@code DISCARD TEMP} drops any temporary object
  * it made there (see {@link RunAs}).
+ *
+ * <p>A batch ({@link #executeBatch}, see {@link BatchRule}) runs several events of one database in one transaction:
+ * each statement exactly as a lone one runs (its settings for it, its role's function), with {@code RESET ALL}
+ * between two, so that what one statement or its code set is gone before the next; one marker update for the last
+ * event, one commit.
  *
  * <p>Tablespaces: a standby's directories are its own. {@code CREATE TABLESPACE} is applied only when
  * {@code --tablespace-map} maps the primary's location to one of the standby's, and skipped (reported) otherwise;
@@ -181,6 +187,62 @@ final class StatementExecutor implements EventExecutor {
       return skipped(work, "the tablespace was never created on this standby (no --tablespace-map entry)");
     }
     return apply(work, sql);
+  }
+
+  @Override
+  public boolean batchable(Work work) {
+    AppliedMarkers.Marker marker = markers.cached(work);
+    return marker != null && marker.inDoubt() < 0 && work.offset() > marker.lastOffset();
+  }
+
+  /**
+   * Runs the batch's events of one database in one transaction, each as {@link #applyInTransaction} runs a lone one,
+   * {@code RESET ALL} between two; then the marker of the last, and the commit. Any failure rolls all of it back and
+   * discards the connection and the cached marker: the lane then runs the events one by one, and the marker, read
+   * again, tells whether a commit whose outcome was lost took effect.
+   */
+  @Override
+  public List<Work> executeBatch(Work first, Supplier<Work> next) throws RolledBack {
+    String database = first.event().database();
+    String key = StandbyConnections.keyOf(database, false);
+    List<Work> taken = new ArrayList<>();
+    boolean forgetRoles = false;
+    connections.using(key);
+    Connection connection = null;
+    try {
+      connection = connections.database(database);
+      connection.setAutoCommit(false);
+      for (Work work = first; work != null; work = next.get()) {
+        taken.add(work);
+        DdlEvent event = work.event();
+        if (event.sealed() != null || event.scope() == Scope.CLUSTER || !database.equals(event.database())) {
+          throw new IllegalArgumentException("event " + event.id() + " cannot be in a batch of database " + database);
+        }
+        requireOneStatement(event, event.statement());
+        RunsAs as = RunsAs.of(event);
+        if (taken.size() > 1) { // what the previous statement, or its code, set for the session or transaction
+          StatementSettings.applyAfter(connection, "RESET ALL", as.settings());
+        } else {
+          StatementSettings.apply(connection, as.settings(), true);
+        }
+        runAs.run(connection, as.role(), SelectInto.asCreateTableAs(event.statement()), as.searchPath());
+        forgetRoles |= "DROP OWNED".equals(event.command()) || "REASSIGN OWNED".equals(event.command());
+      }
+      markers.appliedAfter(connection, "RESET ALL", taken.get(taken.size() - 1));
+      connection.commit();
+      connection.setAutoCommit(true);
+      if (forgetRoles) {
+        runAs.forgetAll(connection);
+      }
+      return taken;
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(connection);
+      connections.discard(key);
+      markers.forget(first);
+      throw new RolledBack(taken, e);
+    } finally {
+      connections.done(key);
+    }
   }
 
   /** Runs the statement unless the marker shows it ran; a failure discards the connection and the cached marker. */
@@ -411,7 +473,7 @@ final class StatementExecutor implements EventExecutor {
 
   private static void rollbackQuietly(Connection connection) {
     try {
-      if (!connection.isClosed()) {
+      if (connection != null && !connection.isClosed()) {
         connection.rollback();
       }
     } catch (SQLException ignored) {

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -70,15 +71,37 @@ final class StatementSettings {
       return;
     }
     try (PreparedStatement ps = c.prepareStatement(SQL)) {
-      ps.setBoolean(1, local);
-      for (int k = 0; k < ALL.length; k++) {
-        ps.setString(k + 2, standbyValue(ALL[k], settings.get(ALL[k])));
-      }
+      bind(ps, settings, local);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rs.getString(1);
         }
       }
+    }
+  }
+
+  /**
+   * Runs {@code first} (a statement of ddlcast's own, without parameters: the {@code RESET ALL} between two
+   * statements of a batch), then sets the settings for the transaction, in one round trip.
+   */
+  static void applyAfter(Connection c, String first, Map<SessionSetting, String> settings) throws SQLException {
+    if (settings == null) {
+      try (Statement st = c.createStatement()) {
+        st.execute(first);
+      }
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(first + "; " + SQL)) {
+      bind(ps, settings, true);
+      ps.execute();
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Map<SessionSetting, String> settings, boolean local)
+      throws SQLException {
+    ps.setBoolean(1, local);
+    for (int k = 0; k < ALL.length; k++) {
+      ps.setString(k + 2, standbyValue(ALL[k], settings.get(ALL[k])));
     }
   }
 }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ddlcast.common.cli.Cli;
 import io.ddlcast.common.cli.InvalidConfigException;
 import io.ddlcast.common.event.EventFilter;
+import io.ddlcast.common.kafka.KafkaClientProperties;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -107,5 +109,37 @@ class ApplierConfigTest {
         .hasMessageContaining("--bootstrap-servers").hasMessageContaining("--standby-name")
         .hasMessageContaining("--standby-url").hasMessageContaining("--parallelism")
         .hasMessageContaining("Invalid value 'ignore' for option --on-error: must be stop or skip");
+  }
+
+  private static ApplierConfig.Raw batch(ApplierConfig.BatchOptions options) {
+    return new ApplierConfig.Raw("127.0.0.1:9092", "ddlcast.ddl", "s1", "jdbc:postgresql://127.0.0.1:5432/postgres",
+        4, Map.of(), "stop", null, EventFilter.Options.NONE, KafkaClientProperties.Sources.NONE, options);
+  }
+
+  @Test
+  void batchBoundsHaveDefaultsAndOneEventTurnsBatchesOff() {
+    assertThat(ApplierConfig.validate(raw("stop")).batch()).isEqualTo(BatchRule.Bounds.DEFAULT);
+    BatchRule.Bounds one = ApplierConfig.validate(batch(new ApplierConfig.BatchOptions(1, null, null))).batch();
+    assertThat(one.enabled()).isFalse();
+    assertThat(ApplierConfig.validate(batch(new ApplierConfig.BatchOptions(50, 4096L, Duration.ofMillis(250))))
+        .batch()).isEqualTo(new BatchRule.Bounds(50, 4096, Duration.ofMillis(250)));
+    assertThatThrownBy(() -> ApplierConfig.validate(batch(new ApplierConfig.BatchOptions(0, 0L, Duration.ZERO))))
+        .isInstanceOf(InvalidConfigException.class)
+        .extracting(e -> ((InvalidConfigException) e).problems()).asList().containsExactly(
+            "Invalid value '0' for option --batch-max-events: must be between 1 (no batches) and 10000",
+            "Invalid value '0' for option --batch-max-bytes: must be at least 1",
+            "Invalid value 'PT0S' for option --batch-max-time: must be longer than 0");
+  }
+
+  @Test
+  void runReadsTheBatchOptions() {
+    StringWriter err = new StringWriter();
+    int code = Cli.run(new ApplierMain(), new String[] {"run", "--bootstrap-servers", "localhost:1", "--standby-name",
+        "s1", "--standby-url", "jdbc:postgresql://localhost:1/postgres", "--batch-max-events", "0",
+        "--batch-max-time", "250ms"}, Map.of("DDLCAST_BATCH_MAX_BYTES", "-1"), new PrintWriter(new StringWriter()),
+        new PrintWriter(err, true));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("Invalid value '0' for option --batch-max-events")
+        .contains("Invalid value '-1' for option --batch-max-bytes").doesNotContain("--batch-max-time");
   }
 }

@@ -457,8 +457,15 @@ final class FakeStandby {
           params[(Integer) args[0] - 1] = null;
           return null;
         case "execute":
-          if (prepared != null) {
-            throw unsupported("PreparedStatement.execute");
+          if (prepared != null) { // each part gets the parameters its placeholders take, in order
+            List<Object> all = parameters();
+            int used = 0;
+            for (String part : SqlLexer.split(prepared)) {
+              int n = (int) part.chars().filter(c -> c == '?').count();
+              connection.run(part, all.subList(used, used + n));
+              used += n;
+            }
+            return false;
           }
           for (String part : SqlLexer.split((String) args[0])) {
             connection.run(part, List.of());

@@ -13,6 +13,11 @@ import java.time.Instant;
  *  "sqlState":"42P07","message":"relation \"t\" already exists"}
  * }</pre>
  *
+ * <p>An {@code APPLIED} result may stand for a batch: the consecutive events of one database that the applier ran
+ * in one standby transaction. It names the batch's last event (id, offset, log time), {@code millis} is the batch's
+ * time and {@code events} how many events it applied; {@code events} is absent for one event (and in results of
+ * appliers before batches), which readers take as 1. Older readers ignore the field and count a batch as one.
+ *
  * <p>{@code message} is masked ({@code Secrets.mask}) before it is built. A heartbeat carries only standby, outcome,
  * time, what waits on what ({@link Waits}; absent when nothing waits, and from appliers before it) and whether the
  * applier verifies event signatures ({@link Signatures}; absent from appliers before it).
@@ -32,7 +37,8 @@ public record ApplyResult(
     String sqlState,
     String message,
     Waits waits,
-    Signatures signatures) {
+    Signatures signatures,
+    Integer events) {
 
   /** What happened to the event. */
   public enum Outcome {
@@ -48,6 +54,19 @@ public record ApplyResult(
     FAILED,
     /** The applier is running (no event). */
     HEARTBEAT
+  }
+
+  /** A result of one event, or a heartbeat. */
+  public ApplyResult(String standby, Outcome outcome, String eventId, String database, String command,
+      Integer partition, Long offset, Instant logTime, Instant at, Long millis, String sqlState, String message,
+      Waits waits, Signatures signatures) {
+    this(standby, outcome, eventId, database, command, partition, offset, logTime, at, millis, sqlState, message,
+        waits, signatures, null);
+  }
+
+  /** How many events this result stands for: {@code events}, or 1 where it is absent. */
+  public int eventCount() {
+    return events == null ? 1 : events;
   }
 
   /** A result or heartbeat that does not say whether signatures are verified. */

@@ -74,7 +74,7 @@ public record StandbyView(
     }
     stops.remove(r.database()); // the stream moved on: retried successfully, or skipped
     return new StandbyView(standby, seen, r.eventId(), r.database(), r.logTime(), r.at(),
-        applied + (r.outcome() == ApplyResult.Outcome.APPLIED ? 1 : 0),
+        applied + (r.outcome() == ApplyResult.Outcome.APPLIED ? r.eventCount() : 0),
         alreadyApplied + (r.outcome() == ApplyResult.Outcome.ALREADY_APPLIED ? 1 : 0),
         skipped + (r.outcome() == ApplyResult.Outcome.SKIPPED ? 1 : 0),
         filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops, waits, signatures);

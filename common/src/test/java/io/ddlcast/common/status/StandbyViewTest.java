@@ -91,4 +91,22 @@ class StandbyViewTest {
     assertThat(view.signatures()).isEqualTo(Signatures.VERIFIED);
     assertThat(StatusJson.decode(StatusJson.encode(view), StandbyView.class)).isEqualTo(view);
   }
+
+  @Test
+  void aBatchResultCountsItsEventsAndOneWithoutTheFieldCountsOne() {
+    ApplyResult batch = new ApplyResult("s1", ApplyResult.Outcome.APPLIED, "a:40", "app", "CREATE VIEW", 0, 40L,
+        T0, T0.plusSeconds(1), 12L, null, null, null, null, 25);
+    StandbyView view = StandbyView.empty("s1").fold(batch).fold(result(ApplyResult.Outcome.APPLIED, "a:41", "app", 2));
+    assertThat(view.applied()).isEqualTo(26);
+    assertThat(view.lastEventId()).isEqualTo("a:41");
+    assertThat(new String(StatusJson.encode(batch))).contains("\"events\":25");
+    assertThat(StatusJson.decode(StatusJson.encode(batch), ApplyResult.class)).isEqualTo(batch);
+    assertThat(new String(StatusJson.encode(result(ApplyResult.Outcome.APPLIED, "a:1", "app", 1))))
+        .doesNotContain("events").doesNotContain("eventCount");
+    // as an applier before batches wrote it
+    ApplyResult old = StatusJson.decode(("{\"standby\":\"s1\",\"outcome\":\"APPLIED\",\"eventId\":\"a:1\","
+        + "\"database\":\"app\",\"offset\":1}").getBytes(), ApplyResult.class);
+    assertThat(old.eventCount()).isEqualTo(1);
+    assertThat(StandbyView.empty("s1").fold(old).applied()).isEqualTo(1);
+  }
 }
