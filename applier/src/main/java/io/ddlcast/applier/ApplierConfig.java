@@ -10,18 +10,27 @@ import io.ddlcast.common.metrics.MetricsPort;
 import io.ddlcast.common.seal.SecretsKey;
 import io.ddlcast.common.seal.SecretsKeyFile;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** The applier's validated configuration: every problem is found before any connection is opened. */
 public record ApplierConfig(
     KafkaAccess kafka, String topic, String standbyName, PgUrl standby, int parallelism,
     Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter,
-    SecretsKey secretsKey) {
+    SecretsKey secretsKey, StandbyLimits limits) {
 
-  /** The settings as given, before validation. */
+  /** The settings as given, before validation; {@code limits} null: the defaults. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
       Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters,
-      KafkaClientProperties.Sources kafkaSources) {
+      KafkaClientProperties.Sources kafkaSources, StandbyLimits limits) {
+    /** With the default {@link StandbyLimits}. */
+    public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
+        Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters,
+        KafkaClientProperties.Sources kafkaSources) {
+      this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError, metricsPort, filters,
+          kafkaSources, null);
+    }
+
     /** With no Kafka client properties of the user's (a PLAINTEXT cluster). */
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
         Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters) {
@@ -93,10 +102,25 @@ public record ApplierConfig(
     } else {
       problems.invalid("--on-error", raw.onError(), "must be stop or skip");
     }
+    StandbyLimits limits = raw.limits() == null ? StandbyLimits.DEFAULT : raw.limits();
+    if (limits.maxConnections() < StandbyLimits.MIN_CONNECTIONS || limits.maxConnections() > 10_000) {
+      problems.invalid("--max-connections", limits.maxConnections(), "must be between "
+          + StandbyLimits.MIN_CONNECTIONS + " (the maintenance database's and one more) and 10000");
+    }
+    checkTimeout("--lock-timeout", limits.lockTimeout(), problems);
+    checkTimeout("--statement-timeout", limits.statementTimeout(), problems);
     MetricsPort.check(raw.metricsPort(), problems);
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
     return new ApplierConfig(kafka, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter, secretsKey);
+        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter, secretsKey, limits);
+  }
+
+  /** PostgreSQL takes a timeout in whole milliseconds up to 2^31 - 1 (0: none). */
+  private static void checkTimeout(String option, Duration timeout, Problems problems) {
+    if (timeout == null || timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE
+        || (!timeout.isZero() && timeout.toMillis() == 0)) {
+      problems.invalid(option, timeout, "must be 0 (none) or between 1ms and 24d");
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.status.ApplyResult;
+import io.ddlcast.common.status.Waits;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,8 @@ final class ApplyLane {
   private final EventFilter filter;
   private volatile long filtered;
   private volatile String stoppedAt;
+  /** The event this lane retries after a retriable error, for status (null while it does not). */
+  private volatile Waits.Retrying retrying;
 
   ApplyLane(Lane lane, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal, ResultSink results, OperatorDecisions decisions,
@@ -157,8 +160,10 @@ final class ApplyLane {
         ledger.applied(work);
         metrics.settled(work, result, System.nanoTime() - started);
         if (state == State.RETRYING) {
-          LOG.info("standby {} reachable again; {} continues", standbyName, lane.describe());
+          LOG.info("standby {}: {} continues: event {} applied after {} attempt(s)", standbyName, lane.describe(),
+              work.event().id(), backoff.attempts() + 1);
           state = State.RUNNING;
+          retrying = null;
         }
         done(work, result, (System.nanoTime() - started) / 1_000_000);
         return;
@@ -200,8 +205,13 @@ final class ApplyLane {
   /** A retriable error: the lane is RETRYING; says so (first and every tenth time), sleeps; false if interrupted. */
   private boolean waitToRetry(Work work, SQLException e, Backoff backoff) {
     state = State.RETRYING;
-    metrics.error(ErrorKind.RETRIABLE, "standby");
+    metrics.retrying(work, e.getSQLState());
     Duration wait = backoff.next();
+    Waits.Retrying before = retrying;
+    retrying = new Waits.Retrying(lane.name(), work.event().id(), e.getSQLState(),
+        Secrets.maskAndShorten(StatementExecutor.errorMessage(e, work.event()), 300),
+        before != null && before.eventId().equals(work.event().id()) ? before.since() : Instant.now(),
+        backoff.attempts());
     if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
       LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
           StatementExecutor.errorMessage(e, work.event()), work.event().id(), lane.describe(), e.getSQLState(),
@@ -275,6 +285,11 @@ final class ApplyLane {
 
   State state() {
     return state;
+  }
+
+  /** The event this lane retries, or null. */
+  Waits.Retrying retrying() {
+    return state == State.RETRYING ? retrying : null;
   }
 
   long applied() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -111,7 +112,7 @@ final class EventConsumer implements AutoCloseable {
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, ApplierTrust trust) {
     this(config, running, results, decisions, metrics, () -> kafkaConsumer(config), new StatementExecutor(
-        new StandbyConnections(config.standby(), config.standbyName()), config.tablespaceMap(),
+        new StandbyConnections(config.standby(), config.standbyName(), config.limits()), config.tablespaceMap(),
         config.secretsKey()), trust);
   }
 
@@ -382,7 +383,15 @@ final class EventConsumer implements AutoCloseable {
         behind.add(new Waits.StoppedBehind(lane.name(), stopped.stoppedAt(), ids));
       }
     });
-    return new Waits(barriers, behind);
+    List<Waits.Retrying> retrying = new ArrayList<>();
+    lanes.values().forEach(lane -> {
+      Waits.Retrying r = lane.retrying();
+      if (r != null) {
+        retrying.add(r);
+      }
+    });
+    retrying.sort(Comparator.comparing(Waits.Retrying::since));
+    return new Waits(barriers, behind, retrying);
   }
 
   private static List<String> names(Collection<Lane> lanes) {

@@ -34,6 +34,8 @@ final class OffsetLedger {
     CommitMetadata resumed = CommitMetadata.NONE;
     long resumedFrom = -1;
     long next = -1;
+    /** The highest offset done in this run (applied, filtered, skipped or passed). */
+    long lastDone = -1;
     OffsetAndMetadata lastCommitted;
   }
 
@@ -75,6 +77,7 @@ final class OffsetLedger {
     PartitionState state = partitions.get(work.partition());
     if (state != null) {
       state.next = Math.max(state.next, work.offset() + 1);
+      state.lastDone = Math.max(state.lastDone, work.offset());
     }
   }
 
@@ -91,6 +94,7 @@ final class OffsetLedger {
     PartitionState state = partitions.get(work.partition());
     if (state != null) {
       state.inFlight.remove(work.offset());
+      state.lastDone = Math.max(state.lastDone, work.offset());
     }
   }
 
@@ -151,7 +155,7 @@ final class OffsetLedger {
         continue;
       }
       long position = state.inFlight.isEmpty() ? state.next : state.inFlight.firstKey();
-      CommitMetadata metadata = describe(state);
+      CommitMetadata metadata = state.lastDone < position ? CommitMetadata.NONE : describe(state);
       OffsetAndMetadata candidate = new OffsetAndMetadata(position, metadata.format(position));
       if (!candidate.equals(state.lastCommitted)) {
         out.put(e.getKey(), candidate);

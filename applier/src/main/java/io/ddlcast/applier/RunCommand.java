@@ -1,6 +1,7 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.cli.CommonOptions;
+import io.ddlcast.common.cli.DurationConverter;
 import io.ddlcast.common.cli.FilterOptions;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
@@ -8,6 +9,7 @@ import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.kafka.KafkaClientOptions;
 import io.ddlcast.common.kafka.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +44,24 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--parallelism", paramLabel = "N", defaultValue = "4",
       description = "Databases applied at the same time (default: ${DEFAULT-VALUE}).")
   int parallelism;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10",
+      description = "Sessions this applier holds on the standby at most, busy and idle, all databases together "
+          + "(default: ${DEFAULT-VALUE}; at least 2). A database that needs one while all are in use waits; idle "
+          + "ones close after 60 s.")
+  int maxConnections;
+
+  @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "How long a statement waits for a lock another session holds on the standby before it is "
+          + "canceled and retried with backoff, logged and counted (default: ${DEFAULT-VALUE}; 0: wait forever).")
+  Duration lockTimeout;
+
+  @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "0",
+      converter = DurationConverter.class,
+      description = "Longest a statement may run on the standby (default: 0, no limit: a big CREATE INDEX may "
+          + "legitimately take hours); one canceled by it stops its database's stream.")
+  Duration statementTimeout;
 
   @Option(names = "--tablespace-map", paramLabel = "PRIMARY_DIR=STANDBY_DIR", split = ",",
       description = "Where a tablespace the primary creates in PRIMARY_DIR goes on this standby. Repeat, or separate "
@@ -94,7 +114,8 @@ final class RunCommand implements Callable<Integer> {
     ApplierTrust trust = ApplierTrust.validate(trustedKeys, operatorKeys, sources, problems);
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
-            metricsPort, filters.options(), kafkaClient.sources()), secretsKey, problems);
+            metricsPort, filters.options(), kafkaClient.sources(),
+            new StandbyLimits(maxConnections, lockTimeout, statementTimeout)), secretsKey, problems);
     ApplierService service = new ApplierService(config, trust);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

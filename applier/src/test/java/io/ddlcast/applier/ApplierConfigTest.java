@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ddlcast.common.cli.Cli;
 import io.ddlcast.common.cli.InvalidConfigException;
 import io.ddlcast.common.event.EventFilter;
+import io.ddlcast.common.kafka.KafkaClientProperties;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -107,5 +109,26 @@ class ApplierConfigTest {
         .hasMessageContaining("--bootstrap-servers").hasMessageContaining("--standby-name")
         .hasMessageContaining("--standby-url").hasMessageContaining("--parallelism")
         .hasMessageContaining("Invalid value 'ignore' for option --on-error: must be stop or skip");
+  }
+
+  private static ApplierConfig.Raw limits(StandbyLimits limits) {
+    return new ApplierConfig.Raw("127.0.0.1:9092", "ddlcast.ddl", "s1", "jdbc:postgresql://127.0.0.1:5432/postgres",
+        4, Map.of(), "stop", null, EventFilter.Options.NONE, KafkaClientProperties.Sources.NONE, limits);
+  }
+
+  @Test
+  void standbyLimitsDefaultToTenConnectionsATenSecondLockTimeoutAndNoStatementTimeout() {
+    assertThat(ApplierConfig.validate(raw(null)).limits())
+        .isEqualTo(new StandbyLimits(10, Duration.ofSeconds(10), Duration.ZERO));
+  }
+
+  @Test
+  void standbyLimitsOutOfRangeAreNamedWithTheOthers() {
+    assertThatThrownBy(() -> ApplierConfig.validate(limits(new StandbyLimits(1, Duration.ofMillis(-1),
+        Duration.ofDays(30))))).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("Invalid value '1' for option --max-connections: must be between 2")
+        .hasMessageContaining("--lock-timeout").hasMessageContaining("--statement-timeout");
+    assertThat(ApplierConfig.validate(limits(new StandbyLimits(2, Duration.ZERO, Duration.ofHours(6)))).limits()
+        .maxConnections()).isEqualTo(2);
   }
 }
