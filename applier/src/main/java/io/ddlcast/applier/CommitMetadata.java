@@ -42,8 +42,8 @@ import java.util.TreeMap;
 record CommitMetadata(long through, Map<Lane, Long> behind, Map<Lane, Long> applied) {
   static final CommitMetadata NONE = new CommitMetadata(0, Map.of(), Map.of());
 
-  /** Bytes of {@code "through"} and its braces with a 19-digit offset, before any lane. */
-  private static final int FIXED_BYTES = "{\"through\":,\"behind\":{}}".length() + 19;
+  /** Bytes of {@code "through"} and the braces, before its offset and any lane. */
+  private static final int FIXED_BYTES = "{\"through\":,\"behind\":{}}".length();
 
   CommitMetadata {
     behind = Map.copyOf(behind);
@@ -82,18 +82,19 @@ record CommitMetadata(long through, Map<Lane, Long> behind, Map<Lane, Long> appl
     return root.toString();
   }
 
-  /** The UTF-8 size a lane adds to {@link #format}'s text, at most (key, offset, quotes, colon, comma). */
-  static int bytesOf(Lane lane) {
+  /** The UTF-8 size a lane behind from {@code offset} adds to {@link #format}'s text (key, colon, offset, comma). */
+  static int bytesOf(Lane lane, long offset) {
     try {
-      return EventCodec.mapper().writeValueAsString(lane.metadataKey()).getBytes(StandardCharsets.UTF_8).length + 21;
+      return EventCodec.mapper().writeValueAsString(lane.metadataKey()).getBytes(StandardCharsets.UTF_8).length
+          + Long.toString(offset).length() + 2;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** The bytes {@link #format} needs before any lane. */
-  static int fixedBytes() {
-    return FIXED_BYTES;
+  /** The bytes {@link #format} needs before any lane, with {@code through} at most this offset. */
+  static int fixedBytes(long through) {
+    return FIXED_BYTES + Long.toString(through).length();
   }
 
   /** What a committed offset's metadata says, in either format; null or "" says nothing. */

@@ -170,7 +170,7 @@ final class OffsetLedger {
    */
   private CommitMetadata describe(PartitionState state) {
     Map<Lane, Long> behind = new HashMap<>();
-    int bytes = CommitMetadata.fixedBytes();
+    int bytes = CommitMetadata.fixedBytes(state.next);
     if (bytes > metadataBytes) {
       return CommitMetadata.NONE;
     }
@@ -180,7 +180,7 @@ final class OffsetLedger {
       if (behind.containsKey(lane)) {
         continue;
       }
-      bytes += CommitMetadata.bytesOf(lane);
+      bytes += CommitMetadata.bytesOf(lane, inFlight.getKey());
       if (bytes > metadataBytes) {
         through = inFlight.getKey();
         break;
@@ -195,7 +195,7 @@ final class OffsetLedger {
    * as much from now on; false once there is none left to shrink.
    */
   synchronized boolean shrinkMetadata() {
-    if (metadataBytes < CommitMetadata.fixedBytes()) {
+    if (metadataBytes < CommitMetadata.fixedBytes(0)) {
       return false;
     }
     metadataBytes /= 2;
