@@ -45,7 +45,7 @@ class ManyDatabasesIT {
   private static final int DATABASES = Integer.getInteger("ddlcast.scale.databases", 300);
   private static final int MAX_CONNECTIONS = 4;
   private static final String APPLICATION = "ddlcast-applier:standby1";
-  private static final Duration CONVERGE = Duration.ofSeconds(60 + DATABASES / 4);
+  private static final Duration CONVERGE = Duration.ofSeconds(60 + DATABASES / 2);
 
   private Pipeline pipeline;
   private PostgresServer primary;
