@@ -13,6 +13,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.postgresql.PGProperty;
 import org.slf4j.Logger;
@@ -77,10 +80,18 @@ final class StandbyConnections implements AutoCloseable {
   /** Connections opened by {@link #separate} and not closed yet. */
   private int separateOpen;
   private long lastIdleCheck = System.nanoTime();
+  /** Closes idle connections between events (null in unit tests, where done() does it). */
+  private ScheduledExecutorService idleCloser;
 
   StandbyConnections(PgUrl standby, String standbyName, StandbyLimits limits) {
     this(standby, url -> url.connect("ddlcast-applier:" + standbyName, connectProperties(url, limits)),
         limits.maxConnections());
+    idleCloser = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ddlcast-idle-connections");
+      t.setDaemon(true);
+      return t;
+    });
+    idleCloser.scheduleWithFixedDelay(() -> closeIdleFor(IDLE_TIMEOUT), 10, 10, TimeUnit.SECONDS);
   }
 
   /** With the default limits (unit tests). */
@@ -343,6 +354,9 @@ final class StandbyConnections implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (idleCloser != null) {
+      idleCloser.shutdownNow();
+    }
     connections.values().forEach(StandbyConnections::closeQuietly);
     connections.clear();
     idleSince.clear();
