@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class ApplyLane {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyLane.class);
   private static final int FAIRNESS_BATCH = 50;
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
 
   enum State {
     RUNNING,
@@ -160,8 +161,14 @@ final class ApplyLane {
         ledger.applied(work);
         metrics.settled(work, result, System.nanoTime() - started);
         if (state == State.RETRYING) {
-          LOG.info("standby {}: {} continues: event {} applied after {} attempt(s)", standbyName, lane.describe(),
-              work.event().id(), backoff.attempts() + 1);
+          Waits.Retrying was = retrying;
+          if (was != null && LOCK_NOT_AVAILABLE.equals(was.sqlState())) {
+            LOG.info("standby {}: {} continues: event {} applied after {} attempt(s), once the lock was released",
+                standbyName, lane.describe(), work.event().id(), backoff.attempts() + 1);
+          } else {
+            LOG.info("standby {} reachable again; {} continues (event {} applied after {} attempt(s))", standbyName,
+                lane.describe(), work.event().id(), backoff.attempts() + 1);
+          }
           state = State.RUNNING;
           retrying = null;
         }
