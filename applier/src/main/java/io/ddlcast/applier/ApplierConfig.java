@@ -17,7 +17,7 @@ import java.util.Map;
 public record ApplierConfig(
     KafkaAccess kafka, String topic, String standbyName, PgUrl standby, int parallelism,
     Map<String, String> tablespaceMap, OperatorDecisions.OnError onError, Integer metricsPort, EventFilter filter,
-    SecretsKey secretsKey, BatchRule.Bounds batch) {
+    SecretsKey secretsKey, StandbyLimits limits, BatchRule.Bounds batch) {
 
   /**
    * {@code --batch-max-events}, {@code --batch-max-bytes}, {@code --batch-max-time} as given (null: the default).
@@ -26,16 +26,16 @@ public record ApplierConfig(
     public static final BatchOptions DEFAULTS = new BatchOptions(null, null, null);
   }
 
-  /** The settings as given, before validation. */
+  /** The settings as given, before validation; {@code limits} null: the defaults. */
   public record Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
       Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters,
-      KafkaClientProperties.Sources kafkaSources, BatchOptions batch) {
-    /** With the default batch bounds. */
+      KafkaClientProperties.Sources kafkaSources, StandbyLimits limits, BatchOptions batch) {
+    /** With the default {@link StandbyLimits} and batch bounds. */
     public Raw(String bootstrapServers, String topic, String standbyName, String standbyUrl, int parallelism,
         Map<String, String> tablespaceMap, String onError, Integer metricsPort, EventFilter.Options filters,
         KafkaClientProperties.Sources kafkaSources) {
       this(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError, metricsPort, filters,
-          kafkaSources, BatchOptions.DEFAULTS);
+          kafkaSources, null, BatchOptions.DEFAULTS);
     }
 
     /** With no Kafka client properties of the user's (a PLAINTEXT cluster). */
@@ -109,12 +109,19 @@ public record ApplierConfig(
     } else {
       problems.invalid("--on-error", raw.onError(), "must be stop or skip");
     }
+    StandbyLimits limits = raw.limits() == null ? StandbyLimits.DEFAULT : raw.limits();
+    if (limits.maxConnections() < StandbyLimits.MIN_CONNECTIONS || limits.maxConnections() > 10_000) {
+      problems.invalid("--max-connections", limits.maxConnections(), "must be between "
+          + StandbyLimits.MIN_CONNECTIONS + " (the maintenance database's and one more) and 10000");
+    }
+    checkTimeout("--lock-timeout", limits.lockTimeout(), problems);
+    checkTimeout("--statement-timeout", limits.statementTimeout(), problems);
     MetricsPort.check(raw.metricsPort(), problems);
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     BatchRule.Bounds batch = batchBounds(raw.batch() == null ? BatchOptions.DEFAULTS : raw.batch(), problems);
     problems.throwIfAny();
     return new ApplierConfig(kafka, raw.topic(), raw.standbyName().strip(), standby, raw.parallelism(),
-        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter, secretsKey, batch);
+        Map.copyOf(tablespaces), onError, raw.metricsPort(), filter, secretsKey, limits, batch);
   }
 
   private static BatchRule.Bounds batchBounds(BatchOptions given, Problems problems) {
@@ -132,5 +139,13 @@ public record ApplierConfig(
       problems.invalid("--batch-max-time", time, "must be longer than 0");
     }
     return new BatchRule.Bounds(events, bytes, time);
+  }
+
+  /** PostgreSQL takes a timeout in whole milliseconds up to 2^31 - 1 (0: none). */
+  private static void checkTimeout(String option, Duration timeout, Problems problems) {
+    if (timeout == null || timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE
+        || (!timeout.isZero() && timeout.toMillis() == 0)) {
+      problems.invalid(option, timeout, "must be 0 (none) or between 1ms and 24d");
+    }
   }
 }

@@ -27,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
  * ddlcast_applier_events_skipped_total            events skipped on purpose (CREATE TABLESPACE without a mapping)
  * ddlcast_applier_events_failed_total             events that stopped their database's lane (permanent error)
  * ddlcast_applier_errors_total{kind,target}       kind retriable|permanent; target standby|kafka|event
+ * ddlcast_applier_lock_waits_total                statements canceled by --lock-timeout (55P03), each retried
  * ddlcast_applier_apply_latency_seconds           time of the successful attempt of a statement on the standby
  *                                                 (histogram buckets for percentiles; retries show in the lag)
  * ddlcast_applier_lag_events                      events received from Kafka and not yet applied (queued, being
@@ -40,6 +41,8 @@ import org.apache.kafka.common.TopicPartition;
  * is behind by it. Events of a stopped lane that come after it are not counted (they are read again on restart).
  */
 final class ApplierMetrics {
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
+
   private record Key(TopicPartition partition, long offset) {}
 
   private final Clock clock;
@@ -48,6 +51,7 @@ final class ApplierMetrics {
   private final Counter skipped;
   private final Counter failed;
   private final Counter filtered;
+  private final Counter lockWaits;
   private final Timer latency;
   private final DistributionSummary batchEvents;
   private final Counter batchRollbacks;
@@ -72,6 +76,9 @@ final class ApplierMetrics {
         "events this standby's filters left out");
     failed = counter(registry, "ddlcast_applier_events_failed", standby,
         "events that stopped their database's lane on a permanent error");
+    lockWaits = counter(registry, "ddlcast_applier_lock_waits", standby,
+        "statements canceled by --lock-timeout (SQLSTATE 55P03: a lock another session holds on the standby), "
+            + "each retried");
     latency = Timer.builder("ddlcast_applier_apply_latency").tag("standby", standby)
         .description("time of the successful attempt of a statement on the standby")
         .publishPercentileHistogram().register(registry);
@@ -166,6 +173,14 @@ final class ApplierMetrics {
 
   void error(ErrorKind kind, String target) {
     errors.get(kind).get(target).increment();
+  }
+
+  /** A lane retries an event after a retriable error of the standby (a lock wait: SQLSTATE 55P03). */
+  void retrying(Work work, String sqlState) {
+    error(ErrorKind.RETRIABLE, "standby");
+    if (LOCK_NOT_AVAILABLE.equals(sqlState)) {
+      lockWaits.increment();
+    }
   }
 
   /**

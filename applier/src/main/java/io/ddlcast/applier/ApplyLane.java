@@ -7,6 +7,7 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventFilter;
 import io.ddlcast.common.sql.Secrets;
 import io.ddlcast.common.status.ApplyResult;
+import io.ddlcast.common.status.Waits;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class ApplyLane {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyLane.class);
   private static final int FAIRNESS_BATCH = 50;
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
 
   enum State {
     RUNNING,
@@ -64,6 +66,8 @@ final class ApplyLane {
   private volatile long filtered;
   private volatile String stoppedAt;
   private final BatchRule.Bounds batchBounds;
+  /** The event this lane retries after a retriable error, for status (null while it does not). */
+  private volatile Waits.Retrying retrying;
 
   ApplyLane(Lane lane, String standbyName, EventExecutor executor, OffsetLedger ledger, Executor pool,
       BooleanSupplier running, AtomicInteger queuedTotal, ResultSink results, OperatorDecisions decisions,
@@ -236,8 +240,16 @@ final class ApplyLane {
         ledger.applied(work);
         metrics.settled(work, result, System.nanoTime() - started);
         if (state == State.RETRYING) {
-          LOG.info("standby {} reachable again; {} continues", standbyName, lane.describe());
+          Waits.Retrying was = retrying;
+          if (was != null && LOCK_NOT_AVAILABLE.equals(was.sqlState())) {
+            LOG.info("standby {}: {} continues: event {} applied after {} attempt(s), once the lock was released",
+                standbyName, lane.describe(), work.event().id(), backoff.attempts() + 1);
+          } else {
+            LOG.info("standby {} reachable again; {} continues (event {} applied after {} attempt(s))", standbyName,
+                lane.describe(), work.event().id(), backoff.attempts() + 1);
+          }
           state = State.RUNNING;
+          retrying = null;
         }
         done(work, result, (System.nanoTime() - started) / 1_000_000);
         return;
@@ -316,8 +328,13 @@ final class ApplyLane {
   /** A retriable error: the lane is RETRYING; says so (first and every tenth time), sleeps; false if interrupted. */
   private boolean waitToRetry(Work work, SQLException e, Backoff backoff) {
     state = State.RETRYING;
-    metrics.error(ErrorKind.RETRIABLE, "standby");
+    metrics.retrying(work, e.getSQLState());
     Duration wait = backoff.next();
+    Waits.Retrying before = retrying;
+    retrying = new Waits.Retrying(lane.name(), work.event().id(), e.getSQLState(),
+        Secrets.maskAndShorten(StatementExecutor.errorMessage(e, work.event()), 300),
+        before != null && before.eventId().equals(work.event().id()) ? before.since() : Instant.now(),
+        backoff.attempts());
     if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
       LOG.warn("standby {}: {} on event {} in {} (SQLSTATE {}); retrying in {} s (attempt {})", standbyName,
           StatementExecutor.errorMessage(e, work.event()), work.event().id(), lane.describe(), e.getSQLState(),
@@ -391,6 +408,11 @@ final class ApplyLane {
 
   State state() {
     return state;
+  }
+
+  /** The event this lane retries, or null. */
+  Waits.Retrying retrying() {
+    return state == State.RETRYING ? retrying : null;
   }
 
   long applied() {

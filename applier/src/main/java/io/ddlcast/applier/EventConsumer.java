@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -36,6 +37,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -110,7 +112,7 @@ final class EventConsumer implements AutoCloseable {
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, ApplierTrust trust) {
     this(config, running, results, decisions, metrics, () -> kafkaConsumer(config), new StatementExecutor(
-        new StandbyConnections(config.standby(), config.standbyName()), config.tablespaceMap(),
+        new StandbyConnections(config.standby(), config.standbyName(), config.limits()), config.tablespaceMap(),
         config.secretsKey()), trust);
   }
 
@@ -381,7 +383,15 @@ final class EventConsumer implements AutoCloseable {
         behind.add(new Waits.StoppedBehind(lane.name(), stopped.stoppedAt(), ids));
       }
     });
-    return new Waits(barriers, behind);
+    List<Waits.Retrying> retrying = new ArrayList<>();
+    lanes.values().forEach(lane -> {
+      Waits.Retrying r = lane.retrying();
+      if (r != null) {
+        retrying.add(r);
+      }
+    });
+    retrying.sort(Comparator.comparing(Waits.Retrying::since));
+    return new Waits(barriers, behind, retrying);
   }
 
   private static List<String> names(Collection<Lane> lanes) {
@@ -404,6 +414,12 @@ final class EventConsumer implements AutoCloseable {
     } catch (FencedInstanceIdException e) {
       throw new DdlcastException(ExitCode.FAILED, "another applier for standby " + config.standbyName()
           + " took over (Kafka fenced this one); run one applier per standby", e);
+    } catch (OffsetMetadataTooLarge e) {
+      metrics.error(ErrorKind.RETRIABLE, "kafka");
+      boolean shrunk = ledger.shrinkMetadata();
+      LOG.warn("the broker refused the commit's metadata as too large ({}, its offset.metadata.max.bytes): "
+          + "committing {} from now on; will retry", e.getMessage(),
+          shrunk ? "at most " + ledger.metadataBytes() + " bytes of it" : "none");
     } catch (KafkaException e) {
       metrics.error(ErrorKind.RETRIABLE, "kafka");
       LOG.warn("committing offsets to Kafka failed ({}); will retry", e.toString());
@@ -470,8 +486,8 @@ final class EventConsumer implements AutoCloseable {
 
   /**
    * Ends this reading of the topic so that a new one starts from the committed offsets: how a running applier
-   * retries or skips a stopped event (the failed event holds the committed offset back; lanes that went further are
-   * known from the commit metadata and not run again).
+   * retries or skips a stopped event (the failed event holds the committed offset back; what other lanes did after
+   * it is known from the commit metadata, or from the standby's markers, and not run again).
    */
   void requestRestart() {
     restartRequested = true;

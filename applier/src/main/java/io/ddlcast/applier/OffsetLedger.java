@@ -1,9 +1,5 @@
 package io.ddlcast.applier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ddlcast.common.event.EventCodec;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,33 +11,44 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * What the applier may commit to Kafka. Databases (lanes) of one partition are applied independently, so the
- * partition's committed offset can only be the oldest event not yet applied; lanes that got further record their
- * last applied offset in the commit's metadata. After a restart the consumer resumes at the committed offset and
- * {@link #alreadyApplied} skips what those lanes had applied, so nothing is applied twice even when one database
- * stopped on an error while the others went on.
+ * partition's committed offset can only be the oldest event not yet done; the commit's metadata
+ * ({@link CommitMetadata}) says which events after it are done, by naming the lanes still behind. After a restart
+ * the consumer resumes at the committed offset and {@link #alreadyApplied} passes what the metadata shows done, so
+ * nothing is applied twice even when one database stopped on an error while thousands of others went on.
  *
- * <p>Metadata: {@code {"applied":{"company":120,"sales":118}}}, lanes named by {@link Lane#metadataKey}.
+ * <p>The metadata fits {@link #DEFAULT_METADATA_BYTES}, well under the broker's {@code offset.metadata.max.bytes}
+ * (4096 by default); a broker that refuses it anyway makes {@link #shrinkMetadata} halve it, down to none. What it
+ * cannot describe is read again after a restart and recognized by the standby's markers ({@link AppliedMarkers}).
  * Thread-safe: lanes report from their threads, the consumer thread reads.
  */
 final class OffsetLedger {
+  /** The metadata's size at most, in bytes, until the broker refuses it. */
+  static final int DEFAULT_METADATA_BYTES = 2048;
+
   private static final class PartitionState {
     /** Events handed to lanes and not done, by offset, with their lane. */
     final TreeMap<Long, Lane> inFlight = new TreeMap<>();
     /** The failed events of stopped lanes (still in flight: they hold the commit). */
     final TreeMap<Long, Lane> stopped = new TreeMap<>();
-    final Map<Lane, Long> laneApplied = new HashMap<>();
+    /** What the commit found at assignment says; this run commits only once it has read past it. */
+    CommitMetadata resumed = CommitMetadata.NONE;
+    long resumedFrom = -1;
     long next = -1;
+    /** The highest offset done in this run (applied, filtered, skipped or passed). */
+    long lastDone = -1;
     OffsetAndMetadata lastCommitted;
   }
 
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+  private int metadataBytes = DEFAULT_METADATA_BYTES;
 
   synchronized void assigned(TopicPartition tp, OffsetAndMetadata committed) {
     PartitionState state = new PartitionState();
     if (committed != null) {
       state.next = committed.offset();
       state.lastCommitted = committed;
-      state.laneApplied.putAll(parse(committed.metadata()));
+      state.resumed = CommitMetadata.parse(committed.metadata());
+      state.resumedFrom = committed.offset();
     }
     partitions.put(tp, state);
   }
@@ -53,8 +60,7 @@ final class OffsetLedger {
   /** True if the work's lane already applied the event at its offset in an earlier run. */
   synchronized boolean alreadyApplied(Work work) {
     PartitionState state = partitions.get(work.partition());
-    Long applied = state == null ? null : state.laneApplied.get(work.lane());
-    return applied != null && work.offset() <= applied;
+    return state != null && work.offset() >= state.resumedFrom && state.resumed.done(work.lane(), work.offset());
   }
 
   /** An event handed to a lane: it holds the partition's commit back until it is applied. */
@@ -71,6 +77,7 @@ final class OffsetLedger {
     PartitionState state = partitions.get(work.partition());
     if (state != null) {
       state.next = Math.max(state.next, work.offset() + 1);
+      state.lastDone = Math.max(state.lastDone, work.offset());
     }
   }
 
@@ -87,7 +94,7 @@ final class OffsetLedger {
     PartitionState state = partitions.get(work.partition());
     if (state != null) {
       state.inFlight.remove(work.offset());
-      state.laneApplied.merge(work.lane(), work.offset(), Math::max);
+      state.lastDone = Math.max(state.lastDone, work.offset());
     }
   }
 
@@ -135,28 +142,69 @@ final class OffsetLedger {
     return state != null && offset < state.next && !state.inFlight.containsKey(offset);
   }
 
-  /** What to commit now: per partition whose committable position changed since the last commit. */
+  /**
+   * What to commit now: per partition whose committable position changed since the last commit. A partition
+   * resumed from a commit whose metadata described events this run has not read yet is left as committed until it
+   * has: a commit now would describe less than that one.
+   */
   synchronized Map<TopicPartition, OffsetAndMetadata> committable() {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
       PartitionState state = e.getValue();
-      if (state.next < 0) {
+      if (state.next < 0 || state.next < state.resumed.describedUpTo()) {
         continue;
       }
       long position = state.inFlight.isEmpty() ? state.next : state.inFlight.firstKey();
-      Map<Lane, Long> ahead = new HashMap<>();
-      state.laneApplied.forEach((lane, applied) -> {
-        if (applied >= position) {
-          ahead.put(lane, applied);
-        }
-      });
-      state.laneApplied.keySet().retainAll(ahead.keySet());
-      OffsetAndMetadata candidate = new OffsetAndMetadata(position, format(ahead));
+      CommitMetadata metadata = state.lastDone < position ? CommitMetadata.NONE : describe(state);
+      OffsetAndMetadata candidate = new OffsetAndMetadata(position, metadata.format(position));
       if (!candidate.equals(state.lastCommitted)) {
         out.put(e.getKey(), candidate);
       }
     }
     return out;
+  }
+
+  /**
+   * The events read so far: done below {@code next} but for the lanes with an event in flight (from their first
+   * one), as many lanes as fit {@link #metadataBytes}; the first lane that does not fit ends what is described.
+   */
+  private CommitMetadata describe(PartitionState state) {
+    Map<Lane, Long> behind = new HashMap<>();
+    int bytes = CommitMetadata.fixedBytes(state.next);
+    if (bytes > metadataBytes) {
+      return CommitMetadata.NONE;
+    }
+    long through = state.next;
+    for (Map.Entry<Long, Lane> inFlight : state.inFlight.entrySet()) {
+      Lane lane = inFlight.getValue();
+      if (behind.containsKey(lane)) {
+        continue;
+      }
+      bytes += CommitMetadata.bytesOf(lane, inFlight.getKey());
+      if (bytes > metadataBytes) {
+        through = inFlight.getKey();
+        break;
+      }
+      behind.put(lane, inFlight.getKey());
+    }
+    return new CommitMetadata(through, behind, Map.of());
+  }
+
+  /**
+   * The broker refused the metadata as too large (its {@code offset.metadata.max.bytes} is below ours): commit half
+   * as much from now on; false once there is none left to shrink.
+   */
+  synchronized boolean shrinkMetadata() {
+    if (metadataBytes < CommitMetadata.fixedBytes(0)) {
+      return false;
+    }
+    metadataBytes /= 2;
+    return true;
+  }
+
+  /** The metadata's size at most, in bytes, as now. */
+  synchronized int metadataBytes() {
+    return metadataBytes;
   }
 
   synchronized void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -168,31 +216,4 @@ final class OffsetLedger {
     });
   }
 
-  /** The metadata of the lanes ahead of the committed offset: lanes by {@link Lane#metadataKey}, in its order. */
-  static String format(Map<Lane, Long> ahead) {
-    if (ahead.isEmpty()) {
-      return "";
-    }
-    Map<String, Long> byKey = new TreeMap<>();
-    ahead.forEach((lane, offset) -> byKey.put(lane.metadataKey(), offset));
-    ObjectNode root = EventCodec.mapper().createObjectNode();
-    ObjectNode applied = root.putObject("applied");
-    byKey.forEach(applied::put);
-    return root.toString();
-  }
-
-  /** The lanes ahead of the committed offset, from its metadata (as any release wrote it). */
-  static Map<Lane, Long> parse(String metadata) {
-    Map<Lane, Long> out = new HashMap<>();
-    if (metadata == null || metadata.isEmpty()) {
-      return out;
-    }
-    try {
-      JsonNode applied = EventCodec.mapper().readTree(metadata).path("applied");
-      applied.fields().forEachRemaining(f -> out.put(Lane.ofMetadataKey(f.getKey()), f.getValue().asLong()));
-    } catch (IOException e) {
-      throw new IllegalStateException("unreadable offset metadata '" + metadata + "': " + e.getMessage(), e);
-    }
-    return out;
-  }
 }

@@ -45,6 +45,24 @@ final class RunCommand implements Callable<Integer> {
       description = "Databases applied at the same time (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10",
+      description = "Sessions this applier holds on the standby at most, busy and idle, all databases together "
+          + "(default: ${DEFAULT-VALUE}; at least 2). A database that needs one while all are in use waits; idle "
+          + "ones close after 60 s.")
+  int maxConnections;
+
+  @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "How long a statement waits for a lock another session holds on the standby before it is "
+          + "canceled and retried with backoff, logged and counted (default: ${DEFAULT-VALUE}; 0: wait forever).")
+  Duration lockTimeout;
+
+  @Option(names = "--statement-timeout", paramLabel = "DURATION", defaultValue = "0",
+      converter = DurationConverter.class,
+      description = "Longest a statement may run on the standby (default: 0, no limit: a big CREATE INDEX may "
+          + "legitimately take hours); one canceled by it stops its database's stream.")
+  Duration statementTimeout;
+
   @Option(names = "--tablespace-map", paramLabel = "PRIMARY_DIR=STANDBY_DIR", split = ",",
       description = "Where a tablespace the primary creates in PRIMARY_DIR goes on this standby. Repeat, or separate "
           + "with commas. CREATE TABLESPACE without a mapping is skipped and reported.")
@@ -112,6 +130,7 @@ final class RunCommand implements Callable<Integer> {
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
             metricsPort, filters.options(), kafkaClient.sources(),
+            new StandbyLimits(maxConnections, lockTimeout, statementTimeout),
             new ApplierConfig.BatchOptions(batchMaxEvents, batchMaxBytes, batchMaxTime)), secretsKey, problems);
     ApplierService service = new ApplierService(config, trust);
     Thread loop = service.start();

@@ -207,7 +207,11 @@ final class StatementExecutor implements EventExecutor {
     String key = StandbyConnections.keyOf(database, false);
     List<Work> taken = new ArrayList<>();
     boolean forgetRoles = false;
-    connections.using(key);
+    try {
+      connections.using(key);
+    } catch (SQLException e) { // no place for its connection: the lane runs the event alone, which reports it
+      throw new RolledBack(List.of(first), e);
+    }
     Connection connection = null;
     try {
       connection = connections.database(database);

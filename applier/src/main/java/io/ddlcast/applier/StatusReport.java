@@ -74,6 +74,8 @@ final class StatusReport {
           state = "down";
         } else if (!view.stopped().isEmpty()) {
           state = "stopped";
+        } else if (!view.waits().retrying().isEmpty()) {
+          state = "retrying";
         } else if (lag.events() > 0) {
           state = "catching up";
         } else {
@@ -153,6 +155,8 @@ final class StatusReport {
    * barrier 6742f0a1.2b4c:40 (DROP ROLE, partition 0 offset 41) waits for stopped alpha, applying beta; holds 3
    *     events of gamma
    * alpha stopped at 6742f0a1.2b4c:17 behind 1 cluster-wide event that ran ahead of it: 6742f0a1.2b4c:20
+   * beta retrying 6742f0a1.2b4c:44 since 2026-12-01T22:00:00Z (3 attempt(s), SQLSTATE 55P03: canceling statement
+   *     due to lock timeout)
    * </pre>
    */
   static List<String> waitLines(Waits waits) {
@@ -177,6 +181,10 @@ final class StatusReport {
     for (Waits.StoppedBehind s : waits.stoppedBehind()) {
       lines.add(s.database() + " stopped at " + s.stoppedAt() + " behind " + s.ranAhead().size()
           + " cluster-wide event(s) that ran ahead of it: " + String.join(", ", s.ranAhead()));
+    }
+    for (Waits.Retrying r : waits.retrying()) {
+      lines.add(r.database() + " retrying " + r.eventId() + " since " + r.since() + " (" + r.attempts()
+          + " attempt(s), SQLSTATE " + r.sqlState() + ": " + r.error() + ")");
     }
     return lines;
   }

@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * How far a standby is behind the topic, measured from what Kafka holds, so that it works while the standby's
  * applier is down: the consumer group's committed offsets (the standby's checkpoint), the lanes that went further
- * (commit metadata, see {@link OffsetLedger}), and the events between there and the end of each partition. Only
+ * (commit metadata, see {@link CommitMetadata}), and the events between there and the end of each partition. Only
  * committed events count (read_committed), not transaction markers.
  */
 final class TopicProgress implements AutoCloseable {
@@ -117,7 +117,7 @@ final class TopicProgress implements AutoCloseable {
       if (from >= end) {
         continue;
       }
-      Map<Lane, Long> ahead = om == null ? Map.of() : OffsetLedger.parse(om.metadata());
+      CommitMetadata ahead = om == null ? CommitMetadata.NONE : CommitMetadata.parse(om.metadata());
       consumer.assign(List.of(tp));
       consumer.seek(tp, from);
       long read = 0;
@@ -133,8 +133,7 @@ final class TopicProgress implements AutoCloseable {
           }
           read++;
           Optional<DdlEvent> event = decode(record);
-          Long applied = ahead.get(Lane.of(event.orElse(null), record.key()));
-          if (applied != null && record.offset() <= applied) {
+          if (ahead.done(Lane.of(event.orElse(null), record.key()), record.offset())) {
             continue;
           }
           events++;
@@ -180,8 +179,7 @@ final class TopicProgress implements AutoCloseable {
       if (om.offset() > offset) {
         return true;
       }
-      Long applied = OffsetLedger.parse(om.metadata()).get(lane);
-      return applied != null && applied >= offset;
+      return CommitMetadata.parse(om.metadata()).done(lane, offset);
     }
   }
 

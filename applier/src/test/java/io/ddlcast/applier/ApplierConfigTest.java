@@ -113,7 +113,7 @@ class ApplierConfigTest {
 
   private static ApplierConfig.Raw batch(ApplierConfig.BatchOptions options) {
     return new ApplierConfig.Raw("127.0.0.1:9092", "ddlcast.ddl", "s1", "jdbc:postgresql://127.0.0.1:5432/postgres",
-        4, Map.of(), "stop", null, EventFilter.Options.NONE, KafkaClientProperties.Sources.NONE, options);
+        4, Map.of(), "stop", null, EventFilter.Options.NONE, KafkaClientProperties.Sources.NONE, null, options);
   }
 
   @Test
@@ -141,5 +141,27 @@ class ApplierConfigTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("Invalid value '0' for option --batch-max-events")
         .contains("Invalid value '-1' for option --batch-max-bytes").doesNotContain("--batch-max-time");
+  }
+
+  private static ApplierConfig.Raw limits(StandbyLimits limits) {
+    return new ApplierConfig.Raw("127.0.0.1:9092", "ddlcast.ddl", "s1", "jdbc:postgresql://127.0.0.1:5432/postgres",
+        4, Map.of(), "stop", null, EventFilter.Options.NONE, KafkaClientProperties.Sources.NONE, limits,
+        ApplierConfig.BatchOptions.DEFAULTS);
+  }
+
+  @Test
+  void standbyLimitsDefaultToTenConnectionsATenSecondLockTimeoutAndNoStatementTimeout() {
+    assertThat(ApplierConfig.validate(raw(null)).limits())
+        .isEqualTo(new StandbyLimits(10, Duration.ofSeconds(10), Duration.ZERO));
+  }
+
+  @Test
+  void standbyLimitsOutOfRangeAreNamedWithTheOthers() {
+    assertThatThrownBy(() -> ApplierConfig.validate(limits(new StandbyLimits(1, Duration.ofMillis(-1),
+        Duration.ofDays(30))))).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("Invalid value '1' for option --max-connections: must be between 2")
+        .hasMessageContaining("--lock-timeout").hasMessageContaining("--statement-timeout");
+    assertThat(ApplierConfig.validate(limits(new StandbyLimits(2, Duration.ZERO, Duration.ofHours(6)))).limits()
+        .maxConnections()).isEqualTo(2);
   }
 }

@@ -27,7 +27,8 @@ class ApplyLaneFilterTest {
   private final OffsetLedger ledger = new OffsetLedger();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final StatementExecutor executor = new StatementExecutor(
-      new StandbyConnections(PgUrl.parse("jdbc:postgresql://127.0.0.1:1/postgres?user=nobody"), "s1"), Map.of());
+      new StandbyConnections(PgUrl.parse("jdbc:postgresql://127.0.0.1:1/postgres?user=nobody"), "s1",
+          StandbyLimits.DEFAULT), Map.of());
 
   private ApplyLane lane(EventFilter filter) {
     ledger.assigned(TP, null);

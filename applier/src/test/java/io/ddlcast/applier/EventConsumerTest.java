@@ -173,13 +173,15 @@ class EventConsumerTest {
 
     pollUntil("b's grant to the new role", () -> executor.finished(1, 2, 3));
     pollUntil("the commit of what b and the cluster lane applied", () -> committed() != null
-        && Long.valueOf(3).equals(OffsetLedger.parse(committed().metadata()).get(Lane.database("b"))));
+        && CommitMetadata.parse(committed().metadata()).done(Lane.database("b"), 3));
     pollFor(100);
     assertThat(executor.log.indexOf("start 3")).isGreaterThan(executor.log.indexOf("end 2"));
     assertThat(executor.started()).doesNotContain(4L); // a is stopped at 0
     assertThat(committed().offset()).isZero(); // the failed event holds the commit for a restart to retry
-    assertThat(OffsetLedger.parse(committed().metadata()))
-        .containsOnly(Map.entry(Lane.CLUSTER, 2L), Map.entry(Lane.database("b"), 3L));
+    CommitMetadata metadata = CommitMetadata.parse(committed().metadata());
+    assertThat(metadata.behind()).containsOnly(Map.entry(Lane.database("a"), 0L));
+    assertThat(metadata.done(Lane.CLUSTER, 2)).isTrue();
+    assertThat(metadata.done(Lane.database("a"), 4)).isFalse();
     assertThat(consumer.waits()).isEqualTo(new Waits(List.of(),
         List.of(new Waits.StoppedBehind("a", "s:0", List.of("s:2")))));
   }
@@ -237,7 +239,20 @@ class EventConsumerTest {
   }
 
   @Test
-  void theCommitHoldsAtTheOldestEventNotAppliedAndNamesTheLanesThatWentFurther() {
+  void whatTheCommitMetadataShowsDoneIsNotRunAgain() {
+    assigned(new OffsetAndMetadata(1, "{\"through\":4,\"behind\":{\"b\":1}}"), List.of(
+        record(1, table("b", 1)), record(2, clusterWide("app", 2, "CREATE ROLE", "CREATE ROLE r")),
+        record(3, table("a", 3)), record(4, table("a", 4)), record(5, table("c", 5))));
+
+    pollUntil("the events not done before", () -> executor.finished(1, 4, 5));
+    pollUntil("the commit past them", () -> committed().offset() == 6);
+    assertThat(executor.started()).containsExactlyInAnyOrder(1L, 4L, 5L);
+    assertThat(registry.get("ddlcast_applier_events_already_applied").counter().count()).isEqualTo(2);
+    assertThat(committed().metadata()).isEmpty();
+  }
+
+  @Test
+  void theCommitHoldsAtTheOldestEventNotAppliedAndNamesTheLaneBehind() {
     executor.hold(1);
     assigned(null, List.of(record(0, table("a", 0)), record(1, table("b", 1)), record(2, table("a", 2))));
 
@@ -245,7 +260,8 @@ class EventConsumerTest {
     pollUntil("a commit", () -> committed() != null);
     pollFor(300);
     assertThat(committed().offset()).isEqualTo(1);
-    assertThat(OffsetLedger.parse(committed().metadata())).containsExactly(Map.entry(Lane.database("a"), 2L));
+    assertThat(CommitMetadata.parse(committed().metadata()))
+        .isEqualTo(new CommitMetadata(3, Map.of(Lane.database("b"), 1L), Map.of()));
 
     executor.release(1);
     pollUntil("the commit past b's event", () -> committed().offset() == 3);
@@ -281,7 +297,8 @@ class EventConsumerTest {
     pollUntil("the commit past it", () -> committed().offset() == 4);
     Map<TopicPartition, OffsetAndMetadata> before = commits.get(commits.size() - 2);
     assertThat(before.get(TP).offset()).isEqualTo(2);
-    assertThat(OffsetLedger.parse(before.get(TP).metadata())).containsExactly(Map.entry(Lane.database("a"), 3L));
+    assertThat(CommitMetadata.parse(before.get(TP).metadata()))
+        .isEqualTo(new CommitMetadata(4, Map.of(Lane.database("c"), 2L), Map.of()));
     assertThat(commits).allSatisfy(c -> assertThat(c.get(TP).offset()).isIn(0L, 1L, 2L, 4L));
   }
 

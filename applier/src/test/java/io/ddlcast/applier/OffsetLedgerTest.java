@@ -3,6 +3,7 @@ package io.ddlcast.applier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -83,29 +84,44 @@ class OffsetLedgerTest {
 
   // --- metadata ---
 
-  @Test
-  void laneAheadOfThePositionIsRecordedInTheMetadata() {
-    receiveTwoInterleavedLanes();
-    ledger.applied(at(A, 0));
-    ledger.applied(at(A, 2));
+  /** a=0,2 b=1,3, each received in its lane. */
+  private void receiveInLanes() {
+    ledger.received(at(A, 0));
+    ledger.received(at(B, 1));
+    ledger.received(at(A, 2));
+    ledger.received(at(B, 3));
+  }
 
-    assertThat(OffsetLedger.parse(commit().metadata())).containsExactly(Map.entry(A, 2L));
+  private CommitMetadata metadata() {
+    return CommitMetadata.parse(commit().metadata());
   }
 
   @Test
-  void laneBehindThePositionIsNotRecordedInTheMetadata() {
-    receiveTwoInterleavedLanes();
+  void theLaneBehindIsNamedAndTheOthersAreDoneThroughTheLastEventRead() {
+    receiveInLanes();
+    ledger.applied(at(A, 0));
+    ledger.applied(at(A, 2));
+
+    assertThat(commit().offset()).isEqualTo(1);
+    assertThat(commit().metadata()).isEqualTo("{\"through\":4,\"behind\":{\"b\":1}}");
+    assertThat(metadata().done(A, 2)).isTrue();
+    assertThat(metadata().done(B, 3)).isFalse();
+  }
+
+  @Test
+  void aLaneBehindIsNamedFromItsFirstEventNotDone() {
+    receiveInLanes();
     ledger.applied(at(A, 0));
     ledger.applied(at(B, 1));
     ledger.applied(at(B, 3));
 
     OffsetAndMetadata commit = commit();
     assertThat(commit.offset()).isEqualTo(2);
-    assertThat(OffsetLedger.parse(commit.metadata())).containsOnlyKeys(B);
+    assertThat(CommitMetadata.parse(commit.metadata())).isEqualTo(new CommitMetadata(4, Map.of(A, 2L), Map.of()));
   }
 
   @Test
-  void laneWhoseLastAppliedOffsetIsJustBelowThePositionIsNotRecorded() {
+  void metadataShowsNothingDoneWhenNothingAfterThePositionIs() {
     receive(0, 1);
     ledger.applied(at(A, 0));
 
@@ -116,7 +132,7 @@ class OffsetLedgerTest {
 
   @Test
   void metadataIsEmptyWhenEverythingIsApplied() {
-    receiveTwoInterleavedLanes();
+    receiveInLanes();
     ledger.applied(at(A, 0));
     ledger.applied(at(B, 1));
     ledger.applied(at(A, 2));
@@ -125,32 +141,80 @@ class OffsetLedgerTest {
     assertThat(commit().metadata()).isEmpty();
   }
 
+  @Test
+  void thousandsOfLanesAheadOfAStoppedOneTakeAFewBytes() {
+    Lane stopped = Lane.database("stopped_database");
+    ledger.received(at(stopped, 0));
+    ledger.stopped(at(stopped, 0));
+    for (int k = 1; k <= 5000; k++) {
+      Lane lane = Lane.database("tenant_database_" + k);
+      ledger.received(at(lane, k));
+      ledger.applied(at(lane, k));
+    }
+
+    OffsetAndMetadata commit = commit();
+    assertThat(commit.offset()).isZero();
+    assertThat(commit.metadata()).isEqualTo("{\"through\":5001,\"behind\":{\"stopped_database\":0}}");
+  }
+
+  @Test
+  void lanesBehindBeyondTheBudgetEndWhatIsDescribedAtTheFirstThatDoesNotFit() {
+    for (int k = 0; k < 500; k++) {
+      ledger.received(at(Lane.database("slow_" + k), k)); // 500 lanes each still applying one event
+    }
+    ledger.received(at(A, 500));
+    ledger.applied(at(A, 500));
+
+    OffsetAndMetadata commit = commit();
+    CommitMetadata metadata = CommitMetadata.parse(commit.metadata());
+    assertThat(commit.metadata().getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(OffsetLedger.DEFAULT_METADATA_BYTES);
+    assertThat(metadata.through()).isBetween(100L, 200L); // about 15 bytes per lane in 2048
+    assertThat(metadata.behind()).hasSize((int) metadata.through());
+    assertThat(metadata.done(A, 500)).isFalse(); // beyond what fits: read again after a restart
+    assertThat(metadata.done(Lane.database("slow_0"), 0)).isFalse();
+  }
+
+  @Test
+  void aBrokerThatRefusesTheMetadataGetsHalfAsMuchDownToNone() {
+    receiveInLanes();
+    ledger.applied(at(A, 0));
+    ledger.applied(at(A, 2));
+    int shrinks = 0;
+    while (ledger.shrinkMetadata()) {
+      shrinks++;
+      assertThat(commit().metadata().length()).isLessThanOrEqualTo(Math.max(ledger.metadataBytes(), 0));
+    }
+    assertThat(shrinks).isEqualTo(7); // 2048 -> 16 bytes: less than the smallest metadata
+    assertThat(commit()).isEqualTo(new OffsetAndMetadata(1, ""));
+  }
+
   // --- restart ---
 
   @Test
-  void afterAssignmentOffsetsUpToTheLanesRecordedOffsetAreAlreadyApplied() {
+  void afterAssignmentWhatTheMetadataShowsDoneIsAlreadyApplied() {
+    ledger.assigned(TP, new OffsetAndMetadata(1, "{\"through\":6,\"behind\":{\"b\":3}}"));
+
+    assertThat(ledger.alreadyApplied(at(A, 2))).isTrue();
+    assertThat(ledger.alreadyApplied(at(A, 5))).isTrue();
+    assertThat(ledger.alreadyApplied(at(B, 2))).isTrue();
+    assertThat(ledger.alreadyApplied(at(B, 3))).isFalse();
+    assertThat(ledger.alreadyApplied(at(A, 6))).isFalse();
+    assertThat(ledger.alreadyApplied(at(A, 0))).isFalse(); // before the commit: never delivered again anyway
+  }
+
+  @Test
+  void afterAssignmentWithTheFirstReleasesMetadataOffsetsUpToTheLanesRecordedOffsetAreAlreadyApplied() {
     ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"a\":5}}"));
 
     assertThat(ledger.alreadyApplied(at(A, 2))).isTrue();
     assertThat(ledger.alreadyApplied(at(A, 5))).isTrue();
-  }
-
-  @Test
-  void afterAssignmentOffsetsBeyondTheLanesRecordedOffsetAreNotApplied() {
-    ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"a\":5}}"));
-
     assertThat(ledger.alreadyApplied(at(A, 6))).isFalse();
-  }
-
-  @Test
-  void afterAssignmentLaneWithoutRecordedOffsetHasNothingApplied() {
-    ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"a\":5}}"));
-
     assertThat(ledger.alreadyApplied(at(B, 1))).isFalse();
   }
 
   @Test
-  void metadataTheCurrentReleaseWroteIsReadWithItsClusterKey() {
+  void theFirstReleasesMetadataIsReadWithItsClusterKey() {
     ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"\\u0000cluster\":5,\"(no key)\":4,\"a\":3}}"));
 
     assertThat(ledger.alreadyApplied(at(Lane.CLUSTER, 5))).isTrue();
@@ -162,12 +226,13 @@ class OffsetLedgerTest {
   }
 
   @Test
-  void theClusterLaneIsCommittedUnderTheKeyTheCurrentReleaseReads() {
-    receive(0, 1, 2);
-    ledger.applied(at(Lane.CLUSTER, 1));
-    ledger.applied(at(Lane.NO_KEY, 2));
+  void theClusterLaneIsCommittedUnderItsMetadataKey() {
+    ledger.received(at(Lane.CLUSTER, 0));
+    ledger.received(at(Lane.NO_KEY, 1));
+    ledger.received(at(A, 2));
+    ledger.applied(at(A, 2));
 
-    assertThat(commit().metadata()).isEqualTo("{\"applied\":{\"\\u0000cluster\":1,\"(no key)\":2}}");
+    assertThat(commit().metadata()).isEqualTo("{\"through\":3,\"behind\":{\"\\u0000cluster\":0,\"(no key)\":1}}");
   }
 
   @Test
@@ -181,15 +246,15 @@ class OffsetLedgerTest {
   }
 
   @Test
-  void commitAfterRestartKeepsTheLaneThatIsStillAhead() {
-    ledger.assigned(TP, new OffsetAndMetadata(1, "{\"applied\":{\"a\":5}}"));
-    receive(1);
+  void afterRestartNothingIsCommittedUntilTheRunHasReadPastWhatTheMetadataDescribed() {
+    ledger.assigned(TP, new OffsetAndMetadata(1, "{\"through\":6,\"behind\":{\"b\":1}}"));
+    ledger.received(at(B, 1));
     ledger.applied(at(B, 1));
-    ledger.passed(at(2));
+    ledger.passed(at(A, 2));
+    assertThat(ledger.committable()).isEmpty(); // a commit at 3 now would forget that 3..5 are done
 
-    OffsetAndMetadata commit = commit();
-    assertThat(commit.offset()).isEqualTo(3);
-    assertThat(OffsetLedger.parse(commit.metadata())).containsExactly(Map.entry(A, 5L));
+    ledger.passed(at(A, 5));
+    assertThat(commit()).isEqualTo(new OffsetAndMetadata(6, ""));
   }
 
   @Test
@@ -219,14 +284,22 @@ class OffsetLedgerTest {
 
   @Test
   void failedOffsetKeepsHoldingThePositionAfterItsQueueIsAbandoned() {
-    receive(0, 1, 2, 3); // b fails on 0 (stays in flight), a=1,3, b=2 queued behind the failure
+    // b fails on 0 (stays in flight), a=1,3, b=2 queued behind the failure
+    ledger.received(at(B, 0));
+    ledger.received(at(A, 1));
+    ledger.received(at(B, 2));
+    ledger.received(at(A, 3));
+    ledger.stopped(at(B, 0));
     ledger.applied(at(A, 1));
-    ledger.abandoned(at(2));
+    ledger.abandoned(at(B, 2));
     ledger.applied(at(A, 3));
 
     OffsetAndMetadata commit = commit();
     assertThat(commit.offset()).isZero();
-    assertThat(OffsetLedger.parse(commit.metadata())).containsExactly(Map.entry(A, 3L));
+    CommitMetadata metadata = CommitMetadata.parse(commit.metadata());
+    assertThat(metadata).isEqualTo(new CommitMetadata(4, Map.of(B, 0L), Map.of()));
+    assertThat(metadata.done(A, 3)).isTrue();
+    assertThat(metadata.done(B, 2)).isFalse(); // abandoned behind the failure: still to do after a restart
   }
 
   @Test
@@ -269,35 +342,31 @@ class OffsetLedgerTest {
   // --- metadata format ---
 
   @Test
-  void formatWritesTheAppliedObject() {
-    assertThat(OffsetLedger.format(Map.of(Lane.database("sales"), 118L, Lane.database("company"), 120L)))
-        .isEqualTo("{\"applied\":{\"company\":120,\"sales\":118}}");
-  }
-
-  @Test
   void parseReadsWhatFormatWrote() {
-    Map<Lane, Long> lanes = Map.of(Lane.database("company"), 120L, Lane.database("Grüße \"x\""), 118L,
-        Lane.CLUSTER, 119L, Lane.NO_KEY, 117L);
-    assertThat(OffsetLedger.parse(OffsetLedger.format(lanes))).isEqualTo(lanes);
+    CommitMetadata metadata = new CommitMetadata(200, Map.of(Lane.database("company"), 120L,
+        Lane.database("Grüße \"x\""), 118L, Lane.CLUSTER, 119L, Lane.NO_KEY, 117L), Map.of());
+    String text = metadata.format(100);
+    assertThat(CommitMetadata.parse(text)).isEqualTo(metadata);
+    int lanes = metadata.behind().entrySet().stream().mapToInt(e -> CommitMetadata.bytesOf(e.getKey(), e.getValue()))
+        .sum();
+    assertThat(text.getBytes(StandardCharsets.UTF_8).length).isEqualTo(CommitMetadata.fixedBytes(200) + lanes - 1);
   }
 
   @Test
-  void formatOfNoLanesIsEmpty() {
-    assertThat(OffsetLedger.format(Map.of())).isEmpty();
+  void formatSaysNothingWhenNothingPastTheOffsetIsDescribed() {
+    assertThat(new CommitMetadata(100, Map.of(A, 100L), Map.of()).format(100)).isEmpty();
   }
 
   @Test
-  void parseOfEmptyMetadataIsEmpty() {
-    assertThat(OffsetLedger.parse("")).isEmpty();
-  }
-
-  @Test
-  void parseOfNullMetadataIsEmpty() {
-    assertThat(OffsetLedger.parse(null)).isEmpty();
+  void parseOfEmptyOrNullMetadataSaysNothing() {
+    assertThat(CommitMetadata.parse("")).isEqualTo(CommitMetadata.NONE);
+    assertThat(CommitMetadata.parse(null)).isEqualTo(CommitMetadata.NONE);
+    assertThat(CommitMetadata.NONE.done(A, 0)).isFalse();
   }
 
   @Test
   void parseOfUnreadableMetadataFails() {
-    assertThatThrownBy(() -> OffsetLedger.parse("{not json")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> CommitMetadata.parse("{not json")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> CommitMetadata.parse("{\"behind\":{}}")).isInstanceOf(IllegalStateException.class);
   }
 }

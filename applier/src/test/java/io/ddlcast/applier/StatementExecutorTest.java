@@ -51,15 +51,16 @@ class StatementExecutorTest {
   }
 
   @Test
-  void eventsOfManyDatabasesKeepOnlyAFewIdleConnectionsOpen() throws SQLException {
-    int databases = StandbyConnections.IDLE_KEPT + 10;
+  void eventsOfManyDatabasesKeepAtMostMaxConnectionsOpen() throws SQLException {
+    int max = StandbyLimits.DEFAULT.maxConnections();
+    int databases = max + 10;
     for (int k = 0; k < databases; k++) {
       standby.database("db" + k);
       assertThat(execute(inDatabase("db" + k, k, "CREATE TABLE", "CREATE TABLE t ()", null),
           Lane.database("db" + k), k)).isEqualTo(StatementExecutor.Result.APPLIED);
     }
     assertThat(standby.opened()).hasSizeGreaterThanOrEqualTo(databases);
-    assertThat(standby.opened().size() - standby.closed().size()).isLessThanOrEqualTo(StandbyConnections.IDLE_KEPT);
+    assertThat(standby.opened().size() - standby.closed().size()).isLessThanOrEqualTo(max);
     // the most recently used stay: the next event of the last database reuses its connection
     int opened = standby.opened().size();
     execute(inDatabase("db" + (databases - 1), databases, "CREATE TABLE", "CREATE TABLE u ()", null),
@@ -603,11 +604,12 @@ class StatementExecutorTest {
   void everyConnectionStartsWithPgCatalogStandardStringsRowCountsAndNoBodyChecksAndEnglishAfterTheUrlsOwnOptions() {
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db")).getProperty("options"))
         .isEqualTo("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on -c track_counts=on "
-            + "-c check_function_bodies=off -c lc_messages=C");
+            + "-c check_function_bodies=off -c lc_messages=C -c lock_timeout=10000 -c statement_timeout=0");
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db?options=-c%20work_mem%3D8MB"))
         .getProperty("options"))
         .isEqualTo("-c work_mem=8MB -c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on "
-            + "-c track_counts=on -c check_function_bodies=off -c lc_messages=C");
+            + "-c track_counts=on -c check_function_bodies=off -c lc_messages=C -c lock_timeout=10000 "
+            + "-c statement_timeout=0");
     assertThat(StandbyConnections.connectProperties(PgUrl.parse("jdbc:postgresql://h/db"))
         .getProperty("assumeMinServerVersion")).isEqualTo("9.0");
   }

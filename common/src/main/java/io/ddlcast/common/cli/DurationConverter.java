@@ -8,7 +8,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Reads durations as operators write them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO
+ * Reads durations as operators write them: {@code 0}, {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO
  * {@code PT30S}.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
@@ -21,6 +21,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
   public static Duration parse(String value) {
     String text = value.strip().toLowerCase(Locale.ROOT);
+    if (text.equals("0")) {
+      return Duration.ZERO;
+    }
     Matcher m = SIMPLE.matcher(text);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));

@@ -22,13 +22,17 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  *   <li>PostgreSQL, by SQLSTATE: class 08 (connection), 53 (insufficient resources: disk full, out of memory, too
  *       many connections; not 53400, a configuration limit the same statement exceeds again),
  *       57P01/57P02/57P03 (admin or crash shutdown, cannot connect now), 40001/40P01 (serialization failure,
- *       deadlock), 55P03 (lock not available), 55006 (object in use) only where other sessions hold the object ("is
- *       being accessed by other users": a database with other sessions, which end): the rest of 55006 is the
+ *       deadlock), 55P03 (lock not available: a lock another session holds, also when {@code lock_timeout}
+ *       canceled the wait; the lock is released in time and the statement then runs), 55006 (object in use) only
+ *       where other sessions hold the object ("is being accessed by other users": a database with other sessions,
+ *       which end): the rest of 55006 is the
  *       statement's own session or state ("current user cannot be dropped", "cannot drop the currently open
  *       database", a replication slot), which no retry cures, and a message in another language than English
  *       ({@code lc_messages}) is permanent too: the operator is told rather than the lane retried forever;
  *       and any {@link SQLTransientException} (the applier raises one when the database an event needs does not
- *       exist on the standby yet: an earlier event in another lane creates or renames it). A driver error without
+ *       exist on the standby yet: an earlier event in another lane creates or renames it), but never 57014
+ *       (query canceled: by {@code statement_timeout}, which the same statement exceeds again, each attempt redoing
+ *       its work, or by an operator's {@code pg_cancel_backend}, who wants it stopped). A driver error without
  *       SQLSTATE caused by an I/O error is a lost connection. Everything else is permanent: the statement does not
  *       fit the standby.
  *   <li>Kafka: {@link RetriableException}s and timeouts are retriable; fencing, authentication, authorization,
@@ -40,6 +44,7 @@ public final class ErrorClassifier {
   private static final Set<String> RETRIABLE_STATES = Set.of("57P01", "57P02", "57P03", "40001", "40P01", "55P03");
   private static final String OBJECT_IN_USE = "55006";
   private static final String OTHER_SESSIONS = "is being accessed by other users";
+  private static final String QUERY_CANCELED = "57014";
 
   private ErrorClassifier() {}
 
@@ -77,6 +82,9 @@ public final class ErrorClassifier {
     if (state.startsWith("08") || (state.startsWith("53") && !state.equals("53400"))
         || RETRIABLE_STATES.contains(state)) {
       return ErrorKind.RETRIABLE;
+    }
+    if (state.equals(QUERY_CANCELED)) {
+      return ErrorKind.PERMANENT;
     }
     if (state.equals(OBJECT_IN_USE)) {
       String message = e.getMessage();

@@ -2,33 +2,51 @@ package io.ddlcast.common.status;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * What waits on what on one standby, as its applier saw it at its last heartbeat: each cluster-wide event that is a
- * barrier now (the lanes it waits for, the events held behind it), and each database stopped on an error that
- * cluster-wide events ran ahead of. {@code ddlcast status} shows it.
+ * barrier now (the lanes it waits for, the events held behind it), each database stopped on an error that
+ * cluster-wide events ran ahead of, and each database retrying an event (a lock held on the standby).
+ * {@code ddlcast status} shows it.
  *
  * <pre>{@code
  * {"barriers":[{"eventId":"6742f0a1.2b4c:40","command":"DROP ROLE","partition":0,"offset":41,"state":"WAITING",
  *               "waitsForApplying":["beta"],"waitsForStopped":["alpha"],"heldDatabases":["gamma"],"heldEvents":3}],
- *  "stoppedBehind":[{"database":"alpha","stoppedAt":"6742f0a1.2b4c:17","ranAhead":["6742f0a1.2b4c:20"]}]}
+ *  "stoppedBehind":[{"database":"alpha","stoppedAt":"6742f0a1.2b4c:17","ranAhead":["6742f0a1.2b4c:20"]}],
+ *  "retrying":[{"database":"beta","eventId":"6742f0a1.2b4c:44","sqlState":"55P03","error":"canceling statement
+ *               due to lock timeout","since":"2026-12-01T22:00:00Z","attempts":3}]}
  * }</pre>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Waits(List<Barrier> barriers, List<StoppedBehind> stoppedBehind) {
+public record Waits(List<Barrier> barriers, List<StoppedBehind> stoppedBehind, List<Retrying> retrying) {
   /** Nothing waits. */
   public static final Waits NONE = new Waits(List.of(), List.of());
 
   public Waits {
     barriers = barriers == null ? List.of() : List.copyOf(barriers);
     stoppedBehind = stoppedBehind == null ? List.of() : List.copyOf(stoppedBehind);
+    retrying = retrying == null ? List.of() : List.copyOf(retrying);
+  }
+
+  /** No lane retrying. */
+  public Waits(List<Barrier> barriers, List<StoppedBehind> stoppedBehind) {
+    this(barriers, stoppedBehind, List.of());
   }
 
   @JsonIgnore
   public boolean isEmpty() {
-    return barriers.isEmpty() && stoppedBehind.isEmpty();
+    return barriers.isEmpty() && stoppedBehind.isEmpty() && retrying.isEmpty();
   }
+
+  /**
+   * A lane retrying an event after a retriable error (a lock another session holds on the standby, the standby
+   * unreachable): since when, how many attempts, the last error.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Retrying(String database, String eventId, String sqlState, String error, Instant since,
+      int attempts) {}
 
   /** Where a barrier is. */
   public enum BarrierState {

@@ -72,6 +72,22 @@ class ErrorClassifierTest {
     assertThat(sqlState("55P03")).isEqualTo(ErrorKind.RETRIABLE);
   }
 
+  @Test
+  void aWaitCanceledByLockTimeoutIsRetriable() {
+    // what PostgreSQL 15 raises when lock_timeout ends the wait (measured on the standby of ManyDatabasesIT)
+    assertThat(ErrorClassifier.classify(new SQLException("ERROR: canceling statement due to lock timeout",
+        "55P03"))).isEqualTo(ErrorKind.RETRIABLE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ERROR: canceling statement due to statement timeout",
+      "ERROR: canceling statement due to user request"})
+  void queryCanceled57014IsPermanentEvenAsATransientException(String message) {
+    assertThat(ErrorClassifier.classify(new SQLException(message, "57014"))).isEqualTo(ErrorKind.PERMANENT);
+    assertThat(ErrorClassifier.classify(new SQLTransientConnectionException(message, "57014")))
+        .isEqualTo(ErrorKind.PERMANENT);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"ERROR: database \"shop\" is being accessed by other users\n  Detail: There is 1 other "
       + "session using the database.", "ERROR: source database \"template1\" is being accessed by other users"})
