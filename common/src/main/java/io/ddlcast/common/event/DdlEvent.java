@@ -24,7 +24,8 @@ import java.util.Objects;
  *  "logTime":"2026-11-23T18:39:15.123Z",
  *  "position":{"file":"postgresql-2026-11-23_183900.csv","offset":48213,"session":"6742f0a1.2b4c","line":17},
  *  "schemas":["sales"],                // optional: the schemas the DDL touches (absent: none or unknown)
- *  "sealed":"AQ..."}                   // optional: the statement with its secrets, sealed (schema 2)
+ *  "sealed":"AQ...",                   // optional: the statement with its secrets, sealed (schema 2)
+ *  "generation":2}                     // optional: the source's generation that published it (absent: 1)
  * }</pre>
  *
  * <p>{@code key} differs from {@code database} for statements about a database itself: {@code CREATE DATABASE x}
@@ -47,6 +48,11 @@ import java.util.Objects;
  * a secret literal (a password option, a role's verifier); {@code statement} is then that statement masked
  * ({@code Secrets.mask}), for everything that logs, prints, filters or dead-letters it. Only the applier's executor
  * opens it ({@code io.ddlcast.common.seal.SealedStatement}).
+ *
+ * <p>{@code generation} (added within schema version 1: older readers ignore it) is the generation of the topic's
+ * source that published the event ({@code io.ddlcast.common.generation.Generation}): an applier applies it only if
+ * that generation was current at the event's offset. Events written before generations existed lack it and belong to
+ * generation 1, as does every event the producer of a topic's first primary publishes.
  */
 public record DdlEvent(
     int schema,
@@ -62,7 +68,8 @@ public record DdlEvent(
     Instant logTime,
     LogPosition position,
     List<String> schemas,
-    String sealed) {
+    String sealed,
+    int generation) {
 
   /** The schema version this build writes for an event without {@code sealed}. */
   public static final int SCHEMA_VERSION = 1;
@@ -94,6 +101,17 @@ public record DdlEvent(
     Objects.requireNonNull(statement, "statement");
     Objects.requireNonNull(position, "position");
     schemas = schemas == null ? List.of() : List.copyOf(schemas);
+    if (generation < 1) {
+      throw new IllegalArgumentException("generation " + generation + " is not a generation (they start at 1)");
+    }
+  }
+
+  /** An event of the first generation. */
+  public DdlEvent(int schema, String id, String source, String database, String key, Scope scope, String user,
+      ExecutionContext context, String command, String statement, Instant logTime, LogPosition position,
+      List<String> schemas, String sealed) {
+    this(schema, id, source, database, key, scope, user, context, command, statement, logTime, position, schemas,
+        sealed, 1);
   }
 
   /** An event whose statement holds no sealed secret. */
@@ -116,13 +134,19 @@ public record DdlEvent(
    */
   public DdlEvent withStatement(String newStatement, ExecutionContext newContext) {
     return new DdlEvent(schema, id, source, database, key, scope, user, newContext, command, newStatement, logTime,
-        position, schemas, sealed);
+        position, schemas, sealed, generation);
   }
 
   /** The same event shipping {@code masked} as its statement and the full statement sealed (see SealedStatement). */
   public DdlEvent withSealed(String masked, String newSealed) {
     return new DdlEvent(Math.max(schema, SEALED_SCHEMA_VERSION), id, source, database, key, scope, user, context,
-        command, masked, logTime, position, schemas, newSealed);
+        command, masked, logTime, position, schemas, newSealed, generation);
+  }
+
+  /** The same event, published by generation {@code newGeneration} of the topic's source. */
+  public DdlEvent inGeneration(int newGeneration) {
+    return newGeneration == generation ? this : new DdlEvent(schema, id, source, database, key, scope, user, context,
+        command, statement, logTime, position, schemas, sealed, newGeneration);
   }
 
   /** The id of the event for the log record at this position (part of nothing larger). */

@@ -66,6 +66,9 @@ public final class EventCodec {
     if (event.sealed() != null) {
       node.put("sealed", event.sealed());
     }
+    if (event.generation() != 1) {
+      node.put("generation", event.generation());
+    }
     return node;
   }
 
@@ -138,7 +141,8 @@ public final class EventCodec {
           instant(text(node, "logTime", false)),
           position(required(node, "position")),
           schemas(node.get("schemas")),
-          sealed(schema.intValue(), node));
+          sealed(schema.intValue(), node),
+          generation(node.get("generation")));
     } catch (RuntimeException e) { // IllegalArgument, DateTimeParse, NullPointer: a field of the wrong shape
       throw new InvalidEventException("invalid event: " + e.getMessage(), false, e);
     }
@@ -238,6 +242,17 @@ public final class EventCodec {
       out.add(s.textValue());
     }
     return out;
+  }
+
+  /** The publishing generation: absent or null is 1 (events written before generations existed). */
+  private static int generation(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return 1;
+    }
+    if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+      throw new IllegalArgumentException("field 'generation' is not a whole number");
+    }
+    return node.intValue();
   }
 
   /** The sealed statement, only in an event of the version that has it. */

@@ -15,6 +15,8 @@ package io.ddlcast.common.kafka;
  *       latest view per standby); {@code ddlcast status} reads it.
  *   <li>{@code <topic>.control}: operator commands for the appliers ({@code retry}, {@code skip}), keyed by standby.
  *   <li>{@code <topic>.dead-letter}: events a standby skipped, with the error they had there.
+ *   <li>{@code <topic>.generations}: the source's generations, promotions and switchovers (compacted, one
+ *       partition; see {@code io.ddlcast.common.generation.GenerationLog}).
  * </ul>
  */
 public final class Topics {
@@ -40,6 +42,15 @@ public final class Topics {
 
   public static String deadLetterTopic(String topic) {
     return topic + ".dead-letter";
+  }
+
+  public static String generationsTopic(String topic) {
+    return topic + ".generations";
+  }
+
+  /** The one transactional id that writes generations: two promotions fence each other, one wins. */
+  public static String generationsTransactionalId(String topic) {
+    return "ddlcast.generations." + topic;
   }
 
   /** The Kafka Streams application that folds one standby's results into its view. */

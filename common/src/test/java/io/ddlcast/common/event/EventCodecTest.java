@@ -47,6 +47,21 @@ class EventCodecTest {
   }
 
   @Test
+  void theGenerationTravelsAndIsOneWhereAbsent() throws Exception {
+    DdlEvent second = sample().inGeneration(2);
+    assertThat(json(second).get("generation").intValue()).isEqualTo(2);
+    assertThat(EventCodec.decode(EventCodec.encode(second)).generation()).isEqualTo(2);
+    assertThat(json(sample()).has("generation")).isFalse();
+    assertThat(EventCodec.decode(EventCodec.encode(sample())).generation()).isEqualTo(1);
+    ObjectNode bad = json(sample()).put("generation", "2");
+    assertThatThrownBy(() -> EventCodec.decode(bytes(bad))).isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("generation");
+    ObjectNode zero = json(sample()).put("generation", 0);
+    assertThatThrownBy(() -> EventCodec.decode(bytes(zero))).isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("generation");
+  }
+
+  @Test
   void roundTripKeepsNonAsciiAndNewlines() throws Exception {
     DdlEvent event = event("jürgen", "CREATE TABLE",
         "CREATE TABLE \"Grüße\" (\n\t\"名前\" text -- 😀\n)", Instant.parse("2026-01-01T00:00:00Z"));
