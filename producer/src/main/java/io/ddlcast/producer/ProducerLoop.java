@@ -13,12 +13,15 @@ import io.ddlcast.producer.csvlog.LogCursor;
 import io.ddlcast.producer.csvlog.LogFollower;
 import io.ddlcast.producer.csvlog.LogRecord;
 import io.ddlcast.producer.csvlog.LogSource;
+import io.ddlcast.producer.csvlog.LogTime;
 import io.ddlcast.producer.primary.EventCompleter;
+import io.ddlcast.producer.primary.PrimaryClient;
 import io.ddlcast.producer.primary.PrimaryRounds;
 import io.ddlcast.producer.primary.VerifiedHelpers;
 import io.ddlcast.producer.publish.Checkpoint;
 import io.ddlcast.producer.publish.CheckpointTooLargeException;
 import io.ddlcast.producer.publish.EventSink;
+import io.ddlcast.producer.publish.SourceGeneration;
 import io.ddlcast.producer.publish.UnreadableCheckpointException;
 import io.ddlcast.producer.settle.Outcome;
 import io.ddlcast.producer.settle.SessionTracker;
@@ -26,8 +29,10 @@ import io.ddlcast.producer.settle.TrackerState;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -98,6 +103,24 @@ final class ProducerLoop {
   private long recordsRead;
   private long lastCheckpointNanos;
   private long lastProgressNanos = System.nanoTime();
+
+  /** The generation of the topic's source this producer publishes in (events and checkpoints say so). */
+  private int generation = 1;
+  /** In a later generation, the first log time that is this generation's (earlier: DDL applied as a standby). */
+  private Instant notBefore;
+  /** The barrier a switchover's drain waits for (null: no drain), and whether it was read. */
+  private String drainToken;
+  private boolean drainBarrierRead;
+  private boolean drainBarrierWritten;
+  private long drainStartedNanos;
+  private long lastDrainLog;
+
+  /** Publishes in {@code decided}'s generation, from its first log time on. */
+  ProducerLoop generation(SourceGeneration.Decision decided) {
+    generation = decided.generation();
+    notBefore = decided.notBefore();
+    return this;
+  }
 
   /** Decided events wait up to {@code window} for more to share their Kafka transaction (zero: none wait). */
   ProducerLoop publishWindow(Duration window) {
@@ -171,6 +194,16 @@ final class ProducerLoop {
     metrics.read(batch.records(), stages.follower().cursor());
     List<Outcome> outcomes = new ArrayList<>();
     for (LogRecord record : batch.records()) {
+      if (notBefore != null) {
+        if (LogTime.parse(record.logTime()).isBefore(notBefore)) {
+          continue; // the events this primary applied as a standby, before its generation began
+        }
+        notBefore = null;
+      }
+      if (drainToken != null && "LOG".equals(record.severity())
+          && record.message().equals(PrimaryClient.BARRIER_PREFIX + drainToken)) {
+        drainBarrierRead = true;
+      }
       if (stages.helpers() != null && RecordKind.mayCarryDdl(record)) {
         stages.helpers().refresh(record.database()); // verified helper and encoding: what the tracker goes by
       }
@@ -222,9 +255,12 @@ final class ProducerLoop {
       lastEventId = last.id();
       lastEventLogTime = last.logTime() == null ? null : last.logTime().toString();
     }
+    if (generation != 1) {
+      events = events.stream().map(e -> e.inGeneration(generation)).toList();
+    }
     Checkpoint checkpoint = new Checkpoint(batch.cursor(), batch.tracker(), published + events.size(), lastEventId,
         lastEventLogTime, stages.source().behind(batch.cursor()), batch.filteredInAll(), batch.refusedInAll(),
-        !stages.sink().signs());
+        !stages.sink().signs(), generation);
     try {
       stages.sink().publish(events, checkpoint);
     } catch (CheckpointTooLargeException e) {
@@ -294,7 +330,11 @@ final class ProducerLoop {
       if (stages.rounds() != null) {
         stages.rounds().reset();
       }
-      if (checkpoint.isPresent()) {
+      if (checkpoint.isPresent() && checkpoint.get().generation() != generation) {
+        LOG.info("the checkpoint of source {} is of generation {}; this is generation {}: starting at its start",
+            source, checkpoint.get().generation(), generation);
+        startAfresh(first);
+      } else if (checkpoint.isPresent()) {
         resumeAt(checkpoint.get());
       } else {
         startAfresh(first);
@@ -325,6 +365,14 @@ final class ProducerLoop {
     stages.tracker().restore(null);
     published = 0;
     committedCursor = null;
+    if (generation > 1) {
+      stages.follower().seek(null); // from the oldest log file, skipping what was logged before the generation
+      if (first) {
+        LOG.info("source {} publishes generation {}: the DDL its primary logged from {} on", source, generation,
+            notBefore);
+      }
+      return;
+    }
     if (startFrom == StartFrom.LATEST) {
       stages.follower().seekToEnd();
     } else {
@@ -370,6 +418,49 @@ final class ProducerLoop {
 
   long published() {
     return published;
+  }
+
+  /**
+   * Starts a switchover's drain: a barrier goes into the primary's log; once it was read and everything before it
+   * is decided and published, {@link #drained} says so. Without a primary connection, the end of the log read
+   * twice a second apart stands for the barrier.
+   */
+  void drain(String nonce) {
+    if (drainToken != null) {
+      return;
+    }
+    drainToken = "switchover " + nonce.replaceAll("[^0-9a-zA-Z-]", "");
+    drainStartedNanos = System.nanoTime();
+    LOG.info("switchover requested: draining generation {} of source {} (a barrier into the primary's log, then "
+        + "everything before it published)", generation, source);
+    emitDrainBarrier();
+  }
+
+  private void emitDrainBarrier() {
+    if (stages.rounds() != null && !drainBarrierWritten) {
+      drainBarrierWritten = stages.rounds().emit(drainToken);
+    }
+  }
+
+  /** True once the drain is done: the barrier read, nothing undecided, everything published and checkpointed. */
+  boolean drained(Round round) {
+    if (drainToken == null) {
+      return false;
+    }
+    emitDrainBarrier();
+    if (stages.rounds() == null && !round.more() && System.nanoTime() - drainStartedNanos > 1_000_000_000L) {
+      drainBarrierRead = true;
+    }
+    int pending = stages.tracker().pendingCount();
+    boolean done = drainBarrierRead && pending == 0 && deferred.isEmpty() && unpublished == null && !round.more()
+        && Objects.equals(committedCursor, stages.follower().cursor());
+    long now = System.nanoTime();
+    if (!done && drainBarrierRead && now - lastDrainLog > 10_000_000_000L) {
+      lastDrainLog = now;
+      LOG.info("switchover: waiting for {} DDL statement(s) whose transactions are still open on the primary "
+          + "(end them, or stop the clients, for the switchover to go on)", pending);
+    }
+    return done;
   }
 
   long recordsRead() {

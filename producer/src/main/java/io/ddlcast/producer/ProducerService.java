@@ -1,9 +1,15 @@
 package io.ddlcast.producer;
 
 import io.ddlcast.common.error.Backoff;
+import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ErrorKind;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.generation.GenerationHistory;
+import io.ddlcast.common.generation.GenerationLog;
+import io.ddlcast.common.generation.Switchover;
 import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
+import io.ddlcast.common.status.StatusJson;
 import io.ddlcast.common.trust.SigningKey;
 import io.ddlcast.producer.capture.EventFactory;
 import io.ddlcast.producer.capture.HelperTrust;
@@ -18,12 +24,15 @@ import io.ddlcast.producer.primary.PrimaryRounds;
 import io.ddlcast.producer.primary.PrimaryStartup;
 import io.ddlcast.producer.primary.VerifiedHelpers;
 import io.ddlcast.producer.publish.EventPublisher;
+import io.ddlcast.producer.publish.GenerationWatch;
+import io.ddlcast.producer.publish.SourceGeneration;
 import io.ddlcast.producer.publish.TopicSetup;
 import io.ddlcast.producer.settle.SessionTracker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -57,6 +66,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private LogFollower follower;
   private LogWatcher watcher;
   private ProducerLoop loop;
+  private GenerationWatch generations;
+  private int generation;
+  private Switchover.Request switchover;
 
   private final SigningKey signingKey;
 
@@ -155,8 +167,13 @@ public final class ProducerService implements Runnable, AutoCloseable {
     if (!TopicSetup.await(config.kafka(), topic, () -> running)) {
       return false;
     }
+    SourceGeneration.Decision decided = SourceGeneration.decide(config.kafka(), config.topic(), source,
+        "producer " + source);
+    generation = decided.generation();
+    LOG.info("source {} publishes generation {} of topic {}", source, generation, config.topic());
     loop = new ProducerLoop(stages(), metrics, source, config.kafka().bootstrapServers(), config.startFrom(),
-        () -> running).publishWindow(config.publishWindow());
+        () -> running).publishWindow(config.publishWindow()).generation(decided);
+    generations = new GenerationWatch(config.kafka(), config.topic());
     return loop.restore(true);
   }
 
@@ -187,6 +204,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
   private void follow() {
     while (running) {
       ProducerLoop.Round round = loop.round();
+      watchGenerations(round);
       if (!round.more() && running) {
         if (round.stuck()) {
           running &= Backoff.sleep(config.pollInterval()); // Kafka or the primary is away: retry at the interval
@@ -195,6 +213,32 @@ public final class ProducerService implements Runnable, AutoCloseable {
               ? config.pollInterval() : round.holding());
         }
       }
+    }
+  }
+
+  /**
+   * A newer generation fences this producer (a failover elsewhere); a switchover request for its generation starts
+   * the drain, and once drained it answers and stops.
+   */
+  private void watchGenerations(ProducerLoop.Round round) {
+    GenerationHistory history = generations.poll();
+    if (history != null) {
+      if (history.currentNumber() != generation) {
+        SourceGeneration.decide(history, source, config.topic()); // throws: fenced
+      }
+      history.request(generation).ifPresent(r -> {
+        switchover = r;
+        loop.drain(r.nonce());
+      });
+    }
+    if (switchover != null && loop.drained(round)) {
+      Switchover.Drained drained = new Switchover.Drained(generation, switchover.nonce(), source,
+          generations.endOffsets(config.topic()), Instant.now(), loop.published());
+      GenerationLog.write(config.kafka(), config.topic(), drained.key(), StatusJson.encode(drained));
+      throw new DdlcastException(ExitCode.FAILED, "SWITCHED OVER: source " + source + " drained generation "
+          + generation + " for the switchover to standby " + switchover.to() + " (" + loop.published()
+          + " events published in all, the last at the end offsets " + drained.end() + "); this producer stops and "
+          + "will not publish again: its primary is no longer the DDL source");
     }
   }
 
@@ -249,6 +293,9 @@ public final class ProducerService implements Runnable, AutoCloseable {
     }
     if (publisher != null) {
       publisher.close();
+    }
+    if (generations != null) {
+      generations.close();
     }
     if (primary != null) {
       primary.close();

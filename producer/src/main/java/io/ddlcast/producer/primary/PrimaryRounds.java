@@ -132,6 +132,21 @@ public final class PrimaryRounds {
     return outcomes;
   }
 
+  /**
+   * Writes a barrier of another purpose (a switchover's drain) into the primary's log; false if the primary could
+   * not be asked (the caller tries again).
+   */
+  public boolean emit(String token) {
+    try {
+      primary.emitBarrier(token);
+      return true;
+    } catch (SQLException e) {
+      onError.run();
+      LOG.warn("cannot write a barrier into the primary's log ({}): {}; retrying", primary.describe(), e.getMessage());
+      return false;
+    }
+  }
+
   /** If {@code record} is the barrier written last: what it settles; else null. */
   public List<Outcome> barrier(LogRecord record) {
     if (barrier == null || !"LOG".equals(record.severity())

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * {"v":2,"file":"postgresql-2026-11-23_183900.csv","offset":48213,"published":42,
  *  "tracker":{"sessions":[...],"prepared":[...],"outbox":[...],"round":7,"sequence":42},
  *  "lastEventId":"6742f0a1.2b4c:17","lastEventLogTime":"2026-11-23T18:39:15.123Z","behindBytes":0,"filtered":3,
- *  "refused":1,"unsigned":true}
+ *  "refused":1,"unsigned":true,"generation":2}
  * }</pre>
  *
  * <p>The last six are for {@code ddlcast status} (the producer's row): the last event published, how many bytes
@@ -27,10 +27,20 @@ import java.nio.charset.StandardCharsets;
  * many statements were refused as unsafe to replay (written only when there were any), and whether the producer
  * publishes its events unsigned (no {@code --signing-key}; written only then). The producer writes a
  * checkpoint at least every {@code ProducerLoop.HEARTBEAT} even when idle, so that its time says whether it runs.
+ *
+ * <p>{@code generation} (absent: 1) is the generation of the topic's source the checkpoint was written in: a
+ * primary that becomes the source again in a later generation (after a failover and a rejoin) does not resume from
+ * where it stopped publishing long ago, but from its new generation's start.
  */
 public record Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
-    String lastEventLogTime, long behindBytes, long filtered, long refused, boolean unsigned) {
+    String lastEventLogTime, long behindBytes, long filtered, long refused, boolean unsigned, int generation) {
   private static final int VERSION = 2;
+
+  /** A checkpoint of the first generation. */
+  public Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
+      String lastEventLogTime, long behindBytes, long filtered, long refused, boolean unsigned) {
+    this(cursor, tracker, published, lastEventId, lastEventLogTime, behindBytes, filtered, refused, unsigned, 1);
+  }
 
   /** A checkpoint of a producer that signs its events. */
   public Checkpoint(LogCursor cursor, TrackerState tracker, long published, String lastEventId,
@@ -61,6 +71,9 @@ public record Checkpoint(LogCursor cursor, TrackerState tracker, long published,
     }
     if (unsigned) {
       root.put("unsigned", true);
+    }
+    if (generation != 1) {
+      root.put("generation", generation);
     }
     return root.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -93,7 +106,8 @@ public record Checkpoint(LogCursor cursor, TrackerState tracker, long published,
           root.path("behindBytes").asLong(-1),
           root.path("filtered").asLong(0),
           root.path("refused").asLong(0),
-          root.path("unsigned").asBoolean(false));
+          root.path("unsigned").asBoolean(false),
+          root.path("generation").asInt(1));
     } catch (RuntimeException e) { // a tracker state of the wrong shape
       throw new UnreadableCheckpointException(e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import io.ddlcast.common.error.ErrorClassifier;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.error.Retry;
+import io.ddlcast.common.generation.GenerationLog;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
@@ -95,6 +96,7 @@ public final class TopicSetup {
         }
       }
     }
+    GenerationLog.ensureTopic(admin, topic.name(), rf);
     refuseHistoryLoss(admin, topic);
   }
 
