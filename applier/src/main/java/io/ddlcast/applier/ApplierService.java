@@ -1,12 +1,16 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.error.Backoff;
+import io.ddlcast.common.generation.Generation;
+import io.ddlcast.common.generation.GenerationHistory;
+import io.ddlcast.common.generation.GenerationLog;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
 import io.ddlcast.common.status.ControlCommand;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +50,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
   public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
 
   private final ApplierTrust trust;
+  private final Generations generations;
 
   /** An applier that applies unsigned events (it says so loudly at start and in status). */
   public ApplierService(ApplierConfig config) {
@@ -57,6 +63,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
     this.trust = trust;
     this.decisions = new OperatorDecisions(config.onError());
     this.metrics = new ApplierMetrics(registry, config.standbyName());
+    this.generations = new Generations(config.kafka(), config.topic());
   }
 
   /**
@@ -111,8 +118,12 @@ public final class ApplierService implements Runnable, AutoCloseable {
         for (var skip : control.history()) {
           decisions.skip(skip.eventId());
         }
+        if (isSourceAlready()) {
+          return;
+        }
         while (running) {
-          EventConsumer c = new EventConsumer(config, () -> running, results, decisions, metrics, trust);
+          EventConsumer c = new EventConsumer(config, () -> running, results, decisions, metrics, trust,
+              generations);
           consumer = c;
           try (c) {
             c.open();
@@ -121,6 +132,10 @@ public final class ApplierService implements Runnable, AutoCloseable {
               c.pollOnce();
               act(control.poll(), c);
               heartbeat(results, c);
+              if (c.promoted()) {
+                promote();
+                running = false;
+              }
             }
           }
           metrics.clearPending(); // what was in hand is read again
@@ -183,6 +198,38 @@ public final class ApplierService implements Runnable, AutoCloseable {
     c.requestRestart();
   }
 
+  /** This standby is the source of the current generation already: an applier has nothing to do here. */
+  private boolean isSourceAlready() {
+    GenerationHistory history = generations.refresh();
+    history.problems().forEach(p -> LOG.warn("{}", p));
+    Optional<Generation> current = history.current();
+    if (current.isPresent() && config.standbyName().equals(current.get().standby())
+        && history.promotion(current.get().generation()).isPresent()) {
+      LOG.info("standby {} is the source of {} (promoted, source {}): this applier applies nothing; make it a "
+          + "standby again with 'ddlcast rejoin' after another standby is promoted", config.standbyName(),
+          current.get().describe(), history.promotion(current.get().generation()).get().source());
+      return true;
+    }
+    return false;
+  }
+
+  /** Everything before the generation's start is applied: record the baselines and the promotion. */
+  private void promote() {
+    Generation generation = generations.refresh().current().orElseThrow();
+    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    while (true) {
+      try {
+        Promoter.promote(config.kafka(), config.topic(), generation, config.standbyName(), config.standby());
+        return;
+      } catch (SQLException | KafkaException e) {
+        LOG.warn("standby {}: recording the promotion failed ({}); retrying", config.standbyName(), e.getMessage());
+        if (!backoff.sleep()) {
+          return;
+        }
+      }
+    }
+  }
+
   private void heartbeat(ResultPublisher results, EventConsumer c) {
     long now = System.nanoTime();
     if (now - lastHeartbeat >= HEARTBEAT_INTERVAL.toNanos()) {
@@ -226,6 +273,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
           Set<String> topics = admin.listTopics().names().get(15, TimeUnit.SECONDS);
           if (topics.contains(config.topic())) {
             StatusTopics.ensure(admin, config.topic());
+            GenerationLog.ensureTopic(admin, config.topic(), Optional.empty());
             return true;
           }
           if (!logged) {

@@ -198,6 +198,10 @@ final class ApplyLane {
   }
 
   private void process(Work work) {
+    if (work.zombie() != null) { // never applied, whatever the operator's decisions: reported and passed
+      skip(work, null, null, work.zombie());
+      return;
+    }
     if (decisions.isSkipped(work)) {
       OperatorDecisions.Failure failure = decisions.failureOf(work);
       skip(work, failure == null ? null : failure.sqlState(), failure == null ? null : failure.reason(),

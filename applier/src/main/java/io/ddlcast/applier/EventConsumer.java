@@ -3,6 +3,9 @@ package io.ddlcast.applier;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.generation.Generation;
+import io.ddlcast.common.generation.GenerationHistory;
+import io.ddlcast.common.generation.GenerationMarker;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.Waits;
 import java.time.Duration;
@@ -16,6 +19,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -107,13 +112,20 @@ final class EventConsumer implements AutoCloseable {
   private final ResultSink results;
   private final OperatorDecisions decisions;
   private final RecordGate gate;
+  private final Generations generations;
+  /**
+   * Where this standby stops applying, per partition: it is the promoted standby of the current generation, which
+   * starts there (its own DDL is the source from then on).
+   */
+  private final Map<TopicPartition, Long> stopAt = new HashMap<>();
+  private boolean promoted;
   private volatile boolean restartRequested;
 
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
-      ApplierMetrics metrics, ApplierTrust trust) {
+      ApplierMetrics metrics, ApplierTrust trust, Generations generations) {
     this(config, running, results, decisions, metrics, () -> kafkaConsumer(config), new StatementExecutor(
         new StandbyConnections(config.standby(), config.standbyName(), config.limits()), config.tablespaceMap(),
-        config.secretsKey()), trust);
+        config.secretsKey()), trust, generations);
   }
 
   /** Reads with the consumer {@code consumers} makes when {@link #open} runs; closes the executor when closed. */
@@ -126,7 +138,16 @@ final class EventConsumer implements AutoCloseable {
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, Supplier<Consumer<String, byte[]>> consumers, EventExecutor executor,
       ApplierTrust trust) {
-    this.gate = new RecordGate(trust);
+    this(config, running, results, decisions, metrics, consumers, executor, trust,
+        Generations.fixed(GenerationHistory.EMPTY));
+  }
+
+  /** As above, applying only the events whose generation was current at their offset ({@link Generations}). */
+  EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
+      ApplierMetrics metrics, Supplier<Consumer<String, byte[]>> consumers, EventExecutor executor,
+      ApplierTrust trust, Generations generations) {
+    this.generations = generations;
+    this.gate = new RecordGate(trust, generations);
     this.config = config;
     this.running = () -> running.getAsBoolean() && !restartRequested;
     this.results = results;
@@ -165,6 +186,7 @@ final class EventConsumer implements AutoCloseable {
         for (TopicPartition tp : partitions) {
           OffsetAndMetadata om = committed.get(tp);
           ledger.assigned(tp, om);
+          stopFor(tp, generations.history());
           LOG.info("standby {}: {} partition {} from {}", config.standbyName(), tp.topic(), tp.partition(),
               om == null ? "the beginning (a new standby replays the whole history)" : "offset " + om.offset());
         }
@@ -193,6 +215,15 @@ final class EventConsumer implements AutoCloseable {
     }
     for (ConsumerRecord<String, byte[]> record : records) {
       TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      OptionalInt marker = GenerationMarker.of(record);
+      if (marker.isPresent()) {
+        marked(tp, record.offset(), marker.getAsInt());
+      }
+      Long stop = stopAt.get(tp);
+      if (stop != null && record.offset() >= stop) {
+        consumer.pause(Set.of(tp));
+        continue; // this standby is the source from here on
+      }
       Held h = held.get(tp);
       if (h != null) {
         h.records.add(record);
@@ -211,6 +242,7 @@ final class EventConsumer implements AutoCloseable {
     if (!paused) {
       Set<TopicPartition> resume = new HashSet<>(consumer.paused());
       resume.removeAll(barriers);
+      resume.removeAll(stopAt.keySet());
       consumer.resume(resume);
       consumer.pause(barriers);
     }
@@ -219,6 +251,67 @@ final class EventConsumer implements AutoCloseable {
     }
     metrics.polled(heldNotSubmitted(), topicLag());
     logProgress();
+    if (!stopAt.isEmpty() && !promoted && reachedStops()) {
+      commit(true);
+      promoted = true;
+    }
+  }
+
+  /**
+   * A marker: its generation begins after it, if the generations topic says so (else it is a stray record, passed).
+   * The promoted standby of the current generation stops there.
+   */
+  private void marked(TopicPartition tp, long offset, int generation) {
+    GenerationHistory history = generations.history();
+    if (history.get(generation).isEmpty()) {
+      history = generations.refresh();
+    }
+    Optional<Generation> g = history.get(generation).filter(x -> x.startOf(tp.partition()) == offset + 1);
+    if (g.isEmpty()) {
+      LOG.warn("standby {}: the record at {} partition {} offset {} claims to start generation {}, which the "
+          + "generations topic does not start there: ignored", config.standbyName(), tp.topic(), tp.partition(),
+          offset, generation);
+      return;
+    }
+    LOG.info("standby {}: {} begins at {} partition {} offset {}", config.standbyName(), g.get().describe(),
+        tp.topic(), tp.partition(), offset + 1);
+    stopFor(tp, history);
+  }
+
+  /** Sets where this standby stops on {@code tp} if it is the promoted standby of the current generation. */
+  private void stopFor(TopicPartition tp, GenerationHistory history) {
+    history.current()
+        .filter(g -> g.generation() > 1 && config.standbyName().equals(g.standby()))
+        .ifPresent(g -> {
+          if (stopAt.put(tp, g.startOf(tp.partition())) == null) {
+            LOG.info("standby {} is the promoted standby of {}: it applies everything before offset {} of "
+                + "partition {} and nothing after", config.standbyName(), g.describe(), g.startOf(tp.partition()),
+                tp.partition());
+          }
+        });
+  }
+
+  /** True once every partition is applied up to where this standby stops. */
+  private boolean reachedStops() {
+    Set<TopicPartition> assignment = consumer.assignment();
+    if (assignment.isEmpty()) {
+      return false;
+    }
+    for (TopicPartition tp : assignment) {
+      Long stop = stopAt.get(tp);
+      if (stop == null || held.containsKey(tp)) {
+        return false;
+      }
+      if (stop > 0 && (!ledger.settled(tp, stop - 1) || !ledger.pendingBefore(tp, stop).isEmpty())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True once this standby applied everything before its generation's start: it is the source now. */
+  boolean promoted() {
+    return promoted;
   }
 
   /** Records waiting behind a cluster-wide event, not yet handed to a lane (a submitted head is the lane's). */
@@ -246,6 +339,11 @@ final class EventConsumer implements AutoCloseable {
    * granted in any database and a database exists before it is filled.
    */
   private void route(ConsumerRecord<String, byte[]> record) {
+    if (GenerationMarker.of(record).isPresent()) { // nothing to apply: it only moves the position on
+      ledger.passed(new Work(new TopicPartition(record.topic(), record.partition()), record.offset(), Lane.CLUSTER,
+          null, null));
+      return;
+    }
     Work work = Work.of(record, gate);
     if (ledger.alreadyApplied(work)) {
       ledger.passed(work);
@@ -367,7 +465,8 @@ final class EventConsumer implements AutoCloseable {
         return;
       }
       Set<String> heldLanes = new TreeSet<>();
-      h.records.stream().skip(1).forEach(r -> heldLanes.add(Work.of(r, gate).lane().name()));
+      h.records.stream().skip(1).filter(r -> GenerationMarker.of(r).isEmpty())
+          .forEach(r -> heldLanes.add(Work.of(r, gate).lane().name()));
       ApplyLane cluster = lanes.get(Lane.CLUSTER);
       Waits.BarrierState state = !h.headSubmitted ? Waits.BarrierState.WAITING
           : cluster != null && cluster.stoppedAt() != null ? Waits.BarrierState.STOPPED : Waits.BarrierState.RUNNING;
@@ -399,7 +498,7 @@ final class EventConsumer implements AutoCloseable {
   }
 
   private boolean isCluster(ConsumerRecord<String, byte[]> record) {
-    return Work.of(record, gate).lane().isCluster();
+    return GenerationMarker.of(record).isEmpty() && Work.of(record, gate).lane().isCluster();
   }
 
   private void commit(boolean force) {

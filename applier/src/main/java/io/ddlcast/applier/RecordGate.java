@@ -1,6 +1,7 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.event.DdlEvent;
+import io.ddlcast.common.generation.GenerationHistory;
 import io.ddlcast.common.trust.Verdict;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,8 +31,30 @@ final class RecordGate {
 
   private record Position(TopicPartition partition, long offset) {}
 
+  /** The prefix of a generation refusal that passes the record rather than stop its lane. */
+  static final String ZOMBIE = "zombie:";
+  private final Generations generations;
+
   RecordGate(ApplierTrust trust) {
+    this(trust, Generations.fixed(GenerationHistory.EMPTY));
+  }
+
+  RecordGate(ApplierTrust trust, Generations generations) {
     this.trust = trust;
+    this.generations = generations;
+  }
+
+  /**
+   * Null if the event's generation was current at its offset; else why not, prefixed with {@link #ZOMBIE} for an
+   * older generation's event (passed and reported), or not (an unknown generation: the lane stops on it).
+   */
+  String generationRefusal(int partition, long offset, DdlEvent event) {
+    Generations.Verdict verdict = generations.check(partition, offset, event.generation());
+    if (verdict == Generations.Verdict.CURRENT) {
+      return null;
+    }
+    String why = generations.why(partition, offset, event.generation());
+    return verdict == Generations.Verdict.ZOMBIE ? ZOMBIE + why : why;
   }
 
   /** Why the record's signature is refused, or null when it verifies (or events are not verified here). */

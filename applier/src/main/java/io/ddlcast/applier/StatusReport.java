@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ddlcast.common.event.EventCodec;
+import io.ddlcast.common.generation.Generation;
+import io.ddlcast.common.generation.GenerationHistory;
+import io.ddlcast.common.generation.GenerationLog;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
@@ -15,8 +18,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +50,9 @@ final class StatusReport {
   record Producer(String source, JsonNode checkpoint, Instant written) {}
 
   final List<Standby> standbys = new ArrayList<>();
+  /** The source's generations, and each standby's position in the topic (its committed offsets, summed). */
+  GenerationHistory generations = GenerationHistory.EMPTY;
+  final Map<String, Long> positions = new TreeMap<>();
   final List<Producer> producers = new ArrayList<>();
   final Instant taken = Instant.now();
 
@@ -64,12 +74,18 @@ final class StatusReport {
         }
       });
       Map<TopicPartition, Long> ends = progress.ends();
+      report.generations = GenerationLog.read(kafka, topic);
+      Optional<Generation> current = report.generations.current();
       for (String name : names) {
         Map<TopicPartition, OffsetAndMetadata> committed = progress.committed(name);
+        report.positions.put(name, committed.values().stream().filter(Objects::nonNull)
+            .mapToLong(OffsetAndMetadata::offset).sum());
         TopicProgress.Lag lag = progress.lag(committed, ends);
         StandbyView view = views.get(name);
         String state;
-        if (view == null || view.lastSeen() == null
+        if (current.isPresent() && name.equals(current.get().standby())) {
+          state = report.generations.promotion(current.get().generation()).isPresent() ? "source" : "promoting";
+        } else if (view == null || view.lastSeen() == null
             || Duration.between(view.lastSeen(), report.taken).compareTo(DOWN_AFTER) > 0) {
           state = "down";
         } else if (!view.stopped().isEmpty()) {
@@ -95,9 +111,25 @@ final class StatusReport {
     return report;
   }
 
+  /** The standby that has applied the most of the topic (failover's choice), among those not the source. */
+  Optional<String> mostAdvanced() {
+    return standbys.stream().filter(s -> !s.state().equals("source"))
+        .max(Comparator.comparingLong(s -> positions.getOrDefault(s.name(), 0L))).map(Standby::name);
+  }
+
   ObjectNode json() {
     ObjectNode root = EventCodec.mapper().createObjectNode();
     root.put("time", taken.toString());
+    ArrayNode history = root.putArray("generations");
+    for (Generation g : generations.all()) {
+      ObjectNode row = StatusJson.mapper().valueToTree(g);
+      history.add(row);
+      generations.sourceOf(g.generation()).ifPresent(src -> row.put("source", src));
+      row.put("promoted", g.generation() == 1 || generations.promotion(g.generation()).isPresent());
+    }
+    root.put("generation", generations.currentNumber());
+    generations.sourceOf(generations.currentNumber()).ifPresent(src -> root.put("source", src));
+    mostAdvanced().ifPresent(m -> root.put("mostAdvanced", m));
     ArrayNode producerRows = root.putArray("producers");
     for (Producer p : producers) {
       ObjectNode row = producerRows.addObject();
@@ -124,6 +156,7 @@ final class StatusReport {
         row.put("lagEventsAtLeast", true);
       }
       row.put("lagSeconds", s.lagTime().toMillis() / 1000.0);
+      row.put("position", positions.getOrDefault(s.name(), 0L));
       StandbyView v = s.view();
       if (v != null) {
         row.put("lastSeen", v.lastSeen() == null ? null : v.lastSeen().toString());
@@ -193,6 +226,10 @@ final class StatusReport {
   static final Duration PRODUCER_DOWN_AFTER = Duration.ofSeconds(30);
 
   private String producerState(Producer p) {
+    if (!generations.generationsOf(p.source()).isEmpty()
+        && !generations.sourceOf(generations.currentNumber()).map(p.source()::equals).orElse(false)) {
+      return "fenced";
+    }
     return Duration.between(p.written(), taken).compareTo(PRODUCER_DOWN_AFTER) > 0 ? "down" : "running";
   }
 
@@ -204,6 +241,19 @@ final class StatusReport {
 
   String table() {
     StringBuilder out = new StringBuilder();
+    for (Generation g : generations.all()) {
+      boolean current = g.generation() == generations.currentNumber();
+      out.append(current ? "GENERATION " : "generation ").append(g.generation()).append(": source ")
+          .append(generations.sourceOf(g.generation()).orElse("(not promoted yet)"))
+          .append(g.standby() == null ? "" : ", standby " + g.standby())
+          .append(", ").append(g.reason().name().toLowerCase(Locale.ROOT)).append(" at ").append(g.at())
+          .append(g.generation() == 1 ? "" : ", from offsets " + g.start()).append(System.lineSeparator());
+    }
+    mostAdvanced().ifPresent(m -> out.append("most advanced standby: ").append(m).append(" (")
+        .append(positions.getOrDefault(m, 0L)).append(" records of the topic applied)").append(System.lineSeparator()));
+    if (!generations.all().isEmpty()) {
+      out.append(System.lineSeparator());
+    }
     out.append(String.format("%-16s %-12s %10s %9s  %-22s %-24s %s%n", "STANDBY", "STATE", "LAG EVENTS", "LAG (s)",
         "LAST EVENT", "LAST EVENT LOG TIME", "ERROR"));
     for (Standby s : standbys) {

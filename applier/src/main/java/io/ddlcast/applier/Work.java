@@ -8,9 +8,14 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One record of the topic on its way to a lane: where it is, its lane, and the decoded event, or why it could not be
- * decoded or was refused ({@link RecordGate}; then the lane stops on it rather than skip it).
+ * decoded or was refused ({@link RecordGate}; then the lane stops on it rather than skip it), or why it is a
+ * zombie's ({@link Generations}: then it is reported and passed, never applied).
  */
-record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, String invalid) {
+record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, String invalid, String zombie) {
+  Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, String invalid) {
+    this(partition, offset, lane, event, invalid, null);
+  }
+
   /**
    * The record, if the gate lets it through, decoded, in the lane {@link Lane#of} gives it; a refused record is not
    * decoded and stays in its key's lane.
@@ -26,6 +31,13 @@ record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, St
       String foreign = gate.sourceRefusal(event);
       if (foreign != null) {
         return new Work(tp, record.offset(), Lane.of(null, record.key()), null, foreign);
+      }
+      String generation = gate.generationRefusal(record.partition(), record.offset(), event);
+      if (generation != null) {
+        return generation.startsWith(RecordGate.ZOMBIE)
+            ? new Work(tp, record.offset(), Lane.of(null, record.key()), null, null,
+                generation.substring(RecordGate.ZOMBIE.length()))
+            : new Work(tp, record.offset(), Lane.of(null, record.key()), null, generation);
       }
       return new Work(tp, record.offset(), Lane.of(event, record.key()), event, null);
     } catch (InvalidEventException e) {
