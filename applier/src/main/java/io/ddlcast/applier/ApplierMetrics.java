@@ -55,6 +55,8 @@ final class ApplierMetrics {
   private final Timer latency;
   private final DistributionSummary batchEvents;
   private final Counter batchRollbacks;
+  private volatile int generation;
+  private final Counter zombies;
   private final Map<ErrorKind, Map<String, Counter>> errors = new EnumMap<>(ErrorKind.class);
   /** Events handed to a lane and not applied yet, with their primary log time (epoch ms; MAX_VALUE: unknown). */
   private final ConcurrentHashMap<Key, Long> pending = new ConcurrentHashMap<>();
@@ -102,6 +104,21 @@ final class ApplierMetrics {
     Gauge.builder("ddlcast_applier_lag_seconds", this, ApplierMetrics::lagSeconds).tag("standby", standby)
         .description("now minus the primary log time of the oldest event not yet applied; 0 when caught up")
         .register(registry);
+    Gauge.builder("ddlcast_applier_generation", this, m -> m.generation).tag("standby", standby)
+        .description("the current generation of the topic's source, as this applier last read it").register(registry);
+    zombies = counter(registry, "ddlcast_applier_events_refused_zombie", standby,
+        "events of an older generation after its switch point (a fenced primary's producer): refused, never applied");
+  }
+
+
+  /** The applier read the generations: {@code n} is current. */
+  void generation(int n) {
+    generation = n;
+  }
+
+  /** An event of a generation not current at its offset was refused. */
+  void zombie() {
+    zombies.increment();
   }
 
   private static Counter counter(MeterRegistry registry, String name, String standby, String description) {

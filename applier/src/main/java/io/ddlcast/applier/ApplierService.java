@@ -63,7 +63,7 @@ public final class ApplierService implements Runnable, AutoCloseable {
     this.trust = trust;
     this.decisions = new OperatorDecisions(config.onError());
     this.metrics = new ApplierMetrics(registry, config.standbyName());
-    this.generations = new Generations(config.kafka(), config.topic());
+    this.generations = new Generations(config.kafka(), config.topic()).onRead(metrics::generation);
   }
 
   /**

@@ -199,6 +199,7 @@ final class ApplyLane {
 
   private void process(Work work) {
     if (work.zombie() != null) { // never applied, whatever the operator's decisions: reported and passed
+      metrics.zombie();
       skip(work, null, null, work.zombie());
       return;
     }

@@ -1,5 +1,6 @@
 package io.ddlcast.applier;
 
+import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
@@ -63,6 +64,8 @@ final class EventConsumer implements AutoCloseable {
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
   private static final int MAX_QUEUED = 10_000;
+  /** How long a marker waits for its generation to be readable before it is taken for a stray record. */
+  private static final Duration MARKER_WAIT = Duration.ofSeconds(10);
   /** Cluster-wide events that ran ahead of a stopped lane that status names (the first ones). */
   private static final int MAX_RAN_AHEAD_SHOWN = 20;
 
@@ -263,8 +266,14 @@ final class EventConsumer implements AutoCloseable {
    */
   private void marked(TopicPartition tp, long offset, int generation) {
     GenerationHistory history = generations.history();
-    if (history.get(generation).isEmpty()) {
+    long deadline = System.nanoTime() + MARKER_WAIT.toNanos();
+    // the marker and its generation commit together, but the broker marks each partition of the transaction
+    // committed in turn: the generation's record may become readable a moment after its marker
+    while (history.get(generation).isEmpty() && System.nanoTime() < deadline && running.getAsBoolean()) {
       history = generations.refresh();
+      if (history.get(generation).isEmpty()) {
+        Backoff.sleep(Duration.ofMillis(100));
+      }
     }
     Optional<Generation> g = history.get(generation).filter(x -> x.startOf(tp.partition()) == offset + 1);
     if (g.isEmpty()) {

@@ -5,6 +5,7 @@ import io.ddlcast.common.generation.GenerationHistory;
 import io.ddlcast.common.generation.GenerationLog;
 import io.ddlcast.common.kafka.KafkaAccess;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +28,7 @@ final class Generations {
 
   private final Supplier<GenerationHistory> reader;
   private volatile GenerationHistory history;
+  private IntConsumer listener = n -> { };
 
   Generations(KafkaAccess kafka, String topic) {
     this(() -> GenerationLog.read(kafka, topic));
@@ -50,7 +52,15 @@ final class Generations {
 
   GenerationHistory refresh() {
     history = reader.get();
+    listener.accept(history.currentNumber());
     return history;
+  }
+
+
+  /** Tells {@code onRead} the current generation each time the view is read (the metric). */
+  Generations onRead(IntConsumer onRead) {
+    listener = onRead;
+    return this;
   }
 
   Verdict check(int partition, long offset, int generation) {

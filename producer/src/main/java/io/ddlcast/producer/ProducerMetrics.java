@@ -51,6 +51,7 @@ final class ProducerMetrics {
   private final Counter recordsRead;
   private final Counter bytesRead;
   private final Counter published;
+  private volatile int generation;
   private final Map<DropKind, Counter> dropped = new EnumMap<>(DropKind.class);
   private final Map<ErrorKind, Map<String, Counter>> errors = new EnumMap<>(ErrorKind.class);
   private volatile LogCursor position;
@@ -82,6 +83,15 @@ final class ProducerMetrics {
     Gauge.builder("ddlcast_producer_last_record_time_seconds", this, ProducerMetrics::newestRecordSeconds)
         .description("primary log time of the newest csvlog record read, in seconds since the epoch")
         .register(registry);
+    Gauge.builder("ddlcast_producer_generation", this, m -> m.generation)
+        .description("the generation of the topic's source this producer publishes in (0 before it knows)")
+        .register(registry);
+  }
+
+
+  /** The producer publishes in generation {@code n}. */
+  void generation(int n) {
+    generation = n;
   }
 
   /** A batch of records read; {@code after} is the reader's position after it. */

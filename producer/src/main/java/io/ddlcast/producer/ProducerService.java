@@ -170,6 +170,7 @@ public final class ProducerService implements Runnable, AutoCloseable {
     SourceGeneration.Decision decided = SourceGeneration.decide(config.kafka(), config.topic(), source,
         "producer " + source);
     generation = decided.generation();
+    metrics.generation(generation);
     LOG.info("source {} publishes generation {} of topic {}", source, generation, config.topic());
     loop = new ProducerLoop(stages(), metrics, source, config.kafka().bootstrapServers(), config.startFrom(),
         () -> running).publishWindow(config.publishWindow()).generation(decided);

@@ -101,12 +101,15 @@ public final class GenerationLog {
       }
       Generation first = new Generation(1, null, source, null, Map.of(), Instant.now(), Generation.Reason.FIRST, by,
           null);
-      authority.send(record(topic, first.key(), StatusJson.encode(first)));
+      byte[] value = StatusJson.encode(first);
+      authority.send(record(topic, first.key(), value));
       authority.commitTransaction();
+      // what was just committed, whether or not a reader sees it yet (the last stable offset moves on after the
+      // commit returns): nothing else was on the topic when this writer fenced every other one
+      return GenerationHistory.of(Map.of(first.key(), value));
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
       throw new ConflictException("another writer of the generations took over while generation 1 was written");
     }
-    return read(kafka, topic);
   }
 
   /**
@@ -145,7 +148,13 @@ public final class GenerationLog {
       return generation;
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
       throw new ConflictException("another promotion took over the generations while this one was written");
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ProducerFencedException || e.getCause() instanceof InvalidProducerEpochException) {
+        throw new ConflictException("another promotion took over the generations while this one was written");
+      }
+      throw new KafkaException("writing the markers of generation " + (expectedCurrent + 1) + " failed: "
+          + e.getMessage(), e);
+    } catch (TimeoutException e) {
       throw new KafkaException("writing the markers of generation " + (expectedCurrent + 1) + " failed: "
           + e.getMessage(), e);
     } catch (InterruptedException e) {
