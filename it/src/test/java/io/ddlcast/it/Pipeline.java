@@ -3,6 +3,7 @@ package io.ddlcast.it;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.generation.GenerationMarker;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
@@ -162,7 +163,12 @@ final class Pipeline implements AutoCloseable {
   }
 
   PostgresServer addStandby(String name) {
-    PostgresServer standby = track(TestServers.postgres(name, standbyOptions));
+    return addStandby(name, standbyOptions);
+  }
+
+  /** A standby with other settings (the primary's logging, for one that may be promoted). */
+  PostgresServer addStandby(String name, PostgresOptions options) {
+    PostgresServer standby = track(TestServers.postgres(name, options));
     standbys.put(name, standby);
     return standby;
   }
@@ -176,30 +182,40 @@ final class Pipeline implements AutoCloseable {
    * reads the log from its beginning, so DDL run before it is ready is not lost.
    */
   JavaProcess startProducer(String... extraArgs) {
-    String primaryUrl = primary.jdbcUrl("postgres");
+    return startProducerOn(primary, "producer.log", extraArgs);
+  }
+
+  /** Starts a producer for {@code server} (a promoted standby, the old primary again), logging to {@code log}. */
+  JavaProcess startProducerOn(PostgresServer server, String log, String... extraArgs) {
+    String primaryUrl = server.jdbcUrl("postgres");
     if (producerRole != null) {
-      primaryUrl = primaryUrl.replace("?user=" + primary.superuser(), "?user=" + producerRole);
+      primaryUrl = primaryUrl.replace("?user=" + server.superuser(), "?user=" + producerRole);
     }
     List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(),
         "--primary-url", primaryUrl, "--poll-interval", "50ms"));
-    if (primary.pgdata() != null) {
-      args.addAll(List.of("--pgdata", primary.pgdata().toString()));
+    if (server.pgdata() != null) {
+      args.addAll(List.of("--pgdata", server.pgdata().toString()));
     } else {
-      args.addAll(List.of("--log-dir", primary.logDirectory().toString(), "--source", "primary"));
+      args.addAll(List.of("--log-dir", server.logDirectory().toString(), "--source", "primary"));
     }
     args.addAll(List.of(extraArgs));
     args = withKafkaConfig(args, kafkaConfigs == null ? null : kafkaConfigs.producer());
     JavaProcess producer = track(JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), withSecretsKey(args),
-        Map.of(), logs.resolve("producer.log")));
+        Map.of(), logs.resolve(log)));
     producers.add(producer);
     return producer;
   }
 
   /** Runs {@code producer install} on the primary (ddlcast's event trigger in every database) and checks it. */
   String installHelper() {
-    Path out = logs.resolve("install.log");
+    return installHelperOn(primary);
+  }
+
+  /** Runs {@code producer install} on {@code server} (a standby that may become the primary). */
+  String installHelperOn(PostgresServer server) {
+    Path out = logs.resolve("install-" + server.name() + ".log");
     try (JavaProcess install = JavaProcess.startJar(PRODUCER_JAR, List.of(), List.of("install", "--primary-url",
-        primary.jdbcUrl("postgres")), Map.of(), out)) {
+        server.jdbcUrl("postgres")), Map.of(), out)) {
       int code = install.waitFor(Duration.ofSeconds(60));
       if (code != 0) {
         throw new AssertionError("producer install exited with " + code + ":\n" + install.output());
@@ -224,7 +240,11 @@ final class Pipeline implements AutoCloseable {
 
   /** Starts an applier jar for a standby (its consumer group is the standby's name). */
   JavaProcess startApplier(String standbyName, String... extraArgs) {
-    PostgresServer standby = standbys.get(standbyName);
+    return startApplierOn(standbyName, standbys.get(standbyName), extraArgs);
+  }
+
+  /** Starts an applier named {@code standbyName} for {@code standby} (an old primary that rejoins). */
+  JavaProcess startApplierOn(String standbyName, PostgresServer standby, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", kafka.bootstrapServers(),
         "--standby-name", standbyName, "--standby-url", standby.jdbcUrl("postgres")));
     args.addAll(List.of(extraArgs));
@@ -300,6 +320,9 @@ final class Pipeline implements AutoCloseable {
     List<DdlEvent> events = new ArrayList<>();
     try {
       for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(testAccess(), Topics.DEFAULT_TOPIC)) {
+        if (GenerationMarker.of(r).isPresent()) {
+          continue; // where a generation begins: not an event
+        }
         events.add(EventCodec.decode(r.value()));
       }
     } catch (InvalidEventException e) {

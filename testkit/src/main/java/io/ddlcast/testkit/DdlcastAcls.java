@@ -67,6 +67,8 @@ public final class DdlcastAcls {
   }
 
   private static final List<AclOperation> READ = List.of(AclOperation.READ, AclOperation.DESCRIBE);
+  private static final List<AclOperation> READ_WRITE_CREATE = List.of(AclOperation.READ, AclOperation.WRITE,
+      AclOperation.DESCRIBE, AclOperation.CREATE);
   private static final List<AclOperation> WRITE_CREATE = List.of(AclOperation.WRITE, AclOperation.DESCRIBE,
       AclOperation.CREATE);
 
@@ -79,6 +81,9 @@ public final class DdlcastAcls {
         topic(principal, topic + ".checkpoints", List.of(AclOperation.READ, AclOperation.WRITE,
             AclOperation.DESCRIBE, AclOperation.CREATE)),
         new Grant(principal, ResourceType.TRANSACTIONAL_ID, PatternType.PREFIXED, "ddlcast.producer." + topic + ".",
+            List.of(AclOperation.WRITE, AclOperation.DESCRIBE)),
+        topic(principal, topic + ".generations", READ_WRITE_CREATE),
+        new Grant(principal, ResourceType.TRANSACTIONAL_ID, PatternType.LITERAL, "ddlcast.generations." + topic,
             List.of(AclOperation.WRITE, AclOperation.DESCRIBE)));
   }
 
@@ -93,7 +98,8 @@ public final class DdlcastAcls {
         topic(principal, topic + ".standbys", WRITE_CREATE),
         topic(principal, topic + ".control", List.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.CREATE)),
         new Grant(principal, ResourceType.GROUP, PatternType.LITERAL, application, READ),
-        new Grant(principal, ResourceType.TOPIC, PatternType.PREFIXED, application + "-", List.of(AclOperation.ALL)));
+        new Grant(principal, ResourceType.TOPIC, PatternType.PREFIXED, application + "-", List.of(AclOperation.ALL)),
+        topic(principal, topic + ".generations", READ_WRITE_CREATE));
   }
 
   public static List<Grant> operator(String principal, String topic) {
@@ -105,7 +111,12 @@ public final class DdlcastAcls {
         topic(principal, topic + ".results", List.of(AclOperation.DESCRIBE)),
         topic(principal, topic + ".dead-letter", List.of(AclOperation.DESCRIBE)),
         new Grant(principal, ResourceType.GROUP, PatternType.PREFIXED, "ddlcast.applier.",
-            List.of(AclOperation.DESCRIBE)));
+            List.of(AclOperation.READ, AclOperation.DESCRIBE)),
+        topic(principal, topic + ".generations", List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE)),
+        new Grant(principal, ResourceType.TRANSACTIONAL_ID, PatternType.LITERAL, "ddlcast.generations." + topic,
+            List.of(AclOperation.WRITE, AclOperation.DESCRIBE)),
+        new Grant(principal, ResourceType.TRANSACTIONAL_ID, PatternType.PREFIXED, "ddlcast.producer." + topic + ".",
+            List.of(AclOperation.WRITE, AclOperation.DESCRIBE)));
   }
 
   private static Grant topic(String principal, String name, List<AclOperation> operations) {

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -211,6 +214,40 @@ public final class LocalPostgres implements PostgresServer {
   @Override
   public synchronized void kill() {
     shutdown("immediate");
+  }
+
+  /**
+   * SIGKILL to the postmaster and every one of its processes at once (nothing is flushed, no shutdown checkpoint):
+   * the next start recovers from the WAL, as after a power loss.
+   */
+  @Override
+  public synchronized void sigkill() {
+    if (!running) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).strip());
+    } catch (IOException | RuntimeException e) {
+      throw new TestkitException("cannot read the postmaster's pid of cluster " + name + ": " + e, e);
+    }
+    ProcessHandle postmaster = ProcessHandle.of(pid).orElse(null);
+    if (postmaster != null) {
+      List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
+      all.add(postmaster);
+      all.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle p : all) {
+        try {
+          p.onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TestkitException("interrupted while killing cluster " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+          throw new TestkitException("cluster " + name + " did not die of SIGKILL: " + e, e);
+        }
+      }
+    }
+    running = false;
   }
 
   @Override

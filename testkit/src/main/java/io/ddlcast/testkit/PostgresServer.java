@@ -156,6 +156,11 @@ public interface PostgresServer extends AutoCloseable {
   /** Immediate shutdown, like a crash: the next {@link #start()} runs crash recovery. */
   void kill();
 
+  /** Kills the server and every process of it with SIGKILL, as a lost host would (a container is killed). */
+  default void sigkill() {
+    kill();
+  }
+
   /** Stops the server and deletes everything it wrote. */
   @Override
   void close();
