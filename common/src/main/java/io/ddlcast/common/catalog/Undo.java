@@ -6,6 +6,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,25 +116,28 @@ public final class Undo {
    * Runs {@link #plan} on {@code c} (in auto-commit mode; left so) in one transaction, each statement in a
    * savepoint. A statement that fails (something still depends on what it drops, an inherited part whose parent
    * is dropped later) is tried again after the others, in rounds until a round drops nothing more. Commits only
-   * if every statement worked; otherwise rolls everything back and returns the failures. An extra the database
-   * does not list under the same key is a failure too, and nothing runs for it.
+   * if every statement worked; otherwise rolls everything back and returns the failures. An extra that the
+   * database's own listing does not show exactly so (same key, owner, definition, privileges, comment) is a
+   * failure before anything runs: a diff read from a topic, or an old one, drops nothing it did not describe.
    */
   public static Result run(Connection c, SchemaDiff diff) throws SQLException {
     if (!c.getAutoCommit()) {
       throw new IllegalStateException("Undo.run needs a connection in auto-commit mode");
     }
     List<Drop> drops = drops(diff);
-    Set<String> live = new HashSet<>();
+    Map<String, CatalogObject> live = new HashMap<>();
     for (CatalogObject o : SchemaCatalog.database(c)) {
-      live.add(o.key());
+      live.put(o.key(), o);
     }
     List<String> failed = new ArrayList<>();
     List<Drop> pending = new ArrayList<>();
     for (Drop d : drops) {
-      if (live.contains(d.object().key())) {
+      CatalogObject now = live.get(d.object().key());
+      if (d.object().equals(now)) {
         pending.add(d);
       } else {
-        failed.add(d.sql() + ": not in this database's listing (" + d.object().key() + ")");
+        failed.add(d.sql() + ": " + (now == null ? "not in this database's listing"
+            : "this database lists it differently now") + " (" + d.object().key() + ")");
       }
     }
     if (!failed.isEmpty()) {
