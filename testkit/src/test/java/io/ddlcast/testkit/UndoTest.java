@@ -70,6 +70,48 @@ class UndoTest {
   }
 
   @Test
+  void everyKindOfTheListingIsUndone() throws SQLException {
+    server.execute("postgres", "CREATE DATABASE undo_every");
+    List<CatalogObject> expected = database("undo_every");
+    server.execute("undo_every", SchemaCatalogTest.RICH);
+    SchemaDiff diff = SchemaDiff.of(expected, database("undo_every"));
+    assertThat(diff.extra()).hasSizeGreaterThan(50);
+
+    Undo.Result result;
+    try (Connection c = server.connect("undo_every")) {
+      result = Undo.run(c, diff);
+    }
+
+    assertThat(result.failed()).isEmpty();
+    assertThat(result.done()).contains("DROP EXTENSION IF EXISTS postgres_fdw",
+        "DROP EVENT TRIGGER IF EXISTS user_evt", "DROP CAST IF EXISTS (app.pair AS pg_catalog.text)",
+        "DROP OPERATOR IF EXISTS app.=== (integer,integer)", "DROP AGGREGATE IF EXISTS app.total(integer)",
+        "DROP USER MAPPING IF EXISTS FOR catalog_alice SERVER remote", "DROP PUBLICATION IF EXISTS pub");
+    assertThat(SchemaDiff.of(expected, database("undo_every")).describe()).isEmpty();
+  }
+
+  @Test
+  void columnsOfAForeignTableAndOfAPartitionedTableAreUndone() throws SQLException {
+    server.execute("postgres", "CREATE DATABASE undo_columns TEMPLATE base");
+    List<CatalogObject> expected = database("undo_columns");
+    server.execute("undo_columns", "ALTER TABLE app.ft ADD COLUMN b text OPTIONS (column_name 'bb')",
+        "ALTER TABLE app.parted ADD COLUMN w integer", "ALTER TABLE app.child ADD CONSTRAINT k_small CHECK (k < 9)",
+        "ALTER FOREIGN TABLE app.ft ADD CONSTRAINT a_positive CHECK (a > 0)");
+    SchemaDiff diff = SchemaDiff.of(expected, database("undo_columns"));
+    assertThat(diff.extra()).extracting(CatalogObject::key).containsExactly("column app.ft.b",
+        "column app.parted.w", "column app.parted_eu.w", "constraint a_positive on app.ft",
+        "constraint k_small on app.child");
+
+    Undo.Result result;
+    try (Connection c = server.connect("undo_columns")) {
+      result = Undo.run(c, diff);
+    }
+
+    assertThat(result.failed()).isEmpty();
+    assertThat(SchemaDiff.of(expected, database("undo_columns")).describe()).isEmpty();
+  }
+
+  @Test
   void anUndoThatCannotFinishRollsBackAndReturnsTheFailure() throws SQLException {
     server.execute("postgres", "CREATE DATABASE undo_stuck TEMPLATE base");
     List<CatalogObject> expected = database("undo_stuck");

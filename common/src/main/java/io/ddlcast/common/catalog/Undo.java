@@ -125,33 +125,41 @@ public final class Undo {
       throw new IllegalStateException("Undo.run needs a connection in auto-commit mode");
     }
     List<Drop> drops = drops(diff);
-    Map<String, CatalogObject> live = new HashMap<>();
-    for (CatalogObject o : SchemaCatalog.database(c)) {
-      live.put(o.key(), o);
-    }
-    List<String> failed = new ArrayList<>();
-    List<Drop> pending = new ArrayList<>();
-    for (Drop d : drops) {
-      CatalogObject now = live.get(d.object().key());
-      if (d.object().equals(now)) {
-        pending.add(d);
-      } else {
-        failed.add(d.sql() + ": " + (now == null ? "not in this database's listing"
-            : "this database lists it differently now") + " (" + d.object().key() + ")");
-      }
-    }
-    if (!failed.isEmpty()) {
-      return new Result(List.of(), failed);
-    }
     c.setAutoCommit(false);
     try {
-      return rounds(c, pending);
+      List<String> unlisted = unlisted(c, drops);
+      if (!unlisted.isEmpty()) {
+        c.rollback();
+        return new Result(List.of(), unlisted);
+      }
+      return rounds(c, drops);
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
     } finally {
       c.setAutoCommit(true);
     }
   }
 
-  private static Result rounds(Connection c, List<Drop> pending) throws SQLException {
+  /** The drops whose object this database, in this transaction, does not list exactly as the diff does. */
+  private static List<String> unlisted(Connection c, List<Drop> drops) throws SQLException {
+    Map<String, CatalogObject> live = new HashMap<>();
+    for (CatalogObject o : SchemaCatalog.database(c)) {
+      live.put(o.key(), o);
+    }
+    List<String> failed = new ArrayList<>();
+    for (Drop d : drops) {
+      CatalogObject now = live.get(d.object().key());
+      if (!d.object().equals(now)) {
+        failed.add(d.sql() + ": " + (now == null ? "not in this database's listing"
+            : "this database lists it differently now") + " (" + d.object().key() + ")");
+      }
+    }
+    return failed;
+  }
+
+  private static Result rounds(Connection c, List<Drop> drops) throws SQLException {
+    List<Drop> pending = drops;
     List<String> done = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     try (Statement s = c.createStatement()) {
@@ -181,9 +189,6 @@ public final class Undo {
       }
       c.rollback();
       return new Result(done, errors);
-    } catch (SQLException | RuntimeException e) {
-      c.rollback();
-      throw e;
     }
   }
 
