@@ -245,9 +245,10 @@ final class CatalogQueries {
       + "WHERE s.stxnamespace IN " + USER_NS + " AND " + notMember("pg_statistic_ext", "s.oid");
 
   /** One query per kind, each returning kind, identity, owner, definition, privileges, comment, masked. */
-  static final List<String> DATABASE = List.of(SCHEMAS, RELATIONS, SEQUENCES, COLUMNS, CONSTRAINTS, INDEXES,
-      FUNCTIONS, TYPES, TRIGGERS, RULES, POLICIES, EVENT_TRIGGERS, EXTENSIONS, WRAPPERS, SERVERS, USER_MAPPINGS,
-      PUBLICATIONS, COLLATIONS, CASTS, OPERATORS, STATISTICS).stream().map(q -> String.format(OUTER, q)).toList();
+  private static final List<String> DATABASE = List.of(SCHEMAS, RELATIONS, SEQUENCES, COLUMNS, CONSTRAINTS,
+      INDEXES, FUNCTIONS, TYPES, TRIGGERS, RULES, POLICIES, EVENT_TRIGGERS, EXTENSIONS, WRAPPERS, SERVERS,
+      USER_MAPPINGS, PUBLICATIONS, COLLATIONS, CASTS, OPERATORS, STATISTICS).stream()
+      .map(q -> String.format(OUTER, q)).toList();
 
   private static final String SHARED_COMMENT = "(SELECT sd.description FROM pg_shdescription sd "
       + "WHERE sd.classoid = '%s'::regclass AND sd.objoid = %s)";
@@ -267,10 +268,11 @@ final class CatalogQueries {
       + "unnest(s.setconfig) g WHERE s.setrole = r.oid AND s.setdatabase = 0)), NULL, "
       + String.format(SHARED_COMMENT, "pg_authid", "r.oid") + ", true FROM pg_roles r WHERE r.rolname !~ '^pg_'";
 
+  /** Grouped: from PostgreSQL 16 on, a membership may be granted once per grantor. */
   private static final String MEMBERSHIPS = "SELECT 'role membership', quote_ident(u.rolname) || ' in ' "
-      + "|| quote_ident(r.rolname), NULL, CASE WHEN m.admin_option THEN 'with admin option' END, NULL, NULL, "
-      + "false FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
-      + "WHERE u.rolname !~ '^pg_'";
+      + "|| quote_ident(r.rolname), NULL, CASE WHEN bool_or(m.admin_option) THEN 'with admin option' END, NULL, "
+      + "NULL, false FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u "
+      + "ON u.oid = m.member WHERE u.rolname !~ '^pg_' GROUP BY u.rolname, r.rolname";
 
   private static final String DATABASES = "SELECT 'database', quote_ident(d.datname), pg_get_userbyid(d.datdba), "
       + "concat_ws(' ', 'encoding ' || pg_encoding_to_char(d.encoding), 'locale provider ' || d.datlocprovider::text, "
@@ -290,7 +292,10 @@ final class CatalogQueries {
       + ", false FROM pg_tablespace t WHERE t.spcname !~ '^pg_'";
 
   /** Cluster-wide objects; role password columns are never read (pg_roles shows them as ********). */
-  static final List<String> GLOBALS = List.of(ROLES, MEMBERSHIPS, DATABASES, TABLESPACES);
+  private static final List<String> GLOBALS = List.of(ROLES, MEMBERSHIPS, DATABASES, TABLESPACES);
+
+  /** The oldest server the queries read: the ICU locale columns and publication schemas came with 15. */
+  static final int MIN_SERVER_VERSION = 150000;
 
   /** Settings under which the listing reads the same on every server. */
   static final List<String> SESSION = List.of(
@@ -303,6 +308,25 @@ final class CatalogQueries {
       "SET LOCAL standard_conforming_strings = on");
 
   private CatalogQueries() {}
+
+  /** The per-database queries for a server of {@code server_version_num} {@code version} (15 or later). */
+  static List<String> database(int version) {
+    return forVersion(DATABASE, version);
+  }
+
+  /** The cluster-wide queries for a server of {@code server_version_num} {@code version} (15 or later). */
+  static List<String> globals(int version) {
+    return forVersion(GLOBALS, version);
+  }
+
+  /** PostgreSQL 17 renamed the ICU locale columns of pg_database and pg_collation. */
+  private static List<String> forVersion(List<String> queries, int version) {
+    if (version < 170000) {
+      return queries;
+    }
+    return queries.stream().map(q -> q.replace("d.daticulocale", "d.datlocale")
+        .replace("o.colliculocale", "o.colllocale")).toList();
+  }
 
   /** Privileges as the sorted aclitem texts, or NULL when they are the default for that kind and owner. */
   private static String acl(String column, char type, String owner) {

@@ -34,7 +34,7 @@ public final class SchemaCatalog {
 
   /** The objects of the database {@code c} is connected to, sorted by key. */
   public static List<CatalogObject> database(Connection c) throws SQLException {
-    return list(c, CatalogQueries.DATABASE);
+    return list(c, CatalogQueries.database(serverVersion(c)));
   }
 
   /**
@@ -43,7 +43,7 @@ public final class SchemaCatalog {
    * location). Never a password value or verifier; roles named {@code pg_*} are left out. Sorted by key.
    */
   public static List<CatalogObject> globals(Connection c) throws SQLException {
-    return list(c, CatalogQueries.GLOBALS);
+    return list(c, CatalogQueries.globals(serverVersion(c)));
   }
 
   /** SHA-256 (hex) of the canonical encoding of the listing sorted by key: equal listings, equal digests. */
@@ -65,6 +65,23 @@ public final class SchemaCatalog {
   /** A listing from {@link #encode}; malformed input is an {@link IllegalArgumentException} naming the problem. */
   public static List<CatalogObject> decode(byte[] json) {
     return ListingCodec.decode(json);
+  }
+
+  /**
+   * The server's {@code server_version_num}; a server older than 15 is an {@link SQLException} (SQLState
+   * 0A000, feature not supported) saying so, rather than a listing that would leave out what it cannot read.
+   */
+  private static int serverVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_catalog.current_setting('server_version_num')::int")) {
+      rs.next();
+      int version = rs.getInt(1);
+      if (version < CatalogQueries.MIN_SERVER_VERSION) {
+        throw new SQLException("the schema listing needs PostgreSQL 15 or later; this server is "
+            + version / 10000 + "." + version % 100, "0A000");
+      }
+      return version;
+    }
   }
 
   private static List<CatalogObject> list(Connection c, List<String> queries) throws SQLException {

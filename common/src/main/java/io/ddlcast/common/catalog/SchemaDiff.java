@@ -82,7 +82,9 @@ public record SchemaDiff(List<CatalogObject> missing, List<CatalogObject> extra,
   /**
    * Human lines, one per object ({@code extra     table public.t (owner alice)}, {@code missing   ...},
    * {@code changed   function public.f(integer): definition differs}), a changed object followed by its two
-   * values of each field that differs; every value passes {@link Secrets#mask}.
+   * values of each field that differs (the lines of a multi-line value indented under it); every value passes
+   * {@link Secrets#mask}, and a control character in a name (a line break in a quoted identifier) is shown as
+   * {@code \\uXXXX}, so that a name cannot make a line of its own.
    */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
@@ -94,7 +96,7 @@ public record SchemaDiff(List<CatalogObject> missing, List<CatalogObject> extra,
     }
     for (Changed c : changed) {
       List<String> fields = c.fields();
-      lines.add(String.format("%-10s%s: %s differ%s", "changed", Secrets.mask(c.expected().key()),
+      lines.add(String.format("%-10s%s: %s differ%s", "changed", oneLine(c.expected().key()),
           String.join(", ", fields), fields.size() == 1 ? "s" : ""));
       for (Field f : Field.values()) {
         if (fields.contains(f.label)) {
@@ -108,11 +110,40 @@ public record SchemaDiff(List<CatalogObject> missing, List<CatalogObject> extra,
 
   private static String line(String what, CatalogObject o) {
     String owner = o.owner() == null ? "" : " (owner " + o.owner() + ")";
-    return String.format("%-10s%s%s", what, Secrets.mask(o.key()), owner);
+    return String.format("%-10s%s%s", what, oneLine(o.key()), oneLine(owner));
   }
 
+  /** A value under a changed object: masked; a line break goes on indented, so no line passes for an object's. */
   private static String shown(String value) {
-    return value == null ? "(none)" : Secrets.mask(value);
+    if (value == null) {
+      return "(none)";
+    }
+    String masked = Secrets.mask(value).strip();
+    StringBuilder out = new StringBuilder(masked.length());
+    for (int i = 0; i < masked.length(); i++) {
+      char ch = masked.charAt(i);
+      if (ch == '\n') {
+        out.append('\n').append(DETAIL).append("  ");
+      } else if (ch != '\r') {
+        out.append(ch);
+      }
+    }
+    return out.toString();
+  }
+
+  /** Masked, and control characters (a line break in a quoted name) written as {@code \\uXXXX}. */
+  private static String oneLine(String text) {
+    String masked = Secrets.mask(text);
+    StringBuilder out = new StringBuilder(masked.length());
+    for (int i = 0; i < masked.length(); i++) {
+      char ch = masked.charAt(i);
+      if (Character.isISOControl(ch)) {
+        out.append(String.format("\\u%04x", (int) ch));
+      } else {
+        out.append(ch);
+      }
+    }
+    return out.toString();
   }
 
   private static Map<String, CatalogObject> byKey(List<CatalogObject> objects, String side) {

@@ -6,6 +6,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,39 +116,50 @@ public final class Undo {
    * Runs {@link #plan} on {@code c} (in auto-commit mode; left so) in one transaction, each statement in a
    * savepoint. A statement that fails (something still depends on what it drops, an inherited part whose parent
    * is dropped later) is tried again after the others, in rounds until a round drops nothing more. Commits only
-   * if every statement worked; otherwise rolls everything back and returns the failures. An extra the database
-   * does not list under the same key is a failure too, and nothing runs for it.
+   * if every statement worked; otherwise rolls everything back and returns the failures. An extra that the
+   * database's own listing does not show exactly so (same key, owner, definition, privileges, comment) is a
+   * failure before anything runs: a diff read from a topic, or an old one, drops nothing it did not describe.
    */
   public static Result run(Connection c, SchemaDiff diff) throws SQLException {
     if (!c.getAutoCommit()) {
       throw new IllegalStateException("Undo.run needs a connection in auto-commit mode");
     }
     List<Drop> drops = drops(diff);
-    Set<String> live = new HashSet<>();
-    for (CatalogObject o : SchemaCatalog.database(c)) {
-      live.add(o.key());
-    }
-    List<String> failed = new ArrayList<>();
-    List<Drop> pending = new ArrayList<>();
-    for (Drop d : drops) {
-      if (live.contains(d.object().key())) {
-        pending.add(d);
-      } else {
-        failed.add(d.sql() + ": not in this database's listing (" + d.object().key() + ")");
-      }
-    }
-    if (!failed.isEmpty()) {
-      return new Result(List.of(), failed);
-    }
     c.setAutoCommit(false);
     try {
-      return rounds(c, pending);
+      List<String> unlisted = unlisted(c, drops);
+      if (!unlisted.isEmpty()) {
+        c.rollback();
+        return new Result(List.of(), unlisted);
+      }
+      return rounds(c, drops);
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
     } finally {
       c.setAutoCommit(true);
     }
   }
 
-  private static Result rounds(Connection c, List<Drop> pending) throws SQLException {
+  /** The drops whose object this database, in this transaction, does not list exactly as the diff does. */
+  private static List<String> unlisted(Connection c, List<Drop> drops) throws SQLException {
+    Map<String, CatalogObject> live = new HashMap<>();
+    for (CatalogObject o : SchemaCatalog.database(c)) {
+      live.put(o.key(), o);
+    }
+    List<String> failed = new ArrayList<>();
+    for (Drop d : drops) {
+      CatalogObject now = live.get(d.object().key());
+      if (!d.object().equals(now)) {
+        failed.add(d.sql() + ": " + (now == null ? "not in this database's listing"
+            : "this database lists it differently now") + " (" + d.object().key() + ")");
+      }
+    }
+    return failed;
+  }
+
+  private static Result rounds(Connection c, List<Drop> drops) throws SQLException {
+    List<Drop> pending = drops;
     List<String> done = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     try (Statement s = c.createStatement()) {
@@ -177,9 +189,6 @@ public final class Undo {
       }
       c.rollback();
       return new Result(done, errors);
-    } catch (SQLException | RuntimeException e) {
-      c.rollback();
-      throw e;
     }
   }
 

@@ -60,6 +60,20 @@ class SchemaDiffTest {
   }
 
   @Test
+  void aNameCannotMakeALineOfItsOwn() {
+    CatalogObject tricky = new CatalogObject("table", "public.\"x\nextra     table public.fake\"", "alice", null,
+        null, null);
+    CatalogObject body1 = new CatalogObject("function", "public.f()", null, "line one\nline two", null, null);
+    CatalogObject body2 = new CatalogObject("function", "public.f()", null, "line one\nline 2", null, null);
+    List<String> lines = SchemaDiff.of(List.of(body1), List.of(tricky, body2)).describe();
+    assertThat(lines).containsExactly(
+        "extra     table public.\"x\\u000aextra     table public.fake\" (owner alice)",
+        "changed   function public.f(): definition differs",
+        "          expected definition: line one\n            line two",
+        "          actual   definition: line one\n            line 2");
+  }
+
+  @Test
   void aListingWithTwoObjectsOfOneKeyIsRefused() {
     CatalogObject other = new CatalogObject("table", "public.t", "bob", null, null, null);
     assertThatThrownBy(() -> SchemaDiff.of(List.of(TABLE, other), List.of()))
