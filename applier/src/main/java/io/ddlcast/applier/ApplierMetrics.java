@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -57,6 +58,9 @@ final class ApplierMetrics {
   private final Counter batchRollbacks;
   private volatile int generation;
   private final Counter zombies;
+  private final Map<String, AtomicInteger> drift = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+  private final String standby;
   private final Map<ErrorKind, Map<String, Counter>> errors = new EnumMap<>(ErrorKind.class);
   /** Events handed to a lane and not applied yet, with their primary log time (epoch ms; MAX_VALUE: unknown). */
   private final ConcurrentHashMap<Key, Long> pending = new ConcurrentHashMap<>();
@@ -69,6 +73,8 @@ final class ApplierMetrics {
 
   ApplierMetrics(MeterRegistry registry, String standby, Clock clock) {
     this.clock = clock;
+    this.registry = registry;
+    this.standby = standby;
     applied = counter(registry, "ddlcast_applier_events_applied", standby, "statements run on the standby");
     alreadyApplied = counter(registry, "ddlcast_applier_events_already_applied", standby,
         "events not run again because they were applied before a restart");
@@ -114,6 +120,20 @@ final class ApplierMetrics {
   /** The applier read the generations: {@code n} is current. */
   void generation(int n) {
     generation = n;
+  }
+
+  /**
+   * The drift alarm compared a database: {@code differences} objects differ from the primary's fingerprint
+   * (0: none). The gauge {@code ddlcast_applier_drift} per database holds the last count.
+   */
+  void drift(String database, int differences) {
+    drift.computeIfAbsent(database, db -> {
+      AtomicInteger value = new AtomicInteger();
+      Gauge.builder("ddlcast_applier_drift", value, AtomicInteger::get).tag("standby", standby).tag("database", db)
+          .description("objects of the database that differed from the primary's schema fingerprint at the last "
+              + "one the applier reached (0: none; the drift alarm)").register(registry);
+      return value;
+    }).set(differences);
   }
 
   /** An event of a generation not current at its offset was refused. */

@@ -1,5 +1,6 @@
 package io.ddlcast.applier;
 
+import io.ddlcast.common.catalog.SchemaFingerprint;
 import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.error.ErrorClassifier;
 import io.ddlcast.common.error.ErrorKind;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * the dead letter and {@code status} name, and the events before it are applied once.
  */
 final class ApplyLane {
+  /** Differences a drift report names, at most (the count is always whole). */
+  private static final int MAX_DRIFT_SHOWN = 20;
   private static final Logger LOG = LoggerFactory.getLogger(ApplyLane.class);
   private static final int FAIRNESS_BATCH = 50;
   private static final String LOCK_NOT_AVAILABLE = "55P03";
@@ -198,6 +201,10 @@ final class ApplyLane {
   }
 
   private void process(Work work) {
+    if (work.fingerprint() != null) {
+      compare(work);
+      return;
+    }
     if (work.zombie() != null) { // never applied, whatever the operator's decisions: reported and passed
       metrics.zombie();
       skip(work, null, null, work.zombie());
@@ -370,6 +377,39 @@ final class ApplyLane {
             : "The standby's other databases continue",
         standbyName, lane.isCluster() ? "" : " --database " + lane.name(), standbyName, stoppedAt);
     abandonQueue();
+  }
+
+  /**
+   * The drift alarm: the standby's listing of the database, here where the primary's fingerprint was taken, is
+   * compared with it; a difference is drift (reported, the stream goes on). With filters the standby holds less than
+   * the primary by design: nothing is compared.
+   */
+  private void compare(Work work) {
+    SchemaFingerprint primary = work.fingerprint();
+    ledger.applied(work);
+    if (!filter.isEmpty()) {
+      return;
+    }
+    List<String> differences;
+    try {
+      differences = primary.differences(SchemaFingerprint.hashes(executor.listing(primary.database(),
+          primary.globals())));
+    } catch (SQLException e) {
+      differences = List.of("the database cannot be listed on the standby (SQLSTATE " + e.getSQLState() + ": "
+          + e.getMessage() + ")");
+    }
+    metrics.drift(primary.database(), differences.size());
+    if (differences.isEmpty()) {
+      publish(work, ApplyResult.Outcome.FINGERPRINT, null, null, null);
+      return;
+    }
+    String shown = String.join("; ", differences.subList(0, Math.min(differences.size(), MAX_DRIFT_SHOWN)))
+        + (differences.size() > MAX_DRIFT_SHOWN ? "; ..." : "");
+    String message = differences.size() + " object(s) differ from the primary's schema at this point of the stream: "
+        + shown;
+    LOG.warn("DRIFT: database {} on standby {} ({}): {}; ddlcast verify names each difference", primary.database(),
+        standbyName, work.where(), message);
+    publish(work, ApplyResult.Outcome.FINGERPRINT, null, null, message);
   }
 
   /** The event is not run here; the stream goes on after it; the event goes to the dead letters with why. */

@@ -1,5 +1,6 @@
 package io.ddlcast.applier;
 
+import io.ddlcast.common.catalog.CatalogObject;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -26,6 +27,14 @@ interface EventExecutor extends AutoCloseable {
    */
   default List<Work> executeBatch(Work first, Supplier<Work> next) throws RolledBack {
     throw new UnsupportedOperationException("this executor does not run batches");
+  }
+
+  /**
+   * The standby's listing of one database (with the cluster's globals if asked), as the drift alarm compares it
+   * with the primary's fingerprint.
+   */
+  default List<CatalogObject> listing(String database, boolean globals) throws SQLException {
+    throw new SQLException("this executor cannot list the standby's schema");
   }
 
   /** Closes the connections to the standby. */

@@ -1,5 +1,7 @@
 package io.ddlcast.applier;
 
+import io.ddlcast.common.catalog.CatalogObject;
+import io.ddlcast.common.catalog.SchemaCatalog;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
@@ -131,6 +133,27 @@ final class StatementExecutor implements EventExecutor {
    * Applies the event for its lane unless the standby's marker shows it was applied before; records it applied in
    * the same transaction as the statement where PostgreSQL allows one.
    */
+  @Override
+  public List<CatalogObject> listing(String database, boolean globals) throws SQLException {
+    String key = StandbyConnections.keyOf(database, false);
+    connections.using(key);
+    try {
+      Connection connection = connections.database(database);
+      try {
+        List<CatalogObject> listing = new ArrayList<>(SchemaCatalog.database(connection));
+        if (globals) {
+          listing.addAll(SchemaCatalog.globals(connection));
+        }
+        return listing;
+      } catch (SQLException e) {
+        connections.discard(key);
+        throw e;
+      }
+    } finally {
+      connections.done(key);
+    }
+  }
+
   @Override
   public Result execute(Work work) throws SQLException {
     String key = StandbyConnections.keyOf(work.event().database(), work.event().scope() == Scope.CLUSTER);

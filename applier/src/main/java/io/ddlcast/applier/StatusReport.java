@@ -177,6 +177,10 @@ final class StatusReport {
         v.stopped().values().forEach(stop -> errors.add(StatusJson.mapper().valueToTree(stop)));
       }
       row.set("waits", StatusJson.mapper().valueToTree(v == null ? Waits.NONE : v.waits()));
+      ArrayNode drift = row.putArray("drift");
+      if (v != null) {
+        v.drift().values().forEach(d -> drift.add(StatusJson.mapper().valueToTree(d)));
+      }
     }
     return root;
   }
@@ -275,6 +279,8 @@ final class StatusReport {
               .append(System.lineSeparator());
         }
         waitLines(v.waits()).forEach(line -> out.append("  ").append(line).append(System.lineSeparator()));
+        v.drift().values().forEach(d -> out.append("  DRIFT in database ").append(d.database()).append(" at ")
+            .append(d.at()).append(": ").append(d.message()).append(System.lineSeparator()));
       }
     }
     out.append(String.format("%n%-22s %-8s %10s %8s  %-24s %-40s %s%n", "PRODUCER (SOURCE)", "STATE", "PUBLISHED",

@@ -1,5 +1,6 @@
 package io.ddlcast.applier;
 
+import io.ddlcast.common.catalog.SchemaFingerprint;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
@@ -11,9 +12,10 @@ import org.apache.kafka.common.TopicPartition;
  * decoded or was refused ({@link RecordGate}; then the lane stops on it rather than skip it), or why it is a
  * zombie's ({@link Generations}: then it is reported and passed, never applied).
  */
-record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, String invalid, String zombie) {
+record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, String invalid, String zombie,
+    SchemaFingerprint fingerprint) {
   Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, String invalid) {
-    this(partition, offset, lane, event, invalid, null);
+    this(partition, offset, lane, event, invalid, null, null);
   }
 
   /**
@@ -26,6 +28,15 @@ record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, St
     if (refused != null) {
       return new Work(tp, record.offset(), Lane.of(null, record.key()), null, refused);
     }
+    if (SchemaFingerprint.is(record)) { // the primary's schema at this point, for the drift alarm: in its lane
+      try {
+        return new Work(tp, record.offset(), Lane.of(null, record.key()), null, null, null,
+            SchemaFingerprint.decode(record.value()));
+      } catch (IllegalArgumentException e) {
+        return new Work(tp, record.offset(), Lane.of(null, record.key()), null, "invalid fingerprint: "
+            + e.getMessage());
+      }
+    }
     try {
       DdlEvent event = EventCodec.decode(record.value());
       String foreign = gate.sourceRefusal(event);
@@ -36,7 +47,7 @@ record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, St
       if (generation != null) {
         return generation.startsWith(RecordGate.ZOMBIE)
             ? new Work(tp, record.offset(), Lane.of(null, record.key()), null, null,
-                generation.substring(RecordGate.ZOMBIE.length()))
+                generation.substring(RecordGate.ZOMBIE.length()), null)
             : new Work(tp, record.offset(), Lane.of(null, record.key()), null, generation);
       }
       return new Work(tp, record.offset(), Lane.of(event, record.key()), event, null);

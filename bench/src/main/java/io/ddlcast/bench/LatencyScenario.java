@@ -4,6 +4,7 @@ import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
 import io.ddlcast.common.kafka.TopicReader;
+import io.ddlcast.common.records.EventRecords;
 import io.ddlcast.testkit.Await;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -159,7 +160,9 @@ final class LatencyScenario {
     List<DdlEvent> events = new ArrayList<>();
     try {
       for (var r : TopicReader.readAll(kafka.bootstrapServers(), topic)) {
-        events.add(EventCodec.decode(r.value()));
+        if (EventRecords.isEvent(r)) {
+          events.add(EventCodec.decode(r.value()));
+        }
       }
     } catch (InvalidEventException e) {
       throw new BenchException("the topic holds a record that is not an event: " + e.getMessage(), e);

@@ -3,9 +3,9 @@ package io.ddlcast.it;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
-import io.ddlcast.common.generation.GenerationMarker;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.TopicReader;
+import io.ddlcast.common.records.EventRecords;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.testkit.Await;
 import io.ddlcast.testkit.EmbeddedKafka;
@@ -320,8 +320,8 @@ final class Pipeline implements AutoCloseable {
     List<DdlEvent> events = new ArrayList<>();
     try {
       for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(testAccess(), Topics.DEFAULT_TOPIC)) {
-        if (GenerationMarker.of(r).isPresent()) {
-          continue; // where a generation begins: not an event
+        if (!EventRecords.isEvent(r)) {
+          continue; // a generation's marker or a schema fingerprint
         }
         events.add(EventCodec.decode(r.value()));
       }

@@ -30,9 +30,12 @@ public record ProducerConfig(
     EventFilter filter,
     boolean acceptFiniteRetention,
     SecretsKey secretsKey,
-    Duration publishWindow) {
+    Duration publishWindow,
+    Duration fingerprintInterval) {
   /** How long decided events wait for more to share their Kafka transaction, by default. */
   public static final Duration DEFAULT_PUBLISH_WINDOW = Duration.ofMillis(20);
+  /** How often each database's schema fingerprint is published, at the next quiet point, by default. */
+  public static final Duration DEFAULT_FINGERPRINT_INTERVAL = Duration.ofMinutes(10);
 
   /** The settings as given (strings and numbers from picocli), turned into a config or all their problems. */
   public record Raw(
@@ -50,7 +53,18 @@ public record ProducerConfig(
       EventFilter.Options filters,
       boolean acceptFiniteRetention,
       KafkaClientProperties.Sources kafkaSources,
-      Duration publishWindow) {
+      Duration publishWindow,
+      Duration fingerprintInterval) {
+    /** With the default fingerprint interval. */
+    public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
+        int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval, Integer metricsPort,
+        EventFilter.Options filters, boolean acceptFiniteRetention, KafkaClientProperties.Sources kafkaSources,
+        Duration publishWindow) {
+      this(bootstrapServers, topic, pgdata, logDir, primaryUrl, source, partitions, replicationFactor, startFrom,
+          pollInterval, metricsPort, filters, acceptFiniteRetention, kafkaSources, publishWindow,
+          DEFAULT_FINGERPRINT_INTERVAL);
+    }
+
     /** With the default publish window. */
     public Raw(String bootstrapServers, String topic, Path pgdata, Path logDir, String primaryUrl, String source,
         int partitions, int replicationFactor, StartFrom startFrom, Duration pollInterval, Integer metricsPort,
@@ -133,12 +147,17 @@ public record ProducerConfig(
     if (raw.publishWindow() == null || raw.publishWindow().isNegative() || raw.publishWindow().toMillis() > 1000) {
       problems.invalid("--publish-window", raw.publishWindow(), "must be between 0ms and 1s");
     }
+    if (raw.fingerprintInterval() == null || raw.fingerprintInterval().isNegative()
+        || (!raw.fingerprintInterval().isZero() && raw.fingerprintInterval().toMillis() < 1000)) {
+      problems.invalid("--fingerprint-interval", raw.fingerprintInterval(), "must be 0 (off) or at least 1s");
+    }
     MetricsPort.check(raw.metricsPort(), problems);
     EventFilter filter = EventFilter.of(raw.filters() == null ? EventFilter.Options.NONE : raw.filters(), problems);
     problems.throwIfAny();
     return new ProducerConfig(kafka, raw.topic(), raw.pgdata(), raw.logDir(), primary, source,
         raw.partitions(), (short) raw.replicationFactor(), raw.startFrom(), raw.pollInterval(),
-        raw.metricsPort(), filter, raw.acceptFiniteRetention(), secretsKey, raw.publishWindow());
+        raw.metricsPort(), filter, raw.acceptFiniteRetention(), secretsKey, raw.publishWindow(),
+        raw.fingerprintInterval());
   }
 
   LogSource logSource() {

@@ -1,5 +1,6 @@
 package io.ddlcast.producer;
 
+import io.ddlcast.common.catalog.SchemaFingerprint;
 import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ErrorClassifier;
@@ -15,6 +16,7 @@ import io.ddlcast.producer.csvlog.LogRecord;
 import io.ddlcast.producer.csvlog.LogSource;
 import io.ddlcast.producer.csvlog.LogTime;
 import io.ddlcast.producer.primary.EventCompleter;
+import io.ddlcast.producer.primary.Fingerprints;
 import io.ddlcast.producer.primary.PrimaryClient;
 import io.ddlcast.producer.primary.PrimaryRounds;
 import io.ddlcast.producer.primary.VerifiedHelpers;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -60,6 +63,8 @@ final class ProducerLoop {
   /** The longest an idle producer goes without writing its checkpoint: status tells a producer down by its age. */
   static final Duration HEARTBEAT = Duration.ofSeconds(10);
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+  /** How long a fingerprint's barrier may take to come back before the fingerprints are taken again. */
+  private static final Duration FINGERPRINT_TIMEOUT = Duration.ofSeconds(30);
 
   /** Events decided and the state after them, published together or not at all. */
   record Batch(List<DdlEvent> events, LogCursor cursor, TrackerState tracker, long filteredInAll,
@@ -114,6 +119,23 @@ final class ProducerLoop {
   private boolean drainBarrierWritten;
   private long drainStartedNanos;
   private long lastDrainLog;
+
+  /** Fingerprints of the drift alarm: taken, waiting for their barrier; null while none is in progress. */
+  private Fingerprints fingerprints;
+  private long fingerprintIntervalNanos;
+  private long lastFingerprintNanos = System.nanoTime();
+  private long fingerprintStartedNanos;
+  private List<SchemaFingerprint> fingerprinted;
+  private String fingerprintToken;
+  private boolean fingerprintBarrierRead;
+  private boolean loggedDdlSinceFingerprint;
+
+  /** Publishes each database's schema fingerprint every {@code interval}, at the next quiet point. */
+  ProducerLoop fingerprints(Fingerprints taker, Duration interval) {
+    fingerprints = interval.isZero() ? null : taker;
+    fingerprintIntervalNanos = interval.toNanos();
+    return this;
+  }
 
   /** Publishes in {@code decided}'s generation, from its first log time on. */
   ProducerLoop generation(SourceGeneration.Decision decided) {
@@ -184,7 +206,70 @@ final class ProducerLoop {
       }
     }
     logProgress();
+    fingerprint(batch.more());
     return new Round(out, batch.more(), unpublished != null);
+  }
+
+  /**
+   * The drift alarm's fingerprints, at a quiet point once the interval is up: nothing undecided or unpublished and the
+   * log read to its end, the listings taken, then a barrier into the log; if nothing that may carry DDL was logged
+   * before the barrier came back, the listings are the schema as of everything published, and they go out in each
+   * database's place of the stream. Else they are dropped and taken again at the next quiet point.
+   */
+  private void fingerprint(boolean more) {
+    if (fingerprints == null || stages.rounds() == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (fingerprintToken != null) {
+      if (loggedDdlSinceFingerprint || now - fingerprintStartedNanos > FINGERPRINT_TIMEOUT.toNanos()) {
+        fingerprintToken = null; // DDL came in meanwhile (or the barrier never did): at the next quiet point
+      } else if (fingerprintBarrierRead && unpublished == null && deferred.isEmpty()) {
+        publishFingerprints(now);
+      }
+      return;
+    }
+    boolean quiet = !more && unpublished == null && deferred.isEmpty() && holdingSince == 0
+        && stages.tracker().pendingCount() == 0;
+    if (!quiet || now - lastFingerprintNanos < fingerprintIntervalNanos) {
+      return;
+    }
+    List<SchemaFingerprint> taken = new ArrayList<>();
+    try {
+      for (String database : fingerprints.databases()) {
+        taken.add(fingerprints.take(database, source, generation));
+      }
+    } catch (SQLException e) {
+      lastFingerprintNanos = now;
+      metrics.error(ErrorKind.RETRIABLE, "primary");
+      LOG.warn("cannot take the schema fingerprints of the drift alarm ({}); again in {} s", e.getMessage(),
+          fingerprintIntervalNanos / 1_000_000_000L);
+      return;
+    }
+    fingerprinted = taken;
+    loggedDdlSinceFingerprint = false;
+    fingerprintBarrierRead = false;
+    fingerprintStartedNanos = now;
+    fingerprintToken = "fingerprint " + UUID.randomUUID();
+    if (!stages.rounds().emit(fingerprintToken)) {
+      fingerprintToken = null;
+    }
+  }
+
+  private void publishFingerprints(long now) {
+    fingerprintToken = null;
+    lastFingerprintNanos = now;
+    try {
+      stages.sink().publishFingerprints(fingerprinted);
+      LOG.info("published the schema fingerprints of {} database(s) for the drift alarm", fingerprinted.size());
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      metrics.error(ErrorKind.PERMANENT, "kafka");
+      throw new DdlcastException(ExitCode.FAILED, "another producer for source " + source + " took over (Kafka "
+          + "fenced this one); two producers must not follow the same primary", e);
+    } catch (KafkaException e) {
+      metrics.error(ErrorKind.RETRIABLE, "kafka");
+      LOG.warn("publishing the schema fingerprints failed ({}); again at the next interval", e.toString());
+    }
   }
 
   /** The records of a batch, settled; a barrier the primary wrote settles what it was written for. */
@@ -199,6 +284,11 @@ final class ProducerLoop {
           continue; // the events this primary applied as a standby, before its generation began
         }
         notBefore = null;
+      }
+      if (fingerprintToken != null) {
+        loggedDdlSinceFingerprint |= RecordKind.mayCarryDdl(record);
+        fingerprintBarrierRead |= "LOG".equals(record.severity())
+            && record.message().equals(PrimaryClient.BARRIER_PREFIX + fingerprintToken);
       }
       if (drainToken != null && "LOG".equals(record.severity())
           && record.message().equals(PrimaryClient.BARRIER_PREFIX + drainToken)) {

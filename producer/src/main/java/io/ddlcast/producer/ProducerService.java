@@ -18,6 +18,7 @@ import io.ddlcast.producer.csvlog.LogFollower;
 import io.ddlcast.producer.csvlog.LogSource;
 import io.ddlcast.producer.csvlog.LogWatcher;
 import io.ddlcast.producer.primary.EventCompleter;
+import io.ddlcast.producer.primary.Fingerprints;
 import io.ddlcast.producer.primary.HelperInstaller;
 import io.ddlcast.producer.primary.PrimaryClient;
 import io.ddlcast.producer.primary.PrimaryRounds;
@@ -174,6 +175,12 @@ public final class ProducerService implements Runnable, AutoCloseable {
     LOG.info("source {} publishes generation {} of topic {}", source, generation, config.topic());
     loop = new ProducerLoop(stages(), metrics, source, config.kafka().bootstrapServers(), config.startFrom(),
         () -> running).publishWindow(config.publishWindow()).generation(decided);
+    if (config.primary() != null) {
+      loop.fingerprints(new Fingerprints(config.primary()), config.fingerprintInterval());
+    } else if (!config.fingerprintInterval().isZero()) {
+      LOG.warn("without --primary-url the producer publishes no schema fingerprints: the appliers' drift alarm "
+          + "stays silent");
+    }
     generations = new GenerationWatch(config.kafka(), config.topic());
     return loop.restore(true);
   }

@@ -73,6 +73,12 @@ final class RunCommand implements Callable<Integer> {
           + "same Kafka transaction (0ms: each batch read goes out at once; default: ${DEFAULT-VALUE}, at most 1s).")
   Duration publishWindow;
 
+  @Option(names = "--fingerprint-interval", paramLabel = "DURATION", defaultValue = "10m",
+      converter = DurationConverter.class, description = "How often each database's schema fingerprint goes into "
+          + "the stream, at the next quiet point, for the appliers' drift alarm (0: never; needs --primary-url; "
+          + "default: ${DEFAULT-VALUE}).")
+  Duration fingerprintInterval;
+
   @Option(names = "--metrics-port", paramLabel = "PORT",
       description = "Serve Prometheus metrics at http://0.0.0.0:PORT/metrics and readiness at /health "
           + "(default: no metrics server).")
@@ -108,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
     SigningKey key = SigningKeyOption.load("--signing-key", signingKey, problems);
     ProducerConfig config = ProducerConfig.validate(new ProducerConfig.Raw(bootstrapServers, topic, pgdata, logDir,
         primaryUrl, source, partitions, replicationFactor, startFrom, pollInterval, metricsPort, filters.options(),
-        acceptFiniteRetention, kafkaClient.sources(), publishWindow), secretsKey, problems);
+        acceptFiniteRetention, kafkaClient.sources(), publishWindow, fingerprintInterval), secretsKey, problems);
     ProducerService service = new ProducerService(config, key);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-producer-shutdown");

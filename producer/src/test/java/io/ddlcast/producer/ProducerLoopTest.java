@@ -3,6 +3,7 @@ package io.ddlcast.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ddlcast.common.catalog.SchemaFingerprint;
 import io.ddlcast.common.cli.Problems;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
@@ -67,6 +68,13 @@ class ProducerLoopTest {
       }
       committed.add(List.copyOf(events));
       lastCheckpoint = Checkpoint.decode(checkpoint.encode());
+    }
+
+    final List<SchemaFingerprint> fingerprints = new ArrayList<>();
+
+    @Override
+    public void publishFingerprints(List<SchemaFingerprint> published) {
+      fingerprints.addAll(published);
     }
 
     List<String> statements() {

@@ -52,6 +52,11 @@ public record ApplyResult(
     FILTERED,
     /** Failed permanently: the database's stream stopped at it. */
     FAILED,
+    /**
+     * The primary's schema fingerprint was compared with the standby here (drift alarm): {@code message} null when
+     * they are the same, else what differs (drift).
+     */
+    FINGERPRINT,
     /** The applier is running (no event). */
     HEARTBEAT
   }

@@ -31,7 +31,12 @@ public record StandbyView(
     long failed,
     Map<String, StoppedStream> stopped,
     Waits waits,
-    Signatures signatures) {
+    Signatures signatures,
+    Map<String, Drift> drift) {
+
+  /** A database whose schema differed from the primary's at the last fingerprint (the drift alarm). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Drift(String database, String at, Integer partition, Long offset, String message, Instant seen) {}
 
   /** A database whose stream stopped at an event that failed there. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,6 +46,15 @@ public record StandbyView(
   public StandbyView {
     stopped = stopped == null ? Map.of() : Map.copyOf(stopped);
     waits = waits == null ? Waits.NONE : waits;
+    drift = drift == null ? Map.of() : Map.copyOf(drift);
+  }
+
+  /** A view without drift. */
+  public StandbyView(String standby, Instant lastSeen, String lastEventId, String lastDatabase,
+      Instant lastEventLogTime, Instant lastDoneAt, long applied, long alreadyApplied, long skipped, long filtered,
+      long failed, Map<String, StoppedStream> stopped, Waits waits, Signatures signatures) {
+    this(standby, lastSeen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied, alreadyApplied, skipped,
+        filtered, failed, stopped, waits, signatures, Map.of());
   }
 
   /** A view that does not say whether signatures are verified. */
@@ -63,20 +77,30 @@ public record StandbyView(
       boolean newest = Objects.equals(seen, r.at());
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
           alreadyApplied, skipped, filtered, failed, stopped, newest ? r.waits() : waits,
-          newest && r.signatures() != null ? r.signatures() : signatures);
+          newest && r.signatures() != null ? r.signatures() : signatures, drift);
+    }
+    if (r.outcome() == ApplyResult.Outcome.FINGERPRINT) {
+      Map<String, Drift> drifts = new TreeMap<>(drift);
+      if (r.message() == null) {
+        drifts.remove(r.database());
+      } else {
+        drifts.put(r.database(), new Drift(r.database(), r.eventId(), r.partition(), r.offset(), r.message(), r.at()));
+      }
+      return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
+          alreadyApplied, skipped, filtered, failed, stopped, waits, signatures, drifts);
     }
     Map<String, StoppedStream> stops = new TreeMap<>(stopped);
     if (r.outcome() == ApplyResult.Outcome.FAILED) {
       stops.put(r.database(), new StoppedStream(r.eventId(), r.database(), r.command(), r.partition(), r.offset(),
           r.sqlState(), r.message(), r.at()));
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
-          alreadyApplied, skipped, filtered, failed + 1, stops, waits, signatures);
+          alreadyApplied, skipped, filtered, failed + 1, stops, waits, signatures, drift);
     }
     stops.remove(r.database()); // the stream moved on: retried successfully, or skipped
     return new StandbyView(standby, seen, r.eventId(), r.database(), r.logTime(), r.at(),
         applied + (r.outcome() == ApplyResult.Outcome.APPLIED ? r.eventCount() : 0),
         alreadyApplied + (r.outcome() == ApplyResult.Outcome.ALREADY_APPLIED ? 1 : 0),
         skipped + (r.outcome() == ApplyResult.Outcome.SKIPPED ? 1 : 0),
-        filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops, waits, signatures);
+        filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops, waits, signatures, drift);
   }
 }

@@ -1,5 +1,6 @@
 package io.ddlcast.producer.publish;
 
+import io.ddlcast.common.catalog.SchemaFingerprint;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.SessionSetting;
@@ -160,6 +161,16 @@ public final class EventPublisher implements EventSink {
       producer.send(signingKey == null ? record : signingKey.sign(record));
     }
     producer.send(new ProducerRecord<>(checkpointTopic, source, state));
+    producer.commitTransaction();
+  }
+
+  @Override
+  public void publishFingerprints(List<SchemaFingerprint> fingerprints) {
+    producer.beginTransaction();
+    for (SchemaFingerprint f : fingerprints) {
+      ProducerRecord<String, byte[]> record = f.record(topic);
+      producer.send(signingKey == null ? record : signingKey.sign(record));
+    }
     producer.commitTransaction();
   }
 

@@ -1,5 +1,6 @@
 package io.ddlcast.producer.publish;
 
+import io.ddlcast.common.catalog.SchemaFingerprint;
 import io.ddlcast.common.event.DdlEvent;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,9 @@ public interface EventSink extends AutoCloseable {
    * a {@link CheckpointTooLargeException}, having written nothing, when the checkpoint cannot be one record.
    */
   void publish(List<DdlEvent> events, Checkpoint checkpoint);
+
+  /** Publishes schema fingerprints, each in its database's place of the events topic, in one transaction. */
+  void publishFingerprints(List<SchemaFingerprint> fingerprints);
 
   /** Whether the events it publishes are signed (the checkpoint says so, for {@code status}). */
   default boolean signs() {
