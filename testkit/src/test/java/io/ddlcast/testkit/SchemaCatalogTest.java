@@ -234,7 +234,8 @@ class SchemaCatalogTest {
     long started = System.nanoTime();
     List<CatalogObject> objects = database("many");
     long millis = (System.nanoTime() - started) / 1_000_000;
-    System.out.printf("SchemaCatalog.database: %d objects in %d ms%n", objects.size(), millis);
+    System.out.printf("SchemaCatalog.database: %d objects in %d ms, %d bytes encoded%n", objects.size(), millis,
+        SchemaCatalog.encode(objects).length);
     assertThat(objects).hasSizeGreaterThanOrEqualTo(10_000);
     assertThat(millis).isLessThan(30_000);
   }

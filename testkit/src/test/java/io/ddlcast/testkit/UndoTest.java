@@ -112,6 +112,67 @@ class UndoTest {
   }
 
   @Test
+  void aZeroArgumentAggregateIsUndone() throws SQLException {
+    server.execute("postgres", "CREATE DATABASE undo_zero TEMPLATE base");
+    List<CatalogObject> expected = database("undo_zero");
+    server.execute("undo_zero", "CREATE FUNCTION app.inc(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT $1 + 1'",
+        "CREATE AGGREGATE app.counted(*) (sfunc = app.inc, stype = bigint, initcond = '0')");
+    SchemaDiff diff = SchemaDiff.of(expected, database("undo_zero"));
+    assertThat(diff.extra()).extracting(CatalogObject::key).containsExactly("aggregate app.counted()",
+        "function app.inc(bigint)");
+
+    Undo.Result result;
+    try (Connection c = server.connect("undo_zero")) {
+      result = Undo.run(c, diff);
+    }
+
+    assertThat(result.failed()).isEmpty();
+    assertThat(result.done()).contains("DROP AGGREGATE IF EXISTS app.counted(*)");
+    assertThat(SchemaDiff.of(expected, database("undo_zero")).describe()).isEmpty();
+  }
+
+  @Test
+  void anOrderedSetAggregateIsUndone() throws SQLException {
+    server.execute("postgres", "CREATE DATABASE undo_ordered TEMPLATE base");
+    List<CatalogObject> expected = database("undo_ordered");
+    server.execute("undo_ordered",
+        "CREATE AGGREGATE app.ordered(integer ORDER BY integer) (sfunc = int4pl, stype = integer)");
+    SchemaDiff diff = SchemaDiff.of(expected, database("undo_ordered"));
+    assertThat(diff.extra()).extracting(CatalogObject::key).containsExactly("aggregate app.ordered(integer,integer)");
+
+    Undo.Result result;
+    try (Connection c = server.connect("undo_ordered")) {
+      result = Undo.run(c, diff);
+    }
+
+    assertThat(result.failed()).isEmpty();
+    assertThat(SchemaDiff.of(expected, database("undo_ordered")).describe()).isEmpty();
+  }
+
+  @Test
+  void aDropAfterWhichTheObjectIsStillListedIsAFailure() throws SQLException {
+    server.execute("postgres", "CREATE DATABASE undo_back TEMPLATE base");
+    server.execute("undo_back", "CREATE FUNCTION app.again() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN "
+        + "IF to_regprocedure('app.extra_f()') IS NULL THEN CREATE FUNCTION app.extra_f() RETURNS integer "
+        + "LANGUAGE sql AS 'SELECT 1'; END IF; END$$",
+        "CREATE EVENT TRIGGER again ON sql_drop EXECUTE FUNCTION app.again()");
+    List<CatalogObject> expected = database("undo_back");
+    server.execute("undo_back", "CREATE FUNCTION app.extra_f() RETURNS integer LANGUAGE sql AS 'SELECT 1'",
+        "CREATE TABLE app.extra (id integer)");
+    List<CatalogObject> before = database("undo_back");
+    SchemaDiff diff = SchemaDiff.of(expected, before);
+
+    Undo.Result result;
+    try (Connection c = server.connect("undo_back")) {
+      result = Undo.run(c, diff);
+    }
+
+    assertThat(result.failed()).containsExactly(
+        "DROP FUNCTION IF EXISTS app.extra_f(): ran, but the database still lists function app.extra_f()");
+    assertThat(database("undo_back")).as("rolled back, the table too").isEqualTo(before);
+  }
+
+  @Test
   void anUndoThatCannotFinishRollsBackAndReturnsTheFailure() throws SQLException {
     server.execute("postgres", "CREATE DATABASE undo_stuck TEMPLATE base");
     List<CatalogObject> expected = database("undo_stuck");

@@ -54,7 +54,7 @@ public final class Undo {
       Map.entry("constraint", Undo::constraint),
       Map.entry("materialized view", id -> "DROP MATERIALIZED VIEW IF EXISTS " + qualified(id)),
       Map.entry("view", id -> "DROP VIEW IF EXISTS " + qualified(id)),
-      Map.entry("aggregate", id -> "DROP AGGREGATE IF EXISTS " + IdentityText.signature(id)),
+      Map.entry("aggregate", Undo::aggregate),
       Map.entry("operator", Undo::operator),
       Map.entry("cast", id -> "DROP CAST IF EXISTS " + IdentityText.cast(id)),
       Map.entry("procedure", id -> "DROP PROCEDURE IF EXISTS " + IdentityText.signature(id)),
@@ -116,7 +116,8 @@ public final class Undo {
    * Runs {@link #plan} on {@code c} (in auto-commit mode; left so) in one transaction, each statement in a
    * savepoint. A statement that fails (something still depends on what it drops, an inherited part whose parent
    * is dropped later) is tried again after the others, in rounds until a round drops nothing more. Commits only
-   * if every statement worked; otherwise rolls everything back and returns the failures. An extra that the
+   * if every statement worked and the database, listed again, no longer shows any of the extras; otherwise rolls
+   * everything back and returns the failures. An extra that the
    * database's own listing does not show exactly so (same key, owner, definition, privileges, comment) is a
    * failure before anything runs: a diff read from a topic, or an old one, drops nothing it did not describe.
    */
@@ -184,12 +185,33 @@ public final class Undo {
         pending = next;
       }
       if (pending.isEmpty()) {
+        errors.addAll(stillListed(c, drops));
+      }
+      if (pending.isEmpty() && errors.isEmpty()) {
         c.commit();
         return new Result(done, List.of());
       }
       c.rollback();
       return new Result(done, errors);
     }
+  }
+
+  /**
+   * The drops whose object the database still lists after they ran: {@code IF EXISTS} lets a statement pass that
+   * named no object (an ordered-set aggregate, which pg_identify_object writes without its {@code ORDER BY}).
+   */
+  private static List<String> stillListed(Connection c, List<Drop> drops) throws SQLException {
+    Set<String> keys = new HashSet<>();
+    for (CatalogObject o : SchemaCatalog.database(c)) {
+      keys.add(o.key());
+    }
+    List<String> failed = new ArrayList<>();
+    for (Drop d : drops) {
+      if (keys.contains(d.object().key())) {
+        failed.add(d.sql() + ": ran, but the database still lists " + d.object().key());
+      }
+    }
+    return failed;
   }
 
   private static Function<String, String> statementFor(String kind) {
@@ -245,6 +267,13 @@ public final class Undo {
   private static String userMapping(String identity) {
     List<String> parts = IdentityText.userMapping(identity);
     return "DROP USER MAPPING IF EXISTS FOR " + parts.get(0) + " SERVER " + parts.get(1);
+  }
+
+  /** pg_identify_object writes an aggregate of no arguments as {@code name()}; DROP AGGREGATE wants {@code (*)}. */
+  private static String aggregate(String identity) {
+    String signature = IdentityText.signature(identity);
+    return "DROP AGGREGATE IF EXISTS " + (signature.endsWith("()")
+        ? signature.substring(0, signature.length() - 2) + "(*)" : signature);
   }
 
   private static String operator(String identity) {

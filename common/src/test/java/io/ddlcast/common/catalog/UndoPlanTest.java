@@ -37,7 +37,9 @@ class UndoPlanTest {
         object("cast", "(public.d AS pg_catalog.text)"),
         object("operator", "public.===(integer,integer)"),
         object("user mapping", "alice on server srv"),
-        object("server", "srv"));
+        object("server", "srv"),
+        object("aggregate", "public.counted()"),
+        object("aggregate", "public.total(integer)"));
     assertThat(plan).containsExactly(
         "DROP TRIGGER IF EXISTS trg ON public.u",
         "DROP POLICY IF EXISTS p ON public.u",
@@ -45,6 +47,8 @@ class UndoPlanTest {
         "DROP INDEX IF EXISTS public.u_idx",
         "ALTER TABLE IF EXISTS public.u DROP CONSTRAINT IF EXISTS u_check",
         "DROP VIEW IF EXISTS public.v",
+        "DROP AGGREGATE IF EXISTS public.counted(*)",
+        "DROP AGGREGATE IF EXISTS public.total(integer)",
         "DROP OPERATOR IF EXISTS public.=== (integer,integer)",
         "DROP CAST IF EXISTS (public.d AS pg_catalog.text)",
         "DROP FUNCTION IF EXISTS public.f(integer, text[])",
