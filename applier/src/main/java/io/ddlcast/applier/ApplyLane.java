@@ -67,6 +67,8 @@ final class ApplyLane {
   private volatile long applied;
   private final EventFilter filter;
   private volatile long filtered;
+  /** What the last fingerprint found different here (null: nothing), so that drift is logged once per change. */
+  private List<String> lastDrift;
   private volatile String stoppedAt;
   private final BatchRule.Bounds batchBounds;
   /** The event this lane retries after a retriable error, for status (null while it does not). */
@@ -206,7 +208,9 @@ final class ApplyLane {
       return;
     }
     if (work.zombie() != null) { // never applied, whatever the operator's decisions: reported and passed
-      metrics.zombie();
+      if (work.zombie().startsWith(Generations.ZOMBIE_REFUSAL)) {
+        metrics.zombie();
+      }
       skip(work, null, null, work.zombie());
       return;
     }
@@ -400,6 +404,11 @@ final class ApplyLane {
     }
     metrics.drift(primary.database(), differences.size());
     if (differences.isEmpty()) {
+      if (lastDrift != null) {
+        LOG.info("drift cleared: database {} on standby {} has the primary's schema again ({})", primary.database(),
+            standbyName, work.where());
+        lastDrift = null;
+      }
       publish(work, ApplyResult.Outcome.FINGERPRINT, null, null, null);
       return;
     }
@@ -407,8 +416,11 @@ final class ApplyLane {
         + (differences.size() > MAX_DRIFT_SHOWN ? "; ..." : "");
     String message = differences.size() + " object(s) differ from the primary's schema at this point of the stream: "
         + shown;
-    LOG.warn("DRIFT: database {} on standby {} ({}): {}; ddlcast verify names each difference", primary.database(),
-        standbyName, work.where(), message);
+    if (!differences.equals(lastDrift)) { // once per change, not at every fingerprint
+      LOG.warn("DRIFT: database {} on standby {} ({}): {}; ddlcast verify names each difference",
+          primary.database(), standbyName, work.where(), message);
+      lastDrift = differences;
+    }
     publish(work, ApplyResult.Outcome.FINGERPRINT, null, null, message);
   }
 

@@ -26,6 +26,9 @@ final class Generations {
     UNKNOWN
   }
 
+  /** How the reason for refusing a zombie's event begins. */
+  static final String ZOMBIE_REFUSAL = "refused: published by generation ";
+
   private final Supplier<GenerationHistory> reader;
   private volatile GenerationHistory history;
   private IntConsumer listener = n -> { };
@@ -81,7 +84,7 @@ final class Generations {
           + "newest is " + history.currentNumber() + ")";
     }
     Optional<Generation> g = history.get(current);
-    return "refused: published by generation " + generation + " (" + history.sourceOf(generation).orElse("?")
+    return ZOMBIE_REFUSAL + generation + " (" + history.sourceOf(generation).orElse("?")
         + "), but generation " + current + " is current at this offset"
         + g.map(x -> " (since offset " + x.startOf(partition) + ", " + x.describe() + ")").orElse("")
         + ": a zombie producer of a fenced primary";

@@ -2,6 +2,8 @@ package io.ddlcast.applier;
 
 import io.ddlcast.common.catalog.CatalogObject;
 import io.ddlcast.common.catalog.SchemaCatalog;
+import io.ddlcast.common.error.ErrorClassifier;
+import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.ExecutionContext;
 import io.ddlcast.common.event.Scope;
@@ -138,16 +140,20 @@ final class StatementExecutor implements EventExecutor {
     String key = StandbyConnections.keyOf(database, false);
     connections.using(key);
     try {
-      Connection connection = connections.database(database);
-      try {
-        List<CatalogObject> listing = new ArrayList<>(SchemaCatalog.database(connection));
-        if (globals) {
-          listing.addAll(SchemaCatalog.globals(connection));
+      for (int attempt = 1; ; attempt++) {
+        try {
+          Connection connection = connections.database(database);
+          List<CatalogObject> listing = new ArrayList<>(SchemaCatalog.database(connection));
+          if (globals) {
+            listing.addAll(SchemaCatalog.globals(connection));
+          }
+          return listing;
+        } catch (SQLException e) {
+          connections.discard(key); // a session the server closed (idle too long, restarted): once more, anew
+          if (attempt == 2 || ErrorClassifier.classifySql(e) == ErrorKind.PERMANENT) {
+            throw e;
+          }
         }
-        return listing;
-      } catch (SQLException e) {
-        connections.discard(key);
-        throw e;
       }
     } finally {
       connections.done(key);

@@ -33,8 +33,8 @@ record Work(TopicPartition partition, long offset, Lane lane, DdlEvent event, St
         return new Work(tp, record.offset(), Lane.of(null, record.key()), null, null, null,
             SchemaFingerprint.decode(record.value()));
       } catch (IllegalArgumentException e) {
-        return new Work(tp, record.offset(), Lane.of(null, record.key()), null, "invalid fingerprint: "
-            + e.getMessage());
+        return new Work(tp, record.offset(), Lane.of(null, record.key()), null, null, "not a fingerprint this "
+            + "applier reads (" + e.getMessage() + "): the drift alarm passes it", null);
       }
     }
     try {

@@ -121,10 +121,14 @@ class FailoverIT {
     pipeline.startApplierOn("oldprimary", primary);
     standby2.execute("app3", "CREATE TABLE after_rejoin (id int)");
     SchemaSnapshot.awaitConverged(CONVERGE, standby2, standby1, standby3, primary);
-    for (PostgresServer s : List.of(standby1, standby3)) {
+    for (PostgresServer s : List.of(standby1, standby3, standby2, primary)) {
       assertThat(s.query("app1", "SELECT count(*) FROM pg_class WHERE relname = 'zombie_t'")).containsExactly("0");
+    }
+    for (PostgresServer s : List.of(standby1, standby3, standby2, primary)) {
       assertThat(s.serverLogErrors()).as(s.name()).isEmpty();
     }
+    assertThat(pipeline.appliedIds("oldprimary")).doesNotContain(zombieId).doesNotHaveDuplicates();
+    assertThat(pipeline.applierOutput("oldprimary")).contains("refused: published by generation 1");
     int events = pipeline.topicEvents().size() - 1; // all but the zombie
     assertThat(pipeline.appliedIds("standby3")).doesNotHaveDuplicates().hasSize(events);
   }

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public record SchemaFingerprint(String database, String source, int generation, 
 
   public SchemaFingerprint {
     Objects.requireNonNull(database, "database");
-    objects = objects == null ? Map.of() : Map.copyOf(new TreeMap<>(objects));
+    objects = Collections.unmodifiableSortedMap(objects == null ? new TreeMap<>() : new TreeMap<>(objects));
   }
 
   /** The fingerprint of a listing. */
@@ -74,7 +75,7 @@ public record SchemaFingerprint(String database, String source, int generation, 
 
   private static String digestOf(Map<String, String> objects) {
     StringBuilder all = new StringBuilder();
-    objects.forEach((k, v) -> all.append(k).append('\u0000').append(v).append('\n'));
+    new TreeMap<>(objects).forEach((k, v) -> all.append(k).append('\u0000').append(v).append('\n'));
     return sha256(all.toString());
   }
 

@@ -48,7 +48,7 @@ class SchemaFingerprintTest {
 
   @Test
   void itTravelsInItsDatabasesPlaceAndATamperedOneIsRefused() {
-    SchemaFingerprint f = SchemaFingerprint.of("app", "s", 2, T, List.of(TABLE));
+    SchemaFingerprint f = SchemaFingerprint.of("app", "s", 2, T, List.of(TABLE, COLUMN, FUNCTION));
     ProducerRecord<String, byte[]> record = f.record("ddlcast.ddl");
     assertThat(record.key()).isEqualTo("app");
     ConsumerRecord<String, byte[]> read = new ConsumerRecord<>("ddlcast.ddl", 0, 7, record.key(), record.value());
