@@ -8,6 +8,7 @@ import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
 import io.ddlcast.common.status.ControlCommand;
+import io.ddlcast.common.status.StandbyView;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.SQLException;
@@ -51,6 +52,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
 
   private final ApplierTrust trust;
   private final Generations generations;
+  /** Where {@code --until} stops this standby; null: it runs until stopped. */
+  private UntilPoint until;
+  private UntilStop untilStop;
 
   /** An applier that applies unsigned events (it says so loudly at start and in status). */
   public ApplierService(ApplierConfig config) {
@@ -75,6 +79,12 @@ public final class ApplierService implements Runnable, AutoCloseable {
     Thread thread = new Thread(this, "ddlcast-applier-" + config.standbyName());
     thread.start();
     return thread;
+  }
+
+  /** Stops this standby after {@code point} ({@code applier run --until}); before {@link #start}. */
+  ApplierService until(UntilPoint point) {
+    this.until = point;
+    return this;
   }
 
   public boolean isReady() {
@@ -118,13 +128,16 @@ public final class ApplierService implements Runnable, AutoCloseable {
         for (var skip : control.history()) {
           decisions.skip(skip.eventId());
         }
-        if (isSourceAlready()) {
+        if (isSourceAlready() || !locateUntil()) {
           return;
         }
         while (running) {
           EventConsumer c = new EventConsumer(config, () -> running, results, decisions, metrics, trust,
               generations);
           consumer = c;
+          if (untilStop != null) {
+            c.stopAfter(untilStop);
+          }
           try (c) {
             c.open();
             ready = true;
@@ -134,6 +147,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
               heartbeat(results, c);
               if (c.promoted()) {
                 promote();
+                running = false;
+              } else if (c.untilReached()) {
+                stopAtUntil(results, folder, c);
                 running = false;
               }
             }
@@ -234,8 +250,65 @@ public final class ApplierService implements Runnable, AutoCloseable {
     long now = System.nanoTime();
     if (now - lastHeartbeat >= HEARTBEAT_INTERVAL.toNanos()) {
       lastHeartbeat = now;
-      results.heartbeat(c.waits(), trust.signatures());
+      results.heartbeat(c.waits(), trust.signatures(), c.progress(), c.untilState());
     }
+  }
+
+  /**
+   * Where --until stops this standby, found before anything is applied: on a topic of several partitions, event E
+   * must be on the topic first (the other partitions are cut at its log time), and the applier waits until it is.
+   * False if stopped while waiting.
+   */
+  private boolean locateUntil() {
+    if (until == null) {
+      return true;
+    }
+    try (EventLocator locator = new EventLocator(config.kafka(), config.topic(), config.standbyName())) {
+      untilStop = new UntilStop(until, locator.partitions());
+      if (!untilStop.needsLocation()) {
+        LOG.info("standby {} applies everything up to --until {} and nothing after it, then stops",
+            config.standbyName(), until.describe());
+        return true;
+      }
+      String id = ((UntilPoint.AfterEvent) until).eventId();
+      boolean told = false;
+      while (running) {
+        Optional<UntilStop.Location> where = locator.find(id);
+        if (where.isPresent()) {
+          untilStop.located(where.get());
+          LOG.info("standby {}: --until event {} is at partition {} offset {}, logged {}; it applies everything up "
+              + "to it and, on the other partitions, what was logged until then", config.standbyName(), id,
+              where.get().partition(), where.get().offset(), where.get().logTime());
+          return true;
+        }
+        if (!told) {
+          LOG.info("standby {} has not reached --until event {} yet: it is not on the topic; with {} partitions "
+              + "nothing is applied before it is (its log time cuts the other partitions)", config.standbyName(), id,
+              locator.partitions());
+          told = true;
+        }
+        Backoff.sleep(Duration.ofSeconds(2));
+      }
+      return false;
+    }
+  }
+
+  /** The --until point is reached: say so, in the log and (the last heartbeat, folded) in status. */
+  private void stopAtUntil(ResultPublisher results, StatusFolder folder, EventConsumer c) {
+    LOG.info("standby {} stopped at {} as --until asked: {}", config.standbyName(), until.describe(),
+        c.untilStops());
+    results.heartbeat(c.waits(), trust.signatures(), c.progress(), c.untilState());
+    results.flush();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      StandbyView view = folder.view(config.standbyName());
+      if (view != null && view.until() != null && view.until().reached()) {
+        return;
+      }
+      Backoff.sleep(Duration.ofMillis(100));
+    }
+    LOG.warn("standby {}: status may not show it stopped at --until yet (its view was not updated within 10 s)",
+        config.standbyName());
   }
 
   private void logTrust() {
