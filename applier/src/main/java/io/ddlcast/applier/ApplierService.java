@@ -1,10 +1,14 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.error.Backoff;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.generation.Generation;
 import io.ddlcast.common.generation.GenerationHistory;
 import io.ddlcast.common.generation.GenerationLog;
 import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
 import io.ddlcast.common.status.ControlCommand;
@@ -24,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -265,32 +271,70 @@ public final class ApplierService implements Runnable, AutoCloseable {
     }
     try (EventLocator locator = new EventLocator(config.kafka(), config.topic(), config.standbyName())) {
       untilStop = new UntilStop(until, locator.partitions());
-      if (!untilStop.needsLocation()) {
-        LOG.info("standby {} applies everything up to --until {} and nothing after it, then stops",
-            config.standbyName(), until.describe());
+      if (until instanceof UntilPoint.AfterEvent e && !awaitLocation(locator, e.eventId())) {
+        return false;
+      }
+      refuseIfPast(locator);
+      LOG.info("standby {} applies everything up to --until {} and nothing after it, then stops",
+          config.standbyName(), until.describe());
+      return running;
+    }
+  }
+
+  /**
+   * Finds event E on the topic (a standby that resumes past E never reads it again). On one partition an event not
+   * on the topic yet is found on the way; on more, the applier waits here until it is on the topic.
+   */
+  private boolean awaitLocation(EventLocator locator, String id) {
+    boolean told = false;
+    while (running) {
+      Optional<UntilStop.Location> where = locator.find(id);
+      if (where.isPresent()) {
+        untilStop.located(where.get());
+        LOG.info("standby {}: --until event {} is at partition {} offset {}, logged {}", config.standbyName(), id,
+            where.get().partition(), where.get().offset(), where.get().logTime());
         return true;
       }
-      String id = ((UntilPoint.AfterEvent) until).eventId();
-      boolean told = false;
-      while (running) {
-        Optional<UntilStop.Location> where = locator.find(id);
-        if (where.isPresent()) {
-          untilStop.located(where.get());
-          LOG.info("standby {}: --until event {} is at partition {} offset {}, logged {}; it applies everything up "
-              + "to it and, on the other partitions, what was logged until then", config.standbyName(), id,
-              where.get().partition(), where.get().offset(), where.get().logTime());
-          return true;
-        }
-        if (!told) {
-          LOG.info("standby {} has not reached --until event {} yet: it is not on the topic; with {} partitions "
-              + "nothing is applied before it is (its log time cuts the other partitions)", config.standbyName(), id,
-              locator.partitions());
-          told = true;
-        }
-        Backoff.sleep(Duration.ofSeconds(2));
+      if (!untilStop.needsLocation()) {
+        return true;
       }
-      return false;
+      if (!told) {
+        LOG.info("standby {} has not reached --until event {} yet: it is not on the topic; with {} partitions "
+            + "nothing is applied before it is (its log time cuts the other partitions)", config.standbyName(), id,
+            locator.partitions());
+        told = true;
+      }
+      Backoff.sleep(Duration.ofSeconds(2));
     }
+    return false;
+  }
+
+  /** A standby that already applied an event past the point cannot be brought back to it: DDL is not undone. */
+  private void refuseIfPast(EventLocator locator) {
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try (Admin admin = KafkaCluster.admin(config.kafka(), "ddlcast-applier-admin-" + config.standbyName())) {
+      committed = admin.listConsumerGroupOffsets(Topics.applierGroup(config.standbyName()))
+          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new DdlcastException(ExitCode.FAILED, "cannot read where standby " + config.standbyName() + " stands "
+          + "(its committed offsets), so --until cannot be checked: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    committed.forEach((tp, om) -> {
+      if (om == null || om.offset() == 0 || !tp.topic().equals(config.topic())) {
+        return;
+      }
+      EventLocator.Found found = locator.lastEventBefore(tp, om.offset());
+      DdlEvent last = found == null ? null : found.event();
+      if (last != null && untilStop.judge(tp.partition(), found.offset(), last) == UntilStop.Verdict.AFTER) {
+        throw new DdlcastException(ExitCode.FAILED, "standby " + config.standbyName() + " already applied past "
+            + "--until " + until.describe() + ": event " + last.id() + " (logged " + last.logTime() + ", partition "
+            + tp.partition() + " before offset " + om.offset() + "); DDL is not undone: rebuild the standby under "
+            + "a new --standby-name");
+      }
+    });
   }
 
   /** The --until point is reached: say so, in the log and (the last heartbeat, folded) in status. */

@@ -136,6 +136,8 @@ final class EventConsumer implements AutoCloseable {
   /** The last event handed on before the --until point, and the first one past it, per partition. */
   private final Map<TopicPartition, String> lastBefore = new HashMap<>();
   private final Map<TopicPartition, DdlEvent> firstAfter = new HashMap<>();
+  /** The offset of the last record handed on before the point, per partition (the next may be a commit marker). */
+  private final Map<TopicPartition, Long> lastRouted = new HashMap<>();
   private boolean untilReached;
   private boolean toldNotReached;
   private CatchUp catchUp;
@@ -282,19 +284,67 @@ final class EventConsumer implements AutoCloseable {
     }
     metrics.polled(heldNotSubmitted(), topicLag());
     logProgress();
-    trackCatchUp();
-    if (!stopAt.isEmpty() && !promoted && reachedStops(stopAt)) {
+    Standing standing = standing();
+    trackCatchUp(standing);
+    if (!stopAt.isEmpty() && !promoted && reachedStops()) {
       commit(true);
       promoted = true;
     }
     if (until != null && !untilReached) {
-      if (reachedStops(untilAt)) {
+      if (reachedUntil()) {
         commit(true);
         untilReached = true;
       } else {
-        tellNotReached();
+        tellNotReached(standing);
       }
     }
+  }
+
+  /**
+   * Records of the topic done and to do (up to its end as last fetched, or the --until point), summed over the
+   * partitions; {@code known} false until every assigned partition has a position and lag. A partition with
+   * nothing in flight and nothing left to fetch counts as done to its end: the records after the last one read are
+   * the transactions' commit markers, which the consumer never sees.
+   */
+  private record Standing(boolean known, long done, long end) {}
+
+  private Standing standing() {
+    long done = 0;
+    long end = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      OptionalLong lag = consumer.currentLag(tp);
+      long d = ledger.done(tp);
+      if (lag.isEmpty() || d < 0) {
+        return new Standing(false, 0, 0);
+      }
+      long e = consumer.position(tp) + lag.getAsLong();
+      Long stop = untilAt.get(tp);
+      if (stop != null) {
+        e = Math.min(e, stop);
+        d = reachedUntil(tp) ? e : Math.min(d, e);
+      } else if (lag.getAsLong() == 0 && ledger.idle(tp) && !held.containsKey(tp)) {
+        d = e;
+      }
+      done += d;
+      end += e;
+    }
+    return new Standing(!consumer.assignment().isEmpty(), done, end);
+  }
+
+  /** True once every partition is applied up to the --until point. */
+  private boolean reachedUntil() {
+    Set<TopicPartition> assignment = consumer.assignment();
+    return !assignment.isEmpty() && assignment.stream().allMatch(this::reachedUntil);
+  }
+
+  /** True once the partition has its --until stop and everything handed on before it is done. */
+  private boolean reachedUntil(TopicPartition tp) {
+    if (!untilAt.containsKey(tp) || held.containsKey(tp)) {
+      return false;
+    }
+    long done = ledger.done(tp);
+    Long last = lastRouted.get(tp);
+    return done >= 0 && (last == null || done > last);
   }
 
   /** From now on, this standby applies nothing past {@code stop}'s point ({@code applier run --until}). */
@@ -322,8 +372,9 @@ final class EventConsumer implements AutoCloseable {
     new TreeMap<Integer, TopicPartition>(untilAt.keySet().stream().collect(
         Collectors.toMap(TopicPartition::partition, tp -> tp))).forEach((p, tp) -> {
           DdlEvent next = firstAfter.get(tp);
-          parts.add("partition " + p + " after " + lastBefore.getOrDefault(tp, "(no event of this run)")
-              + " (offset " + (untilAt.get(tp) - 1) + ")" + (next == null ? ""
+          Long last = lastRouted.get(tp);
+          parts.add("partition " + p + " after " + (last == null ? "what earlier runs applied"
+              : lastBefore.get(tp) + " (offset " + last + ")") + (next == null ? ""
               : ", before " + next.id() + " (logged " + next.logTime() + ", not applied)"));
         });
     return String.join("; ", parts);
@@ -340,9 +391,13 @@ final class EventConsumer implements AutoCloseable {
           + until.point().describe() + " cannot be applied at " + work.where() + ": " + e.getMessage(), e);
     }
     switch (verdict) {
-      case BEFORE -> lastBefore.put(tp, OperatorDecisions.eventRef(work));
+      case BEFORE -> {
+        lastBefore.put(tp, OperatorDecisions.eventRef(work));
+        lastRouted.put(tp, record.offset());
+      }
       case LAST -> {
         lastBefore.put(tp, OperatorDecisions.eventRef(work));
+        lastRouted.put(tp, record.offset());
         untilAt.put(tp, record.offset() + 1);
       }
       case AFTER -> {
@@ -358,8 +413,8 @@ final class EventConsumer implements AutoCloseable {
   }
 
   /** Says once per wait that the topic ends before the --until point (nothing is applied past it). */
-  private void tellNotReached() {
-    boolean caughtUp = queued.get() == 0 && held.isEmpty() && topicLag() == 0 && !consumer.assignment().isEmpty();
+  private void tellNotReached(Standing standing) {
+    boolean caughtUp = standing.known() && standing.done() >= standing.end();
     if (caughtUp && !toldNotReached) {
       LOG.info("standby {} has applied everything on the topic and has not reached --until {} yet: waiting for the "
           + "events after it (nothing past it is applied)", config.standbyName(), until.point().describe());
@@ -371,23 +426,12 @@ final class EventConsumer implements AutoCloseable {
    * While the standby is behind (a rebuild, a backlog), says how far it has come: at once when a run begins behind,
    * then every {@link #CATCH_UP_INTERVAL}, and when it has caught up.
    */
-  private void trackCatchUp() {
-    if (consumer.assignment().isEmpty()) {
+  private void trackCatchUp(Standing standing) {
+    if (!standing.known()) {
       return;
     }
-    long done = 0;
-    long end = 0;
-    for (TopicPartition tp : consumer.assignment()) {
-      OptionalLong lag = consumer.currentLag(tp);
-      long d = ledger.done(tp);
-      if (lag.isEmpty() || d < 0) {
-        return; // not known yet for every partition
-      }
-      long e = consumer.position(tp) + lag.getAsLong();
-      Long stop = untilAt.get(tp);
-      done += d;
-      end += stop == null ? e : Math.min(e, stop);
-    }
+    long done = standing.done();
+    long end = standing.end();
     long now = System.nanoTime();
     boolean runBegins = firstSample;
     firstSample = false;
@@ -457,14 +501,14 @@ final class EventConsumer implements AutoCloseable {
         });
   }
 
-  /** True once every partition is applied up to where {@code stops} says this standby stops. */
-  private boolean reachedStops(Map<TopicPartition, Long> stops) {
+  /** True once every partition is applied up to where this standby stops. */
+  private boolean reachedStops() {
     Set<TopicPartition> assignment = consumer.assignment();
     if (assignment.isEmpty()) {
       return false;
     }
     for (TopicPartition tp : assignment) {
-      Long stop = stops.get(tp);
+      Long stop = stopAt.get(tp);
       if (stop == null || held.containsKey(tp)) {
         return false;
       }

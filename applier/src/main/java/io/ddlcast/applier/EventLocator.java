@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -83,6 +84,33 @@ final class EventLocator implements AutoCloseable {
     }
     from = ends;
     return Optional.empty();
+  }
+
+  /** An event and its offset. */
+  record Found(long offset, DdlEvent event) {}
+
+  /** The last event before {@code offset} in {@code tp} (looking back over up to 100 records), or null. */
+  Found lastEventBefore(TopicPartition tp, long offset) {
+    long start = Math.max(0, offset - 100);
+    consumer.assign(List.of(tp));
+    consumer.seek(tp, start);
+    Found last = null;
+    while (consumer.position(tp, TIMEOUT) < offset) {
+      ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+      for (ConsumerRecord<String, byte[]> record : records) {
+        if (record.offset() < offset && GenerationMarker.of(record).isEmpty()) {
+          try {
+            last = new Found(record.offset(), EventCodec.decode(record.value()));
+          } catch (InvalidEventException notAnEvent) {
+            // not applied: it says nothing of where the standby is
+          }
+        }
+      }
+      if (records.isEmpty() && consumer.position(tp, TIMEOUT) <= start) {
+        break; // deleted by retention, or nothing there
+      }
+    }
+    return last;
   }
 
   @Override

@@ -322,6 +322,16 @@ class EventConsumerTest {
   }
 
   @Test
+  void theRecordBeforeTheFirstOnePastThePointMayBeACommitMarker() {
+    consumer.stopAfter(new UntilStop(new UntilPoint.AtTime(TestEvents.LOG_TIME.plusMillis(1_500)), 1));
+    assigned(null, List.of(record(0, table("a", 0)), record(1, table("b", 1)), record(3, table("a", 3))));
+
+    pollUntil("the point reached", consumer::untilReached); // offset 2 is no record
+    assertThat(executor.started()).containsExactlyInAnyOrder(0L, 1L);
+    assertThat(committed().offset()).isEqualTo(2);
+  }
+
+  @Test
   void untilAnEventStopsRightAfterItWithoutReadingAhead() {
     consumer.stopAfter(new UntilStop(new UntilPoint.AfterEvent("s:1"), 1));
     assigned(null, List.of(record(0, table("a", 0)), record(1, table("b", 1))));
@@ -352,13 +362,14 @@ class EventConsumerTest {
   @Test
   void aStandbyBehindShowsHowFarItHasCome() {
     executor.hold(0);
-    kafka.updateEndOffsets(Map.of(TP, 3L));
+    kafka.updateEndOffsets(Map.of(TP, 4L)); // offset 3: the transaction's commit marker, never read
     assigned(null, List.of(record(0, table("a", 0)), record(1, table("a", 1)), record(2, table("a", 2))));
-    pollUntil("a progress figure", () -> consumer.progress() != null && consumer.progress().toApply() == 3);
+    pollUntil("a progress figure", () -> consumer.progress() != null && consumer.progress().toApply() == 4);
     assertThat(consumer.progress().applied()).isZero();
 
     executor.release(0);
     pollUntil("caught up", () -> executor.finished(0, 1, 2));
+    kafka.seek(TP, 4L); // as Kafka's consumer does: its position passes the marker, which it never returns
     pollUntil("no progress once caught up", () -> consumer.progress() == null);
   }
 
