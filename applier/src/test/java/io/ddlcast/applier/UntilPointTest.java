@@ -2,8 +2,12 @@ package io.ddlcast.applier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddlcast.common.cli.Cli;
 import io.ddlcast.common.cli.Problems;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UntilPointTest {
@@ -33,5 +37,16 @@ class UntilPointTest {
     assertThat(UntilPoint.parse("yesterday", problems)).isNull();
     assertThat(UntilPoint.parse("6742f0a1.2b4c", problems)).isNull();
     assertThat(problems.count()).isEqualTo(3);
+  }
+
+  @Test
+  void runRefusesABadPointWithExitTwoBeforeAnyConnection() {
+    StringWriter err = new StringWriter();
+    int code = Cli.run(new ApplierMain(), new String[] {"run", "--bootstrap-servers", "localhost:1", "--standby-name",
+        "s1", "--standby-url", "jdbc:postgresql://localhost:1/postgres", "--until", "2026-12-02T10:15:30"}, Map.of(),
+        new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("Invalid value '2026-12-02T10:15:30' for option --until: not an ISO-8601 "
+        + "time with a zone");
   }
 }
