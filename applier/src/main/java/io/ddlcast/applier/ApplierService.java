@@ -1,13 +1,18 @@
 package io.ddlcast.applier;
 
 import io.ddlcast.common.error.Backoff;
+import io.ddlcast.common.error.DdlcastException;
+import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.generation.Generation;
 import io.ddlcast.common.generation.GenerationHistory;
 import io.ddlcast.common.generation.GenerationLog;
 import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.metrics.Health;
 import io.ddlcast.common.metrics.MetricsServer;
 import io.ddlcast.common.status.ControlCommand;
+import io.ddlcast.common.status.StandbyView;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.SQLException;
@@ -23,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +58,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
 
   private final ApplierTrust trust;
   private final Generations generations;
+  /** Where {@code --until} stops this standby; null: it runs until stopped. */
+  private UntilPoint until;
+  private UntilStop untilStop;
 
   /** An applier that applies unsigned events (it says so loudly at start and in status). */
   public ApplierService(ApplierConfig config) {
@@ -75,6 +85,12 @@ public final class ApplierService implements Runnable, AutoCloseable {
     Thread thread = new Thread(this, "ddlcast-applier-" + config.standbyName());
     thread.start();
     return thread;
+  }
+
+  /** Stops this standby after {@code point} ({@code applier run --until}); before {@link #start}. */
+  ApplierService until(UntilPoint point) {
+    this.until = point;
+    return this;
   }
 
   public boolean isReady() {
@@ -118,13 +134,16 @@ public final class ApplierService implements Runnable, AutoCloseable {
         for (var skip : control.history()) {
           decisions.skip(skip.eventId());
         }
-        if (isSourceAlready()) {
+        if (isSourceAlready() || !locateUntil()) {
           return;
         }
         while (running) {
           EventConsumer c = new EventConsumer(config, () -> running, results, decisions, metrics, trust,
               generations);
           consumer = c;
+          if (untilStop != null) {
+            c.stopAfter(untilStop);
+          }
           try (c) {
             c.open();
             ready = true;
@@ -134,6 +153,9 @@ public final class ApplierService implements Runnable, AutoCloseable {
               heartbeat(results, c);
               if (c.promoted()) {
                 promote();
+                running = false;
+              } else if (c.untilReached()) {
+                stopAtUntil(results, folder, c);
                 running = false;
               }
             }
@@ -234,8 +256,103 @@ public final class ApplierService implements Runnable, AutoCloseable {
     long now = System.nanoTime();
     if (now - lastHeartbeat >= HEARTBEAT_INTERVAL.toNanos()) {
       lastHeartbeat = now;
-      results.heartbeat(c.waits(), trust.signatures());
+      results.heartbeat(c.waits(), trust.signatures(), c.progress(), c.untilState());
     }
+  }
+
+  /**
+   * Where --until stops this standby, found before anything is applied: on a topic of several partitions, event E
+   * must be on the topic first (the other partitions are cut at its log time), and the applier waits until it is.
+   * False if stopped while waiting.
+   */
+  private boolean locateUntil() {
+    if (until == null) {
+      return true;
+    }
+    try (EventLocator locator = new EventLocator(config.kafka(), config.topic(), config.standbyName())) {
+      untilStop = new UntilStop(until, locator.partitions());
+      if (until instanceof UntilPoint.AfterEvent e && !awaitLocation(locator, e.eventId())) {
+        return false;
+      }
+      refuseIfPast(locator);
+      LOG.info("standby {} applies everything up to --until {} and nothing after it, then stops",
+          config.standbyName(), until.describe());
+      return running;
+    }
+  }
+
+  /**
+   * Finds event E on the topic (a standby that resumes past E never reads it again). On one partition an event not
+   * on the topic yet is found on the way; on more, the applier waits here until it is on the topic.
+   */
+  private boolean awaitLocation(EventLocator locator, String id) {
+    boolean told = false;
+    while (running) {
+      Optional<UntilStop.Location> where = locator.find(id);
+      if (where.isPresent()) {
+        untilStop.located(where.get());
+        LOG.info("standby {}: --until event {} is at partition {} offset {}, logged {}", config.standbyName(), id,
+            where.get().partition(), where.get().offset(), where.get().logTime());
+        return true;
+      }
+      if (!untilStop.needsLocation()) {
+        return true;
+      }
+      if (!told) {
+        LOG.info("standby {} has not reached --until event {} yet: it is not on the topic; with {} partitions "
+            + "nothing is applied before it is (its log time cuts the other partitions)", config.standbyName(), id,
+            locator.partitions());
+        told = true;
+      }
+      Backoff.sleep(Duration.ofSeconds(2));
+    }
+    return false;
+  }
+
+  /** A standby that already applied an event past the point cannot be brought back to it: DDL is not undone. */
+  private void refuseIfPast(EventLocator locator) {
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try (Admin admin = KafkaCluster.admin(config.kafka(), "ddlcast-applier-admin-" + config.standbyName())) {
+      committed = admin.listConsumerGroupOffsets(Topics.applierGroup(config.standbyName()))
+          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new DdlcastException(ExitCode.FAILED, "cannot read where standby " + config.standbyName() + " stands "
+          + "(its committed offsets), so --until cannot be checked: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    committed.forEach((tp, om) -> {
+      if (om == null || om.offset() == 0 || !tp.topic().equals(config.topic())) {
+        return;
+      }
+      EventLocator.Found found = locator.lastEventBefore(tp, om.offset());
+      DdlEvent last = found == null ? null : found.event();
+      if (last != null && untilStop.judge(tp.partition(), found.offset(), last) == UntilStop.Verdict.AFTER) {
+        throw new DdlcastException(ExitCode.FAILED, "standby " + config.standbyName() + " already applied past "
+            + "--until " + until.describe() + ": event " + last.id() + " (logged " + last.logTime() + ", partition "
+            + tp.partition() + " before offset " + om.offset() + "); DDL is not undone: rebuild the standby under "
+            + "a new --standby-name");
+      }
+    });
+  }
+
+  /** The --until point is reached: say so, in the log and (the last heartbeat, folded) in status. */
+  private void stopAtUntil(ResultPublisher results, StatusFolder folder, EventConsumer c) {
+    LOG.info("standby {} stopped at {} as --until asked: {}", config.standbyName(), until.describe(),
+        c.untilStops());
+    results.heartbeat(c.waits(), trust.signatures(), c.progress(), c.untilState());
+    results.flush();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      StandbyView view = folder.view(config.standbyName());
+      if (view != null && view.until() != null && view.until().reached()) {
+        return;
+      }
+      Backoff.sleep(Duration.ofMillis(100));
+    }
+    LOG.warn("standby {}: status may not show it stopped at --until yet (its view was not updated within 10 s)",
+        config.standbyName());
   }
 
   private void logTrust() {

@@ -4,10 +4,13 @@ import io.ddlcast.common.error.Backoff;
 import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ErrorKind;
 import io.ddlcast.common.error.ExitCode;
+import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.generation.Generation;
 import io.ddlcast.common.generation.GenerationHistory;
 import io.ddlcast.common.generation.GenerationMarker;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.status.Progress;
+import io.ddlcast.common.status.UntilState;
 import io.ddlcast.common.status.Waits;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,8 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +68,8 @@ final class EventConsumer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
+  /** How often a standby that is behind says how far it has come ({@link CatchUp}). */
+  private static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(10);
   private static final int MAX_QUEUED = 10_000;
   /** How long a marker waits for its generation to be readable before it is taken for a stray record. */
   private static final Duration MARKER_WAIT = Duration.ofSeconds(10);
@@ -123,6 +130,21 @@ final class EventConsumer implements AutoCloseable {
   private final Map<TopicPartition, Long> stopAt = new HashMap<>();
   private boolean promoted;
   private volatile boolean restartRequested;
+  /** Where --until stops this standby (null: it runs until stopped), and where it stops each partition. */
+  private UntilStop until;
+  private final Map<TopicPartition, Long> untilAt = new HashMap<>();
+  /** The last event handed on before the --until point, and the first one past it, per partition. */
+  private final Map<TopicPartition, String> lastBefore = new HashMap<>();
+  private final Map<TopicPartition, DdlEvent> firstAfter = new HashMap<>();
+  /** The offset of the last record handed on before the point, per partition (the next may be a commit marker). */
+  private final Map<TopicPartition, Long> lastRouted = new HashMap<>();
+  private boolean untilReached;
+  private boolean toldNotReached;
+  private CatchUp catchUp;
+  private volatile Progress progress;
+  private long lastCatchUpLog;
+  private boolean catchUpLogged;
+  private boolean firstSample = true;
 
   EventConsumer(ApplierConfig config, BooleanSupplier running, ResultSink results, OperatorDecisions decisions,
       ApplierMetrics metrics, ApplierTrust trust, Generations generations) {
@@ -222,10 +244,17 @@ final class EventConsumer implements AutoCloseable {
       if (marker.isPresent()) {
         marked(tp, record.offset(), marker.getAsInt());
       }
+      if (until != null && marker.isEmpty() && !untilAt.containsKey(tp)) {
+        judgeUntil(tp, record);
+      }
       Long stop = stopAt.get(tp);
+      Long untilStop = untilAt.get(tp);
+      if (untilStop != null && (stop == null || untilStop < stop)) {
+        stop = untilStop;
+      }
       if (stop != null && record.offset() >= stop) {
         consumer.pause(Set.of(tp));
-        continue; // this standby is the source from here on
+        continue; // this standby is the source from here on, or --until's point is behind
       }
       Held h = held.get(tp);
       if (h != null) {
@@ -246,6 +275,7 @@ final class EventConsumer implements AutoCloseable {
       Set<TopicPartition> resume = new HashSet<>(consumer.paused());
       resume.removeAll(barriers);
       resume.removeAll(stopAt.keySet());
+      resume.removeAll(untilAt.keySet());
       consumer.resume(resume);
       consumer.pause(barriers);
     }
@@ -254,10 +284,181 @@ final class EventConsumer implements AutoCloseable {
     }
     metrics.polled(heldNotSubmitted(), topicLag());
     logProgress();
+    Standing standing = standing();
+    trackCatchUp(standing);
     if (!stopAt.isEmpty() && !promoted && reachedStops()) {
       commit(true);
       promoted = true;
     }
+    if (until != null && !untilReached) {
+      if (reachedUntil()) {
+        commit(true);
+        untilReached = true;
+      } else {
+        tellNotReached(standing);
+      }
+    }
+  }
+
+  /**
+   * Records of the topic done and to do (up to its end as last fetched, or the --until point), summed over the
+   * partitions; {@code known} false until every assigned partition has a position and lag. A partition with
+   * nothing in flight and nothing left to fetch counts as done to its end: the records after the last one read are
+   * the transactions' commit markers, which the consumer never sees.
+   */
+  private record Standing(boolean known, long done, long end) {}
+
+  private Standing standing() {
+    long done = 0;
+    long end = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      OptionalLong lag = consumer.currentLag(tp);
+      long d = ledger.done(tp);
+      if (lag.isEmpty() || d < 0) {
+        return new Standing(false, 0, 0);
+      }
+      long e = consumer.position(tp) + lag.getAsLong();
+      Long stop = untilAt.get(tp);
+      if (stop != null) {
+        e = Math.min(e, stop);
+        d = reachedUntil(tp) ? e : Math.min(d, e);
+      } else if (lag.getAsLong() == 0 && ledger.idle(tp) && !held.containsKey(tp)) {
+        d = e;
+      }
+      done += d;
+      end += e;
+    }
+    return new Standing(!consumer.assignment().isEmpty(), done, end);
+  }
+
+  /** True once every partition is applied up to the --until point. */
+  private boolean reachedUntil() {
+    Set<TopicPartition> assignment = consumer.assignment();
+    return !assignment.isEmpty() && assignment.stream().allMatch(this::reachedUntil);
+  }
+
+  /** True once the partition has its --until stop and everything handed on before it is done. */
+  private boolean reachedUntil(TopicPartition tp) {
+    if (!untilAt.containsKey(tp) || held.containsKey(tp)) {
+      return false;
+    }
+    long done = ledger.done(tp);
+    Long last = lastRouted.get(tp);
+    return done >= 0 && (last == null || done > last);
+  }
+
+  /** From now on, this standby applies nothing past {@code stop}'s point ({@code applier run --until}). */
+  void stopAfter(UntilStop stop) {
+    this.until = stop;
+  }
+
+  /** True once everything before the --until point is applied (and committed): the applier stops. */
+  boolean untilReached() {
+    return untilReached;
+  }
+
+  /** Where --until stands, for the heartbeat; null without --until. */
+  UntilState untilState() {
+    if (until == null) {
+      return null;
+    }
+    String at = lastBefore.values().stream().findFirst().orElse(null);
+    return new UntilState(until.point().describe(), untilReached, untilReached ? at : null);
+  }
+
+  /** Where each partition stopped, for the applier's last line: {@code partition 0 after E, before F (logged T)}. */
+  String untilStops() {
+    List<String> parts = new ArrayList<>();
+    new TreeMap<Integer, TopicPartition>(untilAt.keySet().stream().collect(
+        Collectors.toMap(TopicPartition::partition, tp -> tp))).forEach((p, tp) -> {
+          DdlEvent next = firstAfter.get(tp);
+          Long last = lastRouted.get(tp);
+          parts.add("partition " + p + " after " + (last == null ? "what earlier runs applied"
+              : lastBefore.get(tp) + " (offset " + last + ")") + (next == null ? ""
+              : ", before " + next.id() + " (logged " + next.logTime() + ", not applied)"));
+        });
+    return String.join("; ", parts);
+  }
+
+  /** Where the record is relative to --until's point: past it, its partition stops there. */
+  private void judgeUntil(TopicPartition tp, ConsumerRecord<String, byte[]> record) {
+    Work work = Work.of(record, gate);
+    UntilStop.Verdict verdict;
+    try {
+      verdict = until.judge(tp.partition(), record.offset(), work.event());
+    } catch (IllegalStateException e) {
+      throw new DdlcastException(ExitCode.FAILED, "standby " + config.standbyName() + ": --until "
+          + until.point().describe() + " cannot be applied at " + work.where() + ": " + e.getMessage(), e);
+    }
+    switch (verdict) {
+      case BEFORE -> {
+        lastBefore.put(tp, OperatorDecisions.eventRef(work));
+        lastRouted.put(tp, record.offset());
+      }
+      case LAST -> {
+        lastBefore.put(tp, OperatorDecisions.eventRef(work));
+        lastRouted.put(tp, record.offset());
+        untilAt.put(tp, record.offset() + 1);
+      }
+      case AFTER -> {
+        untilAt.put(tp, record.offset());
+        if (work.event() != null) {
+          firstAfter.put(tp, work.event());
+        }
+        LOG.info("standby {}: {} is past --until {}: partition {} stops before offset {}", config.standbyName(),
+            OperatorDecisions.eventRef(work), until.point().describe(), tp.partition(), record.offset());
+      }
+      default -> throw new IllegalStateException("verdict " + verdict);
+    }
+  }
+
+  /** Says once per wait that the topic ends before the --until point (nothing is applied past it). */
+  private void tellNotReached(Standing standing) {
+    boolean caughtUp = standing.known() && standing.done() >= standing.end();
+    if (caughtUp && !toldNotReached) {
+      LOG.info("standby {} has applied everything on the topic and has not reached --until {} yet: waiting for the "
+          + "events after it (nothing past it is applied)", config.standbyName(), until.point().describe());
+    }
+    toldNotReached = caughtUp;
+  }
+
+  /**
+   * While the standby is behind (a rebuild, a backlog), says how far it has come: at once when a run begins behind,
+   * then every {@link #CATCH_UP_INTERVAL}, and when it has caught up.
+   */
+  private void trackCatchUp(Standing standing) {
+    if (!standing.known()) {
+      return;
+    }
+    long done = standing.done();
+    long end = standing.end();
+    long now = System.nanoTime();
+    boolean runBegins = firstSample;
+    firstSample = false;
+    if (end <= done) {
+      if (catchUp != null && catchUpLogged) {
+        LOG.info("standby {}: caught up: {}", config.standbyName(), catchUp.caughtUp(done, now));
+      }
+      catchUp = null;
+      progress = null;
+      return;
+    }
+    if (catchUp == null) {
+      catchUp = new CatchUp(done, now);
+      catchUpLogged = false;
+      lastCatchUpLog = now;
+    }
+    progress = catchUp.at(done, end, now);
+    if (runBegins || now - lastCatchUpLog >= CATCH_UP_INTERVAL.toNanos()) {
+      lastCatchUpLog = now;
+      catchUpLogged = true;
+      LOG.info("standby {}: {}", config.standbyName(), CatchUp.describe(progress));
+    }
+  }
+
+  /** How far this standby has come while behind, for the heartbeat; null when it is not behind. */
+  Progress progress() {
+    return progress;
   }
 
   /**

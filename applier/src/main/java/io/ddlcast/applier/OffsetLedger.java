@@ -142,6 +142,21 @@ final class OffsetLedger {
     return state != null && offset < state.next && !state.inFlight.containsKey(offset);
   }
 
+  /** The offset below which every record of the partition is done, as a commit would say; -1 before any is known. */
+  synchronized long done(TopicPartition tp) {
+    PartitionState state = partitions.get(tp);
+    if (state == null || state.next < 0) {
+      return -1;
+    }
+    return state.inFlight.isEmpty() ? state.next : state.inFlight.firstKey();
+  }
+
+  /** True when nothing of the partition is in flight (handed to a lane and not done, or stopped on). */
+  synchronized boolean idle(TopicPartition tp) {
+    PartitionState state = partitions.get(tp);
+    return state != null && state.inFlight.isEmpty();
+  }
+
   /**
    * What to commit now: per partition whose committable position changed since the last commit. A partition
    * resumed from a commit whose metadata described events this run has not read yet is left as committed until it

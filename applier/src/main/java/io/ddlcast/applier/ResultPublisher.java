@@ -5,8 +5,10 @@ import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.Topics;
 import io.ddlcast.common.status.ApplyResult;
+import io.ddlcast.common.status.Progress;
 import io.ddlcast.common.status.Signatures;
 import io.ddlcast.common.status.StatusJson;
+import io.ddlcast.common.status.UntilState;
 import io.ddlcast.common.status.Waits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +62,17 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
 
   /** The applier is running; with what waits on what on its standby now, and whether it verifies signatures. */
   void heartbeat(Waits waits, Signatures signatures) {
-    publish(ApplyResult.heartbeat(standby, Instant.now(), waits, signatures));
+    heartbeat(waits, signatures, null, null);
+  }
+
+  /** A heartbeat that also says how far a standby behind has come and where a run with --until stands. */
+  void heartbeat(Waits waits, Signatures signatures, Progress progress, UntilState until) {
+    publish(ApplyResult.heartbeat(standby, Instant.now(), waits, signatures, progress, until));
+  }
+
+  /** Waits until what was sent is delivered (or failed). */
+  void flush() {
+    producer.flush();
   }
 
   /** The skipped event as it was on the topic, with headers saying where it was skipped and why. */

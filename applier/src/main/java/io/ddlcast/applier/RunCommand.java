@@ -117,6 +117,13 @@ final class RunCommand implements Callable<Integer> {
           + "identifier); an event of another source stops its database's stream. Default: any.")
   String sources;
 
+  @Option(names = "--until", paramLabel = "EVENT_ID|TIMESTAMP",
+      description = "Stop after this point, exit 0: after the event with this id (as status shows it) in its "
+          + "partition, and on other partitions after the last event the primary logged not after it; or after "
+          + "the last event the primary logged at or before this ISO-8601 time with its zone "
+          + "(2026-12-02T10:15:30Z). Nothing past the point is applied.")
+  String until;
+
   @Mixin
   FilterOptions filters;
 
@@ -127,12 +134,13 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Problems problems = new Problems();
     ApplierTrust trust = ApplierTrust.validate(trustedKeys, operatorKeys, sources, problems);
+    UntilPoint untilPoint = UntilPoint.parse(until, problems);
     ApplierConfig config = ApplierConfig.validate(
         new ApplierConfig.Raw(bootstrapServers, topic, standbyName, standbyUrl, parallelism, tablespaceMap, onError,
             metricsPort, filters.options(), kafkaClient.sources(),
             new StandbyLimits(maxConnections, lockTimeout, statementTimeout),
             new ApplierConfig.BatchOptions(batchMaxEvents, batchMaxBytes, batchMaxTime)), secretsKey, problems);
-    ApplierService service = new ApplierService(config, trust);
+    ApplierService service = new ApplierService(config, trust).until(untilPoint);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -36,6 +36,7 @@ import org.apache.kafka.common.TopicPartition;
  * published event, position in the primary's csvlog). Needs no running applier or producer.
  *
  * <p>State of a standby: {@code down} when its applier has not been heard of for {@link #DOWN_AFTER} (or never),
+ * {@code stopped at --until POINT} when its applier stopped there as {@code --until} asked (also once it is down),
  * {@code stopped} when a database's stream stopped on an error, {@code catching up} when events wait, else
  * {@code streaming}. Under a standby's row, what waits on what there ({@link Waits}): a cluster-wide event and the
  * lanes it waits for or holds, a stopped database that cluster-wide events ran ahead of.
@@ -85,6 +86,8 @@ final class StatusReport {
         String state;
         if (current.isPresent() && name.equals(current.get().standby())) {
           state = report.generations.promotion(current.get().generation()).isPresent() ? "source" : "promoting";
+        } else if (view != null && view.until() != null && view.until().reached()) {
+          state = view.until().describe(); // its applier stopped there on purpose
         } else if (view == null || view.lastSeen() == null
             || Duration.between(view.lastSeen(), report.taken).compareTo(DOWN_AFTER) > 0) {
           state = "down";
@@ -170,6 +173,12 @@ final class StatusReport {
         row.put("failed", v.failed());
         if (v.signatures() != null) {
           row.put("signatures", v.signatures().name());
+        }
+        if (v.progress() != null && !s.state().equals("down")) {
+          row.set("progress", StatusJson.mapper().valueToTree(v.progress()));
+        }
+        if (v.until() != null) {
+          row.set("until", StatusJson.mapper().valueToTree(v.until()));
         }
       }
       ArrayNode errors = row.putArray("stopped");
@@ -277,6 +286,12 @@ final class StatusReport {
         if (v.signatures() == Signatures.UNSIGNED) {
           out.append("  UNSIGNED: applies events without checking their signature (no --trusted-keys)")
               .append(System.lineSeparator());
+        }
+        if (v.progress() != null && !s.state().equals("down")) {
+          out.append("  progress: ").append(CatchUp.describe(v.progress())).append(System.lineSeparator());
+        }
+        if (v.until() != null && !v.until().reached()) {
+          out.append("  ").append(v.until().describe()).append(System.lineSeparator());
         }
         waitLines(v.waits()).forEach(line -> out.append("  ").append(line).append(System.lineSeparator()));
         v.drift().values().forEach(d -> out.append("  DRIFT in database ").append(d.database()).append(" at ")

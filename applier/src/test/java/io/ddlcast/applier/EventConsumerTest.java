@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.status.ApplyResult;
+import io.ddlcast.common.status.UntilState;
 import io.ddlcast.common.status.Waits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
@@ -300,6 +301,76 @@ class EventConsumerTest {
     assertThat(CommitMetadata.parse(before.get(TP).metadata()))
         .isEqualTo(new CommitMetadata(4, Map.of(Lane.database("c"), 2L), Map.of()));
     assertThat(commits).allSatisfy(c -> assertThat(c.get(TP).offset()).isIn(0L, 1L, 2L, 4L));
+  }
+
+  @Test
+  void untilATimeAppliesWhatWasLoggedUpToItReadsOneAheadAndStopsThere() {
+    consumer.stopAfter(new UntilStop(new UntilPoint.AtTime(TestEvents.LOG_TIME.plusMillis(2_500)), 1));
+    assigned(null, List.of(record(0, table("a", 0)), record(1, table("b", 1)), record(2, table("a", 2)),
+        record(3, table("b", 3)), record(4, clusterWide("r", 4, "CREATE ROLE", "CREATE ROLE r")),
+        record(5, table("a", 5))));
+
+    pollUntil("the point reached", consumer::untilReached);
+    pollFor(100);
+
+    assertThat(executor.started()).containsExactlyInAnyOrder(0L, 1L, 2L);
+    assertThat(committed().offset()).isEqualTo(3);
+    assertThat(consumer.untilState()).isEqualTo(new UntilState(
+        TestEvents.LOG_TIME.plusMillis(2_500).toString(), true, "s:2"));
+    assertThat(consumer.untilStops()).isEqualTo("partition 0 after s:2 (offset 2), before s:3 (logged "
+        + TestEvents.LOG_TIME.plusSeconds(3) + ", not applied)");
+  }
+
+  @Test
+  void theRecordBeforeTheFirstOnePastThePointMayBeACommitMarker() {
+    consumer.stopAfter(new UntilStop(new UntilPoint.AtTime(TestEvents.LOG_TIME.plusMillis(1_500)), 1));
+    assigned(null, List.of(record(0, table("a", 0)), record(1, table("b", 1)), record(3, table("a", 3))));
+
+    pollUntil("the point reached", consumer::untilReached); // offset 2 is no record
+    assertThat(executor.started()).containsExactlyInAnyOrder(0L, 1L);
+    assertThat(committed().offset()).isEqualTo(2);
+  }
+
+  @Test
+  void untilAnEventStopsRightAfterItWithoutReadingAhead() {
+    consumer.stopAfter(new UntilStop(new UntilPoint.AfterEvent("s:1"), 1));
+    assigned(null, List.of(record(0, table("a", 0)), record(1, table("b", 1))));
+
+    pollUntil("the point reached", consumer::untilReached);
+    arrive(List.of(record(2, table("a", 2))));
+    pollFor(100);
+
+    assertThat(executor.started()).containsExactlyInAnyOrder(0L, 1L);
+    assertThat(committed().offset()).isEqualTo(2);
+  }
+
+  @Test
+  void aTopicThatEndsBeforeThePointIsAppliedAndTheApplierWaits() {
+    consumer.stopAfter(new UntilStop(new UntilPoint.AtTime(TestEvents.LOG_TIME.plusSeconds(60)), 1));
+    assigned(null, List.of(record(0, table("a", 0)), record(1, table("b", 1))));
+
+    pollUntil("both applied", () -> executor.finished(0, 1));
+    pollFor(300);
+    assertThat(consumer.untilReached()).isFalse();
+    assertThat(consumer.untilState().reached()).isFalse();
+
+    arrive(List.of(record(2, table("a", 70))));
+    pollUntil("the point reached", consumer::untilReached);
+    assertThat(executor.started()).containsExactlyInAnyOrder(0L, 1L);
+  }
+
+  @Test
+  void aStandbyBehindShowsHowFarItHasCome() {
+    executor.hold(0);
+    kafka.updateEndOffsets(Map.of(TP, 4L)); // offset 3: the transaction's commit marker, never read
+    assigned(null, List.of(record(0, table("a", 0)), record(1, table("a", 1)), record(2, table("a", 2))));
+    pollUntil("a progress figure", () -> consumer.progress() != null && consumer.progress().toApply() == 4);
+    assertThat(consumer.progress().applied()).isZero();
+
+    executor.release(0);
+    pollUntil("caught up", () -> executor.finished(0, 1, 2));
+    kafka.seek(TP, 4L); // as Kafka's consumer does: its position passes the marker, which it never returns
+    pollUntil("no progress once caught up", () -> consumer.progress() == null);
   }
 
   private static void sleep(long millis) {

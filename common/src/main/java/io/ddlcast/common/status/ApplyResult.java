@@ -20,7 +20,9 @@ import java.time.Instant;
  *
  * <p>{@code message} is masked ({@code Secrets.mask}) before it is built. A heartbeat carries only standby, outcome,
  * time, what waits on what ({@link Waits}; absent when nothing waits, and from appliers before it) and whether the
- * applier verifies event signatures ({@link Signatures}; absent from appliers before it).
+ * applier verifies event signatures ({@link Signatures}; absent from appliers before it), and, where they apply,
+ * how far a standby that is behind has come ({@link Progress}) and where a run with {@code --until} stands
+ * ({@link UntilState}); both absent otherwise and from appliers before them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApplyResult(
@@ -38,7 +40,9 @@ public record ApplyResult(
     String message,
     Waits waits,
     Signatures signatures,
-    Integer events) {
+    Integer events,
+    Progress progress,
+    UntilState until) {
 
   /** What happened to the event. */
   public enum Outcome {
@@ -59,6 +63,14 @@ public record ApplyResult(
     FINGERPRINT,
     /** The applier is running (no event). */
     HEARTBEAT
+  }
+
+  /** A result of one event or of a batch. */
+  public ApplyResult(String standby, Outcome outcome, String eventId, String database, String command,
+      Integer partition, Long offset, Instant logTime, Instant at, Long millis, String sqlState, String message,
+      Waits waits, Signatures signatures, Integer events) {
+    this(standby, outcome, eventId, database, command, partition, offset, logTime, at, millis, sqlState, message,
+        waits, signatures, events, null, null);
   }
 
   /** A result of one event, or a heartbeat. */
@@ -100,7 +112,13 @@ public record ApplyResult(
 
   /** A heartbeat with what waits on what, and whether this applier verifies event signatures. */
   public static ApplyResult heartbeat(String standby, Instant at, Waits waits, Signatures signatures) {
+    return heartbeat(standby, at, waits, signatures, null, null);
+  }
+
+  /** A heartbeat that also says how far a standby behind has come and where a run with --until stands. */
+  public static ApplyResult heartbeat(String standby, Instant at, Waits waits, Signatures signatures,
+      Progress progress, UntilState until) {
     return new ApplyResult(standby, Outcome.HEARTBEAT, null, null, null, null, null, null, at, null, null, null,
-        waits == null || waits.isEmpty() ? null : waits, signatures);
+        waits == null || waits.isEmpty() ? null : waits, signatures, null, progress, until);
   }
 }

@@ -10,8 +10,10 @@ import java.util.TreeMap;
  * One standby as its applier's results tell it, folded by Kafka Streams into {@code <topic>.standbys}: when the
  * applier was last heard of, the last event it finished (applied, found applied, skipped or filtered) with its
  * primary log time, counts, each database whose stream is stopped on an error, and what waits on what (as of its
- * last heartbeat), and whether it verifies event signatures (as its last heartbeat said). Lag is not in here: it
- * depends on what the producer published since, and {@code ddlcast status} measures it against the topic.
+ * last heartbeat), whether it verifies event signatures, how far it has come while behind ({@link Progress}) and
+ * where a run with {@code --until} stands ({@link UntilState}) (all three as its last heartbeat said). Lag is not
+ * in here: it depends on what the producer published since, and {@code ddlcast status} measures it against the
+ * topic.
  *
  * <p>Counts are of results received; an applier killed between publishing a result and committing its offset
  * reports that event again (as already applied), so they are "at least" figures.
@@ -32,6 +34,8 @@ public record StandbyView(
     Map<String, StoppedStream> stopped,
     Waits waits,
     Signatures signatures,
+    Progress progress,
+    UntilState until,
     Map<String, Drift> drift) {
 
   /** A database whose schema differed from the primary's at the last fingerprint (the drift alarm). */
@@ -52,9 +56,18 @@ public record StandbyView(
   /** A view without drift. */
   public StandbyView(String standby, Instant lastSeen, String lastEventId, String lastDatabase,
       Instant lastEventLogTime, Instant lastDoneAt, long applied, long alreadyApplied, long skipped, long filtered,
+      long failed, Map<String, StoppedStream> stopped, Waits waits, Signatures signatures, Progress progress,
+      UntilState until) {
+    this(standby, lastSeen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied, alreadyApplied, skipped,
+        filtered, failed, stopped, waits, signatures, progress, until, Map.of());
+  }
+
+  /** A view without progress or --until. */
+  public StandbyView(String standby, Instant lastSeen, String lastEventId, String lastDatabase,
+      Instant lastEventLogTime, Instant lastDoneAt, long applied, long alreadyApplied, long skipped, long filtered,
       long failed, Map<String, StoppedStream> stopped, Waits waits, Signatures signatures) {
     this(standby, lastSeen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied, alreadyApplied, skipped,
-        filtered, failed, stopped, waits, signatures, Map.of());
+        filtered, failed, stopped, waits, signatures, null, null);
   }
 
   /** A view that does not say whether signatures are verified. */
@@ -77,30 +90,33 @@ public record StandbyView(
       boolean newest = Objects.equals(seen, r.at());
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
           alreadyApplied, skipped, filtered, failed, stopped, newest ? r.waits() : waits,
-          newest && r.signatures() != null ? r.signatures() : signatures, drift);
+          newest && r.signatures() != null ? r.signatures() : signatures, newest ? r.progress() : progress,
+          newest ? r.until() : until, drift);
     }
     if (r.outcome() == ApplyResult.Outcome.FINGERPRINT) {
       Map<String, Drift> drifts = new TreeMap<>(drift);
       if (r.message() == null) {
         drifts.remove(r.database());
       } else {
-        drifts.put(r.database(), new Drift(r.database(), r.eventId(), r.partition(), r.offset(), r.message(), r.at()));
+        drifts.put(r.database(), new Drift(r.database(), r.eventId(), r.partition(), r.offset(), r.message(),
+            r.at()));
       }
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
-          alreadyApplied, skipped, filtered, failed, stopped, waits, signatures, drifts);
+          alreadyApplied, skipped, filtered, failed, stopped, waits, signatures, progress, until, drifts);
     }
     Map<String, StoppedStream> stops = new TreeMap<>(stopped);
     if (r.outcome() == ApplyResult.Outcome.FAILED) {
       stops.put(r.database(), new StoppedStream(r.eventId(), r.database(), r.command(), r.partition(), r.offset(),
           r.sqlState(), r.message(), r.at()));
       return new StandbyView(standby, seen, lastEventId, lastDatabase, lastEventLogTime, lastDoneAt, applied,
-          alreadyApplied, skipped, filtered, failed + 1, stops, waits, signatures, drift);
+          alreadyApplied, skipped, filtered, failed + 1, stops, waits, signatures, progress, until, drift);
     }
     stops.remove(r.database()); // the stream moved on: retried successfully, or skipped
     return new StandbyView(standby, seen, r.eventId(), r.database(), r.logTime(), r.at(),
         applied + (r.outcome() == ApplyResult.Outcome.APPLIED ? r.eventCount() : 0),
         alreadyApplied + (r.outcome() == ApplyResult.Outcome.ALREADY_APPLIED ? 1 : 0),
         skipped + (r.outcome() == ApplyResult.Outcome.SKIPPED ? 1 : 0),
-        filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops, waits, signatures, drift);
+        filtered + (r.outcome() == ApplyResult.Outcome.FILTERED ? 1 : 0), failed, stops, waits, signatures, progress,
+        until, drift);
   }
 }

@@ -109,4 +109,23 @@ class StandbyViewTest {
     assertThat(old.eventCount()).isEqualTo(1);
     assertThat(StandbyView.empty("s1").fold(old).applied()).isEqualTo(1);
   }
+
+  @Test
+  void theNewestHeartbeatSaysHowFarTheStandbyHasComeAndWhereUntilStandsAndTheyTravelAsJson() {
+    Progress progress = new Progress(250, 5_000, 25.0, 190L);
+    UntilState until = new UntilState("event a:9", true, "a:9");
+    StandbyView view = StandbyView.empty("s1")
+        .fold(ApplyResult.heartbeat("s1", T0.plusSeconds(10), Waits.NONE, null, progress, until))
+        .fold(ApplyResult.heartbeat("s1", T0.plusSeconds(5), Waits.NONE, null, null, null)); // late: ignored
+    assertThat(view.progress()).isEqualTo(progress);
+    assertThat(view.until()).isEqualTo(until);
+    assertThat(view.until().describe()).isEqualTo("stopped at --until event a:9");
+    assertThat(StatusJson.decode(StatusJson.encode(view), StandbyView.class)).isEqualTo(view);
+
+    StandbyView caughtUp = view.fold(ApplyResult.heartbeat("s1", T0.plusSeconds(12)));
+    assertThat(caughtUp.progress()).isNull();
+    assertThat(caughtUp.until()).isNull();
+    assertThat(new UntilState("2026-12-02T10:00:00Z", false, null).describe())
+        .isEqualTo("--until 2026-12-02T10:00:00Z not reached yet");
+  }
 }
