@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ddlcast-applier", mixinStandardHelpOptions = true, version = "ddlcast-applier 0.1.0",
     description = "Applies DDL events from Kafka to one PostgreSQL standby.",
     subcommands = {RunCommand.class, StatusCommand.class, WaitCommand.class, RetryCommand.class,
-        SkipCommand.class, SwitchoverCommand.class, FailoverCommand.class, RejoinCommand.class})
+        SkipCommand.class, SwitchoverCommand.class, FailoverCommand.class, RejoinCommand.class,
+        VerifyCommand.class})
 public final class ApplierMain implements Runnable {
   @Spec
   CommandSpec spec;

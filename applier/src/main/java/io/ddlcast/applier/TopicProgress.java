@@ -3,17 +3,20 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
+import io.ddlcast.common.generation.GenerationMarker;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -132,6 +135,9 @@ final class TopicProgress implements AutoCloseable {
             break;
           }
           read++;
+          if (GenerationMarker.of(record).isPresent()) {
+            continue; // where a generation begins: nothing to apply
+          }
           Optional<DdlEvent> event = decode(record);
           if (ahead.done(Lane.of(event.orElse(null), record.key()), record.offset())) {
             continue;
@@ -145,6 +151,42 @@ final class TopicProgress implements AutoCloseable {
       }
     }
     return new Lag(events, oldest, atLeast, committed.isEmpty());
+  }
+
+  /**
+   * The events below {@code upTo} the standby has not applied, counted by lane (what {@code verify} must not compare
+   * yet); generation markers are nothing to apply. Empty when the standby applied everything up to there.
+   */
+  Map<Lane, Long> unapplied(Map<TopicPartition, OffsetAndMetadata> committed, Map<TopicPartition, Long> upTo) {
+    Map<Lane, Long> lanes = new TreeMap<>(Comparator.comparing(Lane::name));
+    Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(upTo.keySet(), Duration.ofSeconds(15));
+    for (Map.Entry<TopicPartition, Long> e : upTo.entrySet()) {
+      TopicPartition tp = e.getKey();
+      long end = e.getValue();
+      OffsetAndMetadata om = committed.get(tp);
+      long from = om == null ? beginnings.getOrDefault(tp, 0L) : om.offset();
+      if (from >= end) {
+        continue;
+      }
+      CommitMetadata ahead = om == null ? CommitMetadata.NONE : CommitMetadata.parse(om.metadata());
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, from);
+      while (consumer.position(tp, Duration.ofSeconds(15)) < end) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (record.offset() >= end) {
+            break;
+          }
+          if (GenerationMarker.of(record).isPresent()) {
+            continue;
+          }
+          Lane lane = Lane.of(decode(record).orElse(null), record.key());
+          if (!ahead.done(lane, record.offset())) {
+            lanes.merge(lane, 1L, Long::sum);
+          }
+        }
+      }
+    }
+    return lanes;
   }
 
   /** Where an event is on the topic (a full scan: for {@code wait --event}). */

@@ -7,6 +7,8 @@ import static io.ddlcast.applier.TestEvents.inDatabase;
 import static io.ddlcast.applier.TestEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddlcast.common.generation.GenerationMarker;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -95,5 +97,30 @@ class TopicProgressTest {
     assertThat(lag.events()).isEqualTo(2);
     assertThat(lag.oldest()).isEqualTo(TestEvents.LOG_TIME);
     assertThat(lag.neverStarted()).isTrue();
+  }
+
+  @Test
+  void whatIsNotAppliedIsCountedByLaneAndAGenerationMarkerIsNothingToApply() {
+    ConsumerRecord<String, byte[]> marker = new ConsumerRecord<>(TOPIC, 0, 2, null,
+        "{\"generation\":2}".getBytes(StandardCharsets.US_ASCII));
+    marker.headers().add(GenerationMarker.HEADER, "2".getBytes(StandardCharsets.US_ASCII));
+    topicHolds(List.of(record(0, inDatabase("a", 0, "CREATE TABLE", "CREATE TABLE t0 ()")),
+        record(1, clusterWide("a", 1, "CREATE ROLE", "CREATE ROLE r")), marker,
+        record(3, inDatabase("a", 3, "CREATE TABLE", "CREATE TABLE t3 ()")),
+        record(4, inDatabase("b", 4, "CREATE TABLE", "CREATE TABLE t4 ()"))));
+
+    Map<Lane, Long> unapplied = progress.unapplied(committed(1, "{\"applied\":{\"b\":4}}"), Map.of(TP, 5L));
+
+    assertThat(unapplied).containsExactly(Map.entry(Lane.CLUSTER, 1L), Map.entry(Lane.database("a"), 1L));
+  }
+
+  @Test
+  void aStandbyWithOnlyAGenerationMarkerLeftIsNotBehind() {
+    ConsumerRecord<String, byte[]> marker = new ConsumerRecord<>(TOPIC, 0, 1, null,
+        "{\"generation\":2}".getBytes(StandardCharsets.US_ASCII));
+    marker.headers().add(GenerationMarker.HEADER, "2".getBytes(StandardCharsets.US_ASCII));
+    topicHolds(List.of(record(0, inDatabase("a", 0, "CREATE TABLE", "CREATE TABLE t0 ()")), marker));
+
+    assertThat(progress.lag(committed(1, ""), Map.of(TP, 2L)).events()).isZero();
   }
 }

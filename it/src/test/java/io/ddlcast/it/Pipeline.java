@@ -28,6 +28,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -226,7 +227,7 @@ final class Pipeline implements AutoCloseable {
 
   /** Runs a command of the producer jar (install, check, scan) to its end: its exit code and what it printed. */
   CommandRun producerCommand(String... args) {
-    Path out = logs.resolve("command-" + (++commandRuns) + "-producer-" + args[0] + ".log");
+    Path out = logs.resolve("command-" + commandRuns.incrementAndGet() + "-producer-" + args[0] + ".log");
     try (JavaProcess run = JavaProcess.startJar(PRODUCER_JAR, List.of("-Xmx128m"), List.of(args), Map.of(), out)) {
       int code = run.waitFor(Duration.ofSeconds(120));
       return new CommandRun(code, run.output());
@@ -258,14 +259,14 @@ final class Pipeline implements AutoCloseable {
   /** The result of a short command: its exit code and everything it printed. */
   record CommandRun(int exitCode, String output) {}
 
-  private int commandRuns;
+  private final AtomicInteger commandRuns = new AtomicInteger(); // commands may run at once
 
   /** Runs an operator command of the applier jar (status, wait, retry, skip) against this pipeline's broker. */
   CommandRun applierCommand(String command, String... args) {
     List<String> all = new ArrayList<>(List.of(command, "--bootstrap-servers", kafka.bootstrapServers()));
     all.addAll(List.of(args));
     all = withKafkaConfig(all, kafkaConfigs == null ? null : kafkaConfigs.operator());
-    Path out = logs.resolve("command-" + (++commandRuns) + "-" + command + ".log");
+    Path out = logs.resolve("command-" + commandRuns.incrementAndGet() + "-" + command + ".log");
     try (JavaProcess run = JavaProcess.startJar(APPLIER_JAR, List.of("-Xmx128m"), all, Map.of(), out)) {
       int code = run.waitFor(Duration.ofSeconds(120));
       return new CommandRun(code, run.output());
