@@ -3,8 +3,8 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
-import io.ddlcast.common.generation.GenerationMarker;
 import io.ddlcast.common.kafka.KafkaAccess;
+import io.ddlcast.common.records.EventRecords;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -68,7 +68,7 @@ final class EventLocator implements AutoCloseable {
       long end = ends.get(tp);
       while (consumer.position(tp, TIMEOUT) < end) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          if (record.offset() >= end || GenerationMarker.of(record).isPresent()) {
+          if (record.offset() >= end || !EventRecords.isEvent(record)) {
             continue;
           }
           try {
@@ -98,7 +98,7 @@ final class EventLocator implements AutoCloseable {
     while (consumer.position(tp, TIMEOUT) < offset) {
       ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
       for (ConsumerRecord<String, byte[]> record : records) {
-        if (record.offset() < offset && GenerationMarker.of(record).isEmpty()) {
+        if (record.offset() < offset && EventRecords.isEvent(record)) {
           try {
             last = new Found(record.offset(), EventCodec.decode(record.value()));
           } catch (InvalidEventException notAnEvent) {

@@ -3,10 +3,10 @@ package io.ddlcast.applier;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.common.event.EventCodec;
 import io.ddlcast.common.event.InvalidEventException;
-import io.ddlcast.common.generation.GenerationMarker;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaCluster;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.records.EventRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,7 +135,7 @@ final class TopicProgress implements AutoCloseable {
             break;
           }
           read++;
-          if (GenerationMarker.of(record).isPresent()) {
+          if (!EventRecords.isEvent(record)) {
             continue; // where a generation begins: nothing to apply
           }
           Optional<DdlEvent> event = decode(record);
@@ -176,7 +176,7 @@ final class TopicProgress implements AutoCloseable {
           if (record.offset() >= end) {
             break;
           }
-          if (GenerationMarker.of(record).isPresent()) {
+          if (!EventRecords.isEvent(record)) {
             continue;
           }
           Lane lane = Lane.of(decode(record).orElse(null), record.key());

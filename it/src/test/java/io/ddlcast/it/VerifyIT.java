@@ -6,9 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ddlcast.common.event.DdlEvent;
 import io.ddlcast.testkit.Await;
+import io.ddlcast.testkit.FreePorts;
 import io.ddlcast.testkit.JavaProcess;
 import io.ddlcast.testkit.PostgresServer;
 import io.ddlcast.testkit.SchemaSnapshot;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +67,9 @@ class VerifyIT {
   private PostgresServer standby1;
   private PostgresServer standby2;
   private JavaProcess applier2;
+  private final int metrics1 = FreePorts.pick();
+  private final int metrics2 = FreePorts.pick();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   void start() {
@@ -69,9 +78,9 @@ class VerifyIT {
     standby1 = pipeline.standby("standby1");
     standby2 = pipeline.standby("standby2");
     pipeline.installHelper();
-    pipeline.startProducer();
-    pipeline.startApplier("standby1");
-    applier2 = pipeline.startApplier("standby2");
+    pipeline.startProducer("--fingerprint-interval", "2s");
+    pipeline.startApplier("standby1", "--metrics-port", Integer.toString(metrics1));
+    applier2 = pipeline.startApplier("standby2", "--metrics-port", Integer.toString(metrics2));
     primary.execute("postgres", "CREATE ROLE verify_alice", "CREATE ROLE verify_bob", "CREATE DATABASE v_shop",
         "CREATE DATABASE v_crm OWNER verify_alice");
     primary.execute("v_shop", SHOP);
@@ -120,7 +129,7 @@ class VerifyIT {
         + "database v_shop)");
 
     CompletableFuture<Pipeline.CommandRun> waiting = CompletableFuture.supplyAsync(() -> verify("standby2"));
-    applier2 = pipeline.startApplier("standby2"); // while verify waits for it
+    applier2 = pipeline.startApplier("standby2", "--metrics-port", Integer.toString(metrics2)); // verify waits
     assertThat(waiting.join().exitCode()).as(waiting.join().output()).isZero();
     assertThat(waiting.join().output()).contains("database v_crm");
   }
@@ -198,6 +207,41 @@ class VerifyIT {
    * {@code ddlcast_applier_drift}), standby2's for the cluster only. They come with the drift alarm (issue 15 item 2).
    */
   private void driftAlarmFiresForEachAffectedDatabase() {
+    Await.until("standby1's drift in v_shop, v_crm and postgres (the role)", CONVERGE, () -> {
+      String out = pipeline.applierOutput("standby1");
+      return out.contains("DRIFT: database v_shop") && out.contains("DRIFT: database v_crm")
+          && out.contains("DRIFT: database postgres");
+    });
+    String out = pipeline.applierOutput("standby1");
+    assertThat(out).contains("extra column app.orders.note", "missing index app.orders_placed_idx",
+        "changed function app.total(integer)", "changed table app.customers", "changed table public.contacts",
+        "missing role r_do");
+    Await.until("standby2's drift in postgres (the role)", CONVERGE,
+        () -> pipeline.applierOutput("standby2").contains("DRIFT: database postgres"));
+    assertThat(pipeline.applierOutput("standby2")).doesNotContain("DRIFT: database v_shop", "DRIFT: database v_crm");
+    Await.until("the drift gauges", CONVERGE, () -> {
+      String one = metrics(metrics1);
+      String two = metrics(metrics2);
+      return one.contains("ddlcast_applier_drift{database=\"v_shop\",standby=\"standby1\"} 4.0")
+          && one.contains("ddlcast_applier_drift{database=\"v_crm\",standby=\"standby1\"} 1.0")
+          && one.contains("ddlcast_applier_drift{database=\"postgres\",standby=\"standby1\"} 1.0")
+          && two.contains("ddlcast_applier_drift{database=\"v_shop\",standby=\"standby2\"} 0.0")
+          && two.contains("ddlcast_applier_drift{database=\"postgres\",standby=\"standby2\"} 1.0");
+    });
+    assertThat(pipeline.applierCommand("status").output()).contains("DRIFT in database v_shop",
+        "DRIFT in database v_crm", "DRIFT in database postgres");
+  }
+
+  private String metrics(int port) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   private Pipeline.CommandRun verify(String standby, String... extra) {
