@@ -117,6 +117,11 @@ final class RunCommand implements Callable<Integer> {
           + "identifier); an event of another source stops its database's stream. Default: any.")
   String sources;
 
+  @Option(names = "--from-snapshot",
+      description = "For a new standby (no committed offsets): load the latest snapshot of <topic>.snapshots "
+          + "(ddlcast producer snapshot), then replay only the events after it.")
+  boolean fromSnapshot;
+
   @Mixin
   FilterOptions filters;
 
@@ -132,6 +137,9 @@ final class RunCommand implements Callable<Integer> {
             metricsPort, filters.options(), kafkaClient.sources(),
             new StandbyLimits(maxConnections, lockTimeout, statementTimeout),
             new ApplierConfig.BatchOptions(batchMaxEvents, batchMaxBytes, batchMaxTime)), secretsKey, problems);
+    if (fromSnapshot) {
+      new SnapshotLoad(config, trust).run();
+    }
     ApplierService service = new ApplierService(config, trust);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");
