@@ -108,7 +108,7 @@ final class SnapshotCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Override
-  public Integer call() throws SQLException, IOException, InterruptedException {
+  public Integer call() throws InterruptedException {
     Problems problems = new Problems();
     KafkaAccess kafka = KafkaAccess.validate(bootstrapServers, kafkaClient.sources(), problems);
     KafkaNames.checkTopic(topic, problems);
@@ -120,14 +120,23 @@ final class SnapshotCommand implements Callable<Integer> {
     problems.throwIfAny();
     PgUrl primary = PrimaryUrlOption.parse(primaryUrl);
     String name = source;
-    if (name == null || name.isBlank()) {
-      try (PrimaryClient client = new PrimaryClient(primary)) {
-        name = client.systemIdentifier();
+    Baseline baseline;
+    try {
+      if (name == null || name.isBlank()) {
+        try (PrimaryClient client = new PrimaryClient(primary)) {
+          name = client.systemIdentifier();
+        }
       }
+      SnapshotTaker taker = new SnapshotTaker(new SnapshotTaker.Target(primary, new PgDump(pgBin, primary), kafka,
+          topic, name, attempts, barrierTimeout), key);
+      baseline = taker.take();
+    } catch (SQLException e) {
+      throw new DdlcastException(ExitCode.FAILED, "no snapshot: the primary " + primary + " answered SQLSTATE "
+          + e.getSQLState() + ": " + e.getMessage() + ("42501".equals(e.getSQLState())
+          ? " (a snapshot needs a superuser --primary-url)" : ""), e);
+    } catch (IOException e) {
+      throw new DdlcastException(ExitCode.FAILED, "no snapshot: " + e.getMessage(), e);
     }
-    SnapshotTaker taker = new SnapshotTaker(new SnapshotTaker.Target(primary, new PgDump(pgBin, primary), kafka,
-        topic, name, attempts, barrierTimeout), key);
-    Baseline baseline = taker.take();
     byte[] value = baseline.encode(key);
     if (value.length > DdlEvent.MAX_RECORD_BYTES) {
       throw new DdlcastException(ExitCode.FAILED, "no snapshot: it takes " + value.length + " bytes, more than the "

@@ -50,8 +50,8 @@ final class SnapshotPoint {
       for (Map.Entry<Integer, Long> e : seen.endOffsetsAfter().entrySet()) {
         published += e.getValue() - seen.endOffsetsBefore().getOrDefault(e.getKey(), 0L);
       }
-      reasons.add(published + " event(s) were published meanwhile (end offsets " + seen.endOffsetsBefore() + " then "
-          + seen.endOffsetsAfter() + ")");
+      reasons.add("the events topic grew by " + published + " record(s) meanwhile (events and their transaction "
+          + "markers; end offsets " + seen.endOffsetsBefore() + " then " + seen.endOffsetsAfter() + ")");
     }
     if (seen.checkpointHoldsDdl()) {
       reasons.add("the producer's checkpoint holds DDL waiting for its transaction's end");

@@ -94,7 +94,7 @@ final class SnapshotTaker {
           return new Baseline(summary, globals, dumps);
         }
         why = notExact.get();
-        LOG.info("snapshot attempt {} of {} is not at one point of the stream: {}; trying again", attempt,
+        LOG.warn("snapshot attempt {} of {} is not at one point of the stream: {}; trying again", attempt,
             target.attempts(), why);
         Thread.sleep(1000L * attempt);
       }

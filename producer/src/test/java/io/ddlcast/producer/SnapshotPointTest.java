@@ -24,7 +24,7 @@ class SnapshotPointTest {
   @Test
   void eachWitnessOfDdlInTheWindowIsNamed() {
     assertThat(SnapshotPoint.whyNotExact(new Observation(offsets(20, 3), offsets(22, 4), DIGESTS, DIGESTS, false)))
-        .hasValueSatisfying(r -> assertThat(r).startsWith("3 event(s) were published meanwhile"));
+        .hasValueSatisfying(r -> assertThat(r).startsWith("the events topic grew by 3 record(s) meanwhile"));
     assertThat(SnapshotPoint.whyNotExact(new Observation(offsets(20, 3), offsets(20, 3), DIGESTS, DIGESTS, true)))
         .hasValueSatisfying(r -> assertThat(r).contains("holds DDL waiting"));
     Map<String, String> after = Map.of(SnapshotPoint.GLOBALS, "g1", "shop", "d2", "new_db", "d3");
