@@ -124,6 +124,11 @@ final class RunCommand implements Callable<Integer> {
           + "(2026-12-02T10:15:30Z). Nothing past the point is applied.")
   String until;
 
+  @Option(names = "--from-snapshot",
+      description = "For a new standby (no committed offsets): load the latest snapshot of <topic>.snapshots "
+          + "(ddlcast producer snapshot), then replay only the events after it.")
+  boolean fromSnapshot;
+
   @Mixin
   FilterOptions filters;
 
@@ -140,6 +145,9 @@ final class RunCommand implements Callable<Integer> {
             metricsPort, filters.options(), kafkaClient.sources(),
             new StandbyLimits(maxConnections, lockTimeout, statementTimeout),
             new ApplierConfig.BatchOptions(batchMaxEvents, batchMaxBytes, batchMaxTime)), secretsKey, problems);
+    if (fromSnapshot) {
+      new SnapshotLoad(config, trust).run();
+    }
     ApplierService service = new ApplierService(config, trust).until(untilPoint);
     Thread loop = service.start();
     Thread hook = new Thread(service::close, "ddlcast-applier-shutdown");

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 /** Entry point of {@code ddlcast-producer.jar}. */
 @Command(name = "ddlcast-producer", mixinStandardHelpOptions = true, version = "ddlcast-producer 0.1.0",
     description = "Publishes the DDL that takes effect on a PostgreSQL primary to Kafka, read from its csvlog.",
-    subcommands = {RunCommand.class, InstallCommand.class, CheckCommand.class, ScanCommand.class})
+    subcommands = {RunCommand.class, InstallCommand.class, CheckCommand.class, ScanCommand.class,
+        SnapshotCommand.class})
 public final class ProducerMain implements Runnable {
   @Spec
   CommandSpec spec;

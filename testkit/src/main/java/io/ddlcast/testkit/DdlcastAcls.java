@@ -21,12 +21,14 @@ import org.apache.kafka.common.resource.ResourceType;
  * <ul>
  *   <li>producer: write {@code T}, read and write {@code T.checkpoints} (its own state), create and describe both
  *       (and read {@code T}'s configuration: it refuses a topic that would delete history), write and describe its
- *       transactional ids ({@code ddlcast.producer.T.*}).
+ *       transactional ids ({@code ddlcast.producer.T.*}); {@code producer snapshot} runs as it: read its
+ *       checkpoints, write {@code T.snapshots} (and read it: the history guard accepts finite retention that a
+ *       snapshot covers).
  *   <li>applier of standby {@code S}: read {@code T} in its group {@code ddlcast.applier.S}; write
  *       {@code T.results} and {@code T.dead-letter}; read {@code T.control}; its status stream (application
  *       {@code ddlcast.status.T.S}) reads {@code T.results}, writes {@code T.standbys} and owns its internal topics
  *       ({@code ddlcast.status.T.S-*}); create the status topics it finds missing. Nothing else: it cannot write
- *       {@code T}.
+ *       {@code T}. {@code --from-snapshot} reads {@code T.snapshots}.
  *   <li>operator ({@code status}, {@code wait}, {@code retry}, {@code skip}): read {@code T}, {@code T.standbys},
  *       {@code T.checkpoints}; write {@code T.control}; describe the status topics and the appliers' groups (their
  *       committed offsets are the standbys' positions).
@@ -84,7 +86,8 @@ public final class DdlcastAcls {
             List.of(AclOperation.WRITE, AclOperation.DESCRIBE)),
         topic(principal, topic + ".generations", READ_WRITE_CREATE),
         new Grant(principal, ResourceType.TRANSACTIONAL_ID, PatternType.LITERAL, "ddlcast.generations." + topic,
-            List.of(AclOperation.WRITE, AclOperation.DESCRIBE)));
+            List.of(AclOperation.WRITE, AclOperation.DESCRIBE)),
+        topic(principal, topic + ".snapshots", READ_WRITE_CREATE));
   }
 
   public static List<Grant> applier(String principal, String topic, String standby) {
@@ -99,7 +102,8 @@ public final class DdlcastAcls {
         topic(principal, topic + ".control", List.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.CREATE)),
         new Grant(principal, ResourceType.GROUP, PatternType.LITERAL, application, READ),
         new Grant(principal, ResourceType.TOPIC, PatternType.PREFIXED, application + "-", List.of(AclOperation.ALL)),
-        topic(principal, topic + ".generations", READ_WRITE_CREATE));
+        topic(principal, topic + ".generations", READ_WRITE_CREATE),
+        topic(principal, topic + ".snapshots", READ));
   }
 
   public static List<Grant> operator(String principal, String topic) {

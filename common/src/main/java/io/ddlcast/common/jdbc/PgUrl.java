@@ -133,6 +133,33 @@ public final class PgUrl {
         + ": anyone on the path can pose as the server; use sslmode=verify-full with sslrootcert");
   }
 
+  /**
+   * The same connection as a libpq connection string for PostgreSQL's own tools ({@code pg_dump -d}): the first
+   * host and port, the user, {@code database}, and the SSL settings pgjdbc and libpq share. Passwords are not in
+   * it: libpq reads {@code ~/.pgpass} (or {@code PGPASSFILE}) as pgjdbc does.
+   */
+  public String libpqConnection(String database) {
+    StringBuilder out = new StringBuilder();
+    String[] hosts = PGProperty.PG_HOST.getOrDefault(properties).split(",");
+    String[] ports = PGProperty.PG_PORT.getOrDefault(properties).split(",");
+    appendConnValue(out, "host", hosts[0]);
+    appendConnValue(out, "port", ports[0]);
+    appendConnValue(out, "user", user());
+    appendConnValue(out, "dbname", database);
+    appendConnValue(out, "sslmode", PGProperty.SSL_MODE.getOrDefault(properties));
+    appendConnValue(out, "sslrootcert", PGProperty.SSL_ROOT_CERT.getOrDefault(properties));
+    appendConnValue(out, "sslcert", PGProperty.SSL_CERT.getOrDefault(properties));
+    appendConnValue(out, "sslkey", PGProperty.SSL_KEY.getOrDefault(properties));
+    return out.toString().strip();
+  }
+
+  private static void appendConnValue(StringBuilder out, String key, String value) {
+    if (value == null || value.isEmpty()) {
+      return;
+    }
+    out.append(key).append("='").append(value.replace("\\", "\\\\").replace("'", "\\'")).append("' ");
+  }
+
   /** The URL for display: server, database and user, never a password. */
   @Override
   public String toString() {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,17 +29,28 @@ public final class TopicReader {
 
   /** Every committed record; empty if the topic does not exist. */
   public static List<ConsumerRecord<String, byte[]>> readAll(KafkaAccess kafka, String topic) {
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    forEach(kafka, topic, out::add);
+    return out;
+  }
+
+  /**
+   * Hands every committed record to {@code each}, in the order {@link #readAll} lists them, keeping none: a reader
+   * that keeps only some (the latest per key) holds no more than those and one poll's records. Nothing if the
+   * topic does not exist.
+   */
+  public static void forEach(KafkaAccess kafka, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
     Properties props = kafka.clientProperties("ddlcast-topic-reader");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(DdlEvent.MAX_RECORD_BYTES));
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
       List<PartitionInfo> infos = consumer.listTopics(TIMEOUT).get(topic);
       if (infos == null) {
-        return out;
+        return;
       }
       List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
           .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
@@ -50,13 +62,12 @@ public final class TopicReader {
         while (consumer.position(tp, TIMEOUT) < end) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
             if (record.offset() < end) {
-              out.add(record);
+              each.accept(record);
             }
           }
         }
       }
     }
-    return out;
   }
 
   /** {@link #readAll(KafkaAccess, String)} on a PLAINTEXT cluster without authentication (tests, benchmarks). */
@@ -72,16 +83,16 @@ public final class TopicReader {
   /** The latest record per key, as compaction would keep it (a null value deletes its key). */
   public static Map<String, ConsumerRecord<String, byte[]>> latestByKey(KafkaAccess kafka, String topic) {
     Map<String, ConsumerRecord<String, byte[]>> out = new LinkedHashMap<>();
-    for (ConsumerRecord<String, byte[]> record : readAll(kafka, topic)) {
+    forEach(kafka, topic, record -> {
       if (record.key() == null) {
-        continue;
+        return;
       }
       if (record.value() == null) {
         out.remove(record.key());
       } else {
         out.put(record.key(), record);
       }
-    }
+    });
     return out;
   }
 }

@@ -17,6 +17,9 @@ package io.ddlcast.common.kafka;
  *   <li>{@code <topic>.dead-letter}: events a standby skipped, with the error they had there.
  *   <li>{@code <topic>.generations}: the source's generations, promotions and switchovers (compacted, one
  *       partition; see {@code io.ddlcast.common.generation.GenerationLog}).
+ *   <li>{@code <topic>.snapshots}: baselines of the primary's schema at one point of the stream, for a new standby
+ *       to start from instead of replaying everything (compacted, one partition, the latest per source; see
+ *       {@code io.ddlcast.common.snapshot.Baseline}).
  * </ul>
  */
 public final class Topics {
@@ -46,6 +49,10 @@ public final class Topics {
 
   public static String generationsTopic(String topic) {
     return topic + ".generations";
+  }
+
+  public static String snapshotsTopic(String topic) {
+    return topic + ".snapshots";
   }
 
   /** The one transactional id that writes generations: two promotions fence each other, one wins. */

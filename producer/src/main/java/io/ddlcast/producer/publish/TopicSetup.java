@@ -9,20 +9,30 @@ import io.ddlcast.common.error.Retry;
 import io.ddlcast.common.generation.GenerationLog;
 import io.ddlcast.common.kafka.KafkaAccess;
 import io.ddlcast.common.kafka.KafkaCluster;
+import io.ddlcast.common.kafka.TopicReader;
 import io.ddlcast.common.kafka.Topics;
+import io.ddlcast.common.snapshot.Baseline;
+import io.ddlcast.common.snapshot.UnreadableBaselineException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -32,7 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates what the producer writes to when missing: the event topic with infinite retention (events are the history
  * a new standby replays), and the compacted checkpoint topic. An existing event topic that would delete history is
- * refused unless the operator accepts it.
+ * refused unless the operator accepts it, or unless a snapshot covers what it still keeps: finite retention
+ * ({@code retention.ms}, {@code retention.bytes}) is accepted once the newest snapshot on {@code <topic>.snapshots}
+ * is at or after the oldest kept event of every partition, since a new standby then loads that snapshot and replays
+ * from there. Compaction is never accepted: it deletes events after any snapshot too.
  */
 public final class TopicSetup {
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
@@ -49,7 +62,7 @@ public final class TopicSetup {
         return false;
       }
       return Retry.until(running, Backoff.startup(), () -> {
-        ensureTopics(admin, topic);
+        ensureTopics(admin, topic, () -> latestSnapshot(kafka, topic.name()));
         return Boolean.TRUE;
       }, (e, wait) -> {
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -69,7 +82,7 @@ public final class TopicSetup {
    * Creates the event topic and the checkpoint topic if they do not exist. An event topic that would delete history
    * (see {@link #historyRisks}) is refused, with the fix, unless the topic accepts finite retention: then a warning.
    */
-  static void ensureTopics(Admin admin, Topic topic)
+  static void ensureTopics(Admin admin, Topic topic, Supplier<Optional<Baseline.Summary>> snapshot)
       throws ExecutionException, InterruptedException, TimeoutException {
     Optional<Short> rf = topic.replicationFactor() < 1 ? Optional.empty() : Optional.of(topic.replicationFactor());
     String maxBytes = Integer.toString(EventPublisher.MAX_RECORD_BYTES);
@@ -97,10 +110,10 @@ public final class TopicSetup {
       }
     }
     GenerationLog.ensureTopic(admin, topic.name(), rf);
-    refuseHistoryLoss(admin, topic);
+    refuseHistoryLoss(admin, topic, snapshot);
   }
 
-  private static void refuseHistoryLoss(Admin admin, Topic topic)
+  private static void refuseHistoryLoss(Admin admin, Topic topic, Supplier<Optional<Baseline.Summary>> snapshot)
       throws ExecutionException, InterruptedException, TimeoutException {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
     Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
@@ -109,6 +122,21 @@ public final class TopicSetup {
       return;
     }
     String settings = describe(risks);
+    String coverage = "";
+    if (!risks.containsKey(TopicConfig.CLEANUP_POLICY_CONFIG)) {
+      SortedMap<Integer, Long> earliest = earliestOffsets(admin, topic.name());
+      Optional<Baseline.Summary> latest = snapshot.get();
+      Optional<String> covered = latest.flatMap(s -> covers(s, earliest));
+      if (covered.isPresent()) {
+        LOG.info("topic {} has {}, and Kafka deletes old events; accepted: {}. A new standby starts from it "
+            + "(applier run --from-snapshot); take snapshots more often than retention deletes.", topic.name(),
+            settings, covered.get());
+        return;
+      }
+      coverage = "\nor take a snapshot that covers the oldest event the topic keeps (earliest offsets " + earliest
+          + "; " + latest.map(s -> "the latest, " + s.describe() + ", does not").orElse("there is none yet")
+          + "): ddlcast producer snapshot";
+    }
     if (topic.acceptFiniteRetention()) {
       LOG.warn("topic {} has {}: Kafka will delete DDL history, and a standby rebuilt by replaying the topic would "
           + "miss it. Going on because of --accept-finite-retention.", topic.name(), settings);
@@ -117,8 +145,54 @@ public final class TopicSetup {
     throw new DdlcastException(ExitCode.FAILED, "topic " + topic.name() + " would delete DDL history: it has "
         + settings + ". A standby rebuilt by replaying the topic would miss what Kafka deleted. Fix the topic:\n"
         + "  kafka-configs.sh --bootstrap-server HOST:PORT --alter --entity-type topics --entity-name "
-        + topic.name() + " --add-config " + fixes(risks) + "\n"
+        + topic.name() + " --add-config " + fixes(risks) + coverage + "\n"
         + "or start the producer with --accept-finite-retention to run on it anyway.");
+  }
+
+  /**
+   * What the snapshot covers when every event the topic still keeps is either in it or after it (the earliest
+   * offset of each partition at or before the snapshot's offset there): a standby loaded from it misses nothing
+   * Kafka deleted. Empty when some partition's oldest kept event is past the snapshot (it would miss the events in
+   * between) or the snapshot does not name the partition.
+   */
+  static Optional<String> covers(Baseline.Summary snapshot, SortedMap<Integer, Long> earliest) {
+    for (Map.Entry<Integer, Long> e : earliest.entrySet()) {
+      Long at = snapshot.offsets().get(e.getKey());
+      if (at == null || e.getValue() > at) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(snapshot.describe() + " covers the oldest events the topic keeps (earliest offsets " + earliest
+        + ")");
+  }
+
+  private static SortedMap<Integer, Long> earliestOffsets(Admin admin, String topic)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+        .get(topic);
+    Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+    description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest()));
+    SortedMap<Integer, Long> out = new TreeMap<>();
+    admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp.partition(),
+        info.offset()));
+    return out;
+  }
+
+  /** The newest snapshot's summary (by the time it was taken), as {@code --from-snapshot} would load it. */
+  static Optional<Baseline.Summary> latestSnapshot(KafkaAccess kafka, String topic) {
+    Baseline.Summary newest = null;
+    for (ConsumerRecord<String, byte[]> r : TopicReader.latestByKey(kafka, Topics.snapshotsTopic(topic)).values()) {
+      try {
+        Baseline.Summary s = Baseline.summary(r.value());
+        if (newest == null || s.takenAt().isAfter(newest.takenAt())) {
+          newest = s;
+        }
+      } catch (UnreadableBaselineException e) {
+        LOG.warn("record at {} offset {} is not a snapshot this build reads: {}", r.topic(), r.offset(),
+            e.getMessage());
+      }
+    }
+    return Optional.ofNullable(newest);
   }
 
   /**

@@ -56,6 +56,20 @@ public final class TrackerState {
     return json.path("outbox");
   }
 
+  /**
+   * True when DDL waits in this state for its transaction's end, a multi-statement string's rest, a prepared
+   * transaction's outcome or its turn to be published: a snapshot cannot tell whether the primary's catalog already
+   * shows it, so it is not taken at such a point ({@code ddlcast producer snapshot}).
+   */
+  public boolean holdsDdl() {
+    for (JsonNode session : sessions()) {
+      if (session.path("txn").path("items").size() > 0 || session.hasNonNull("cursor")) {
+        return true;
+      }
+    }
+    return prepared().size() > 0 || outbox().size() > 0;
+  }
+
   /** The state in a checkpoint; null for none. */
   public static TrackerState fromJson(JsonNode node) {
     return node == null || node.isNull() ? null : new TrackerState((ObjectNode) node);
