@@ -59,11 +59,12 @@ final class FailoverCommand implements Callable<Integer> {
     Generation current = Promotions.current(history, kafka.topic, to);
     Map<String, Long> advance = Promotions.advance(access, kafka.topic);
     if (!advance.containsKey(to)) {
-      throw new DdlcastException(ExitCode.NOT_MET, "standby " + to + " has no applier position on topic "
+      throw new DdlcastException(ExitCode.NOT_MET, "standby " + to + " is not a standby of topic "
           + kafka.topic + " (known standbys: " + advance.keySet() + ")");
     }
     String most = advance.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-    advance.forEach((name, at) -> System.err.println("standby " + name + ": " + at + " events applied of the topic"
+    advance.forEach((name, at) -> System.err.println("standby " + name + ": at position " + at
+        + " of the topic (committed offsets)"
         + (name.equals(most) ? " (most advanced)" : "")));
     if (advance.get(to) < advance.get(most) && !force) {
       throw new DdlcastException(ExitCode.NOT_MET, "standby " + to + " is less advanced (" + advance.get(to)

@@ -49,7 +49,10 @@ final class Promotions {
   /** What a promotion ended with. */
   record Result(Generation generation, Promotion promotion, Switchover.Drained drained) {}
 
-  /** Committed offsets of every standby's consumer group on the events topic, summed: its position in the topic. */
+  /**
+   * Committed offsets of every standby's consumer group on the events topic, summed: its position in the topic (0
+   * for a group that committed nothing yet).
+   */
   static Map<String, Long> advance(KafkaAccess kafka, String topic) {
     Map<String, Long> out = new TreeMap<>();
     try (Admin admin = KafkaCluster.admin(kafka, "ddlcast-promote")) {
@@ -59,17 +62,13 @@ final class Promotions {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(g.groupId())
             .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        long sum = 0;
-        boolean any = false;
+        long sum = 0; // a standby that committed nothing yet is at 0: it applied nothing
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
           if (e.getKey().topic().equals(topic) && e.getValue() != null) {
             sum += e.getValue().offset();
-            any = true;
           }
         }
-        if (any) {
-          out.put(g.groupId().substring(Topics.APPLIER_GROUP_PREFIX.length()), sum);
-        }
+        out.put(g.groupId().substring(Topics.APPLIER_GROUP_PREFIX.length()), sum);
       }
     } catch (ExecutionException | TimeoutException e) {
       throw new KafkaException("listing the standbys' consumer groups failed: " + e.getMessage(), e);

@@ -57,7 +57,7 @@ final class SwitchoverCommand implements Callable<Integer> {
     GenerationHistory history = GenerationLog.read(access, kafka.topic);
     Generation current = Promotions.current(history, kafka.topic, to);
     if (!Promotions.advance(access, kafka.topic).containsKey(to)) {
-      throw new DdlcastException(ExitCode.NOT_MET, "standby " + to + " has no applier position on topic "
+      throw new DdlcastException(ExitCode.NOT_MET, "standby " + to + " is not a standby of topic "
           + kafka.topic + ": name a standby whose applier runs");
     }
     Switchover.Drained drained = Promotions.drain(access, kafka.topic, current, to, OperatorCommand.operator(),

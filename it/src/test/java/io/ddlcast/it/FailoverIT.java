@@ -62,6 +62,7 @@ class FailoverIT {
     }
     workload = new DdlStream(primary, "w", DATABASES);
     pipeline.awaitEvents(25, CONVERGE);
+    Await.until("standby1 applied some", CONVERGE, () -> pipeline.appliedIds("standby1").size() >= 5);
     applier1.sigkill(); // standby1 falls behind: failover must not pick it
     pipeline.awaitEvents(60, CONVERGE);
     producer.sigkill();

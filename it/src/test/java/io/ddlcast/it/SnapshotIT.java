@@ -54,6 +54,8 @@ class SnapshotIT {
    * events) in the suite, to keep it short; the issue's 20,000 events with {@code -Dddlcast.snapshot.tables=6667}.
    */
   private static final int TABLES = Integer.getInteger("ddlcast.snapshot.tables", 1_667);
+  /** The size: 20,001 events. */
+  private static final int FULL_TABLES = 6_667;
   private static final Duration CONVERGE = Duration.ofSeconds(300);
   private static final String PASSWORD_ROLE = "snap_owner";
 
@@ -165,7 +167,12 @@ class SnapshotIT {
 
     assertThat(SchemaSnapshot.of(pipeline.standby("fromsnap")))
         .isEqualTo(SchemaSnapshot.of(pipeline.standby("replayed")));
-    assertThat(fromSnapshotMillis).isLessThan(replayMillis / 3);
+    // the work saved, counted (a time bound in the suite would measure the machine's load, not ddlcast): the
+    // snapshot standby runs a small fraction of the statements; the time ratio is asserted in the full run
+    assertThat(pipeline.appliedIds("fromsnap").size()).isLessThan(pipeline.appliedIds("replayed").size() / 10);
+    if (TABLES >= FULL_TABLES) {
+      assertThat(fromSnapshotMillis).isLessThan(replayMillis / 3);
+    }
     assertThat(pipeline.applierOutput("fromsnap")).contains("standby fromsnap loaded " + summary.id())
         .contains("role " + pipeline.primary.superuser() + " exists on the standby: altered, not created")
         .contains("database postgres exists on the standby: filled, not created")
