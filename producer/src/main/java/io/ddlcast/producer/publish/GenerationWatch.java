@@ -24,7 +24,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class GenerationWatch implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
+  /** How often the topic is looked at, at most: what a switchover or a failover waits for at worst. */
+  static final Duration INTERVAL = Duration.ofMillis(500);
   private final Map<String, byte[]> latest = new LinkedHashMap<>();
+  private long lastLook = System.nanoTime() - INTERVAL.toNanos();
 
   public GenerationWatch(KafkaAccess kafka, String topic) {
     Properties props = kafka.clientProperties("ddlcast-producer-generations");
@@ -38,8 +41,16 @@ public final class GenerationWatch implements AutoCloseable {
     consumer.seekToBeginning(List.of(tp));
   }
 
-  /** The history, if anything new arrived since the last call; else null. */
+  /**
+   * The history, if anything new arrived since the last look; else null. It looks at most every
+   * {@link #INTERVAL}: the producer calls it every round, and a round runs on every write to the log.
+   */
   public GenerationHistory poll() {
+    long now = System.nanoTime();
+    if (now - lastLook < INTERVAL.toNanos()) {
+      return null;
+    }
+    lastLook = now;
     boolean changed = false;
     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ZERO)) {
       if (record.key() == null) {
