@@ -57,11 +57,7 @@ final class FailoverCommand implements Callable<Integer> {
     problems.throwIfAny();
     GenerationHistory history = GenerationLog.read(access, kafka.topic);
     Generation current = Promotions.current(history, kafka.topic, to);
-    Map<String, Long> advance = Promotions.advance(access, kafka.topic);
-    if (!advance.containsKey(to)) {
-      throw new DdlcastException(ExitCode.NOT_MET, "standby " + to + " is not a standby of topic "
-          + kafka.topic + " (known standbys: " + advance.keySet() + ")");
-    }
+    Map<String, Long> advance = Promotions.advanceWith(access, kafka.topic, to);
     String most = advance.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     advance.forEach((name, at) -> System.err.println("standby " + name + ": at position " + at
         + " of the topic (committed offsets)"

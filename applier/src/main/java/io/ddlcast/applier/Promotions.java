@@ -79,6 +79,16 @@ final class Promotions {
     return out;
   }
 
+  /** Every standby's position ({@link #advance}), refusing a {@code to} that is no standby of the topic. */
+  static Map<String, Long> advanceWith(KafkaAccess kafka, String topic, String to) {
+    Map<String, Long> advance = advance(kafka, topic);
+    if (!advance.containsKey(to)) {
+      throw new DdlcastException(ExitCode.NOT_MET, "standby " + to + " is not a standby of topic " + topic
+          + " (known standbys: " + advance.keySet() + ")");
+    }
+    return advance;
+  }
+
   /** The current generation, refusing a topic that has none or whose current source is {@code to} already. */
   static Generation current(GenerationHistory history, String topic, String to) {
     history.problems().forEach(p -> System.err.println("warning: " + p));

@@ -3,7 +3,6 @@ package io.ddlcast.applier;
 import io.ddlcast.common.cli.CommonOptions;
 import io.ddlcast.common.cli.DurationConverter;
 import io.ddlcast.common.cli.Problems;
-import io.ddlcast.common.error.DdlcastException;
 import io.ddlcast.common.error.ExitCode;
 import io.ddlcast.common.generation.Generation;
 import io.ddlcast.common.generation.GenerationHistory;
@@ -56,10 +55,7 @@ final class SwitchoverCommand implements Callable<Integer> {
     problems.throwIfAny();
     GenerationHistory history = GenerationLog.read(access, kafka.topic);
     Generation current = Promotions.current(history, kafka.topic, to);
-    if (!Promotions.advance(access, kafka.topic).containsKey(to)) {
-      throw new DdlcastException(ExitCode.NOT_MET, "standby " + to + " is not a standby of topic "
-          + kafka.topic + ": name a standby whose applier runs");
-    }
+    Promotions.advanceWith(access, kafka.topic, to);
     Switchover.Drained drained = Promotions.drain(access, kafka.topic, current, to, OperatorCommand.operator(),
         timeout);
     Promotions.Result result = Promotions.promote(access, kafka.topic, history, current, to,
